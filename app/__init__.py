@@ -1,0 +1,200 @@
+"""Platsdialog: citizen dialogue on the map for every stage of urban planning."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import gettext, ngettext
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config as config_module
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: Blueprints in registration order: (module, url_prefix).
+BLUEPRINTS: list[tuple[str, str | None]] = [
+    ("app.public", None),
+    ("app.accounts", None),
+    ("app.surveys", None),
+    ("app.comments", None),
+    ("app.manage", "/manage"),
+    ("app.moderation", "/manage"),
+    ("app.analysis_ui", "/manage"),
+    ("app.exports", "/manage"),
+    ("app.admin", "/admin"),
+    ("app.api", "/api/v1"),
+]
+
+#: Domains that contribute a click group (``flask <name> ...``).
+CLI_MODULES = [
+    "app.accounts.cli",
+    "app.organizations.cli",
+    "app.demo.cli",
+]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings read from the environment."""
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE))
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+        if "DATABASE_URL" in config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+                config["DATABASE_URL"]
+            )
+    config_module.validate(app.config)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+
+    _configure_logging(app)
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+
+    from app.core.errors import register_error_handlers
+    from app.core.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    for name in CLI_MODULES:
+        module = importlib.import_module(name)
+        app.cli.add_command(module.cli)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO,
+            format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s",'
+            '"message":"%(message)s"}',
+        )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Foreign keys on and WAL for SQLite; nothing for other databases."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _bind_extensions(app: Flask) -> None:
+    importlib.import_module("app.models")  # complete metadata for Alembic and create_all
+    from app.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(value: str) -> User | None:
+        try:
+            user_id, version = (int(part) for part in value.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    for name, prefix in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp, url_prefix=prefix)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.core.participants import set_participant_cookie
+
+    @app.after_request
+    def commit_boundary(response: Any) -> Any:
+        """The request boundary commits once; anything but success rolls back."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return set_participant_cookie(response)
+
+    @app.teardown_request
+    def rollback_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+    @app.before_request
+    def remember_language() -> None:
+        from flask import session
+
+        asked = request.args.get("lang")
+        if asked in app.config["LANGUAGES"]:
+            session["lang"] = asked
+        g.setdefault("page_title", None)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.core.i18n import current_language, enabled_languages, tr
+    from app.core.permissions import Action, actor_from, can
+
+    def may(action: str, obj: Any) -> bool:
+        from flask_login import current_user
+
+        from app.core.participants import current_participant
+
+        return can(actor_from(current_user, current_participant()), action, obj)
+
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf,
+        tr=tr,
+        current_language=current_language,
+        enabled_languages=enabled_languages,
+        may=may,
+        Action=Action,
+        _=gettext,
+        ngettext=ngettext,
+    )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render our column types as plain SQLAlchemy types in migrations."""
+    from app.core.models import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

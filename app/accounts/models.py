@@ -1,0 +1,93 @@
+"""Staff and resident accounts, anonymous participants and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Base, utcnow
+
+if TYPE_CHECKING:
+    from app.organizations.models import Membership
+
+
+def hash_token(token: str) -> str:
+    """Tokens (participant cookies, API tokens) are stored only as SHA-256 hashes."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; unique.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    is_superadmin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Bumped on password change; invalidates reset links and other sessions.
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[str | None] = mapped_column(sa.String(8), default=None)
+    #: The resident asked to be told when feedback is published for rounds they joined.
+    notify_feedback: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class Participant(Base):
+    """A resident as the platform knows them: an account or an anonymous cookie token."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the random cookie token; null for account participants.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=None)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True, default=None
+    )
+    nickname: Mapped[str | None] = mapped_column(sa.String(60), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the participant was erased on request; contributions stay anonymised.
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User | None] = relationship()
+
+
+class ApiToken(Base):
+    """A staff script's token: hashed at rest, scoped to one organization, revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship()

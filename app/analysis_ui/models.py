@@ -1,0 +1,131 @@
+"""Codebooks, themes, codings, population reference rows and stored indicators."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Base, enum_column, utcnow
+
+
+class Codebook(Base):
+    __tablename__ = "codebooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Null for the platform default; set when an organization or project extends it.
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), default=None
+    )
+    project_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), default=None
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    version: Mapped[str] = mapped_column(sa.String(20), default="1")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="codebook", cascade="all, delete-orphan", order_by="Theme.position"
+    )
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    codebook_id: Mapped[int] = mapped_column(sa.ForeignKey("codebooks.id", ondelete="CASCADE"))
+    #: Stable theme id ("safety", "green", ...) used by reports, exports and codings.
+    key: Mapped[str] = mapped_column(sa.String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[dict[str, str]] = mapped_column(default=dict)
+    definition: Mapped[dict[str, str]] = mapped_column(default=dict)
+    #: Extra patterns per language for the automatic coder.
+    patterns: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    codebook: Mapped[Codebook] = relationship(back_populates="themes")
+
+    __table_args__ = (sa.UniqueConstraint("codebook_id", "key"),)
+
+
+class TargetType(enum.StrEnum):
+    COMMENT = "comment"
+    ANSWER = "answer"
+    FEATURE = "feature"
+
+
+class ReviewState(enum.StrEnum):
+    MACHINE = "machine"  # produced by the coder, not reviewed
+    ACCEPTED = "accepted"  # a human agreed
+    REJECTED = "rejected"  # a human disagreed
+    HUMAN = "human"  # added by a human
+
+
+class Coding(Base):
+    """A theme attached to a contribution, with its source and review state.
+
+    Machine codings (``source`` like ``rule:v1``) and human decisions (``source`` like
+    ``human:12``) are separate rows; a human decision always wins.
+    """
+
+    __tablename__ = "codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[TargetType] = enum_column(TargetType, "coding_target")
+    target_id: Mapped[int] = mapped_column()
+    stage_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True, default=None
+    )
+    theme_key: Mapped[str] = mapped_column(sa.String(40))
+    source: Mapped[str] = mapped_column(sa.String(40))
+    confidence: Mapped[float] = mapped_column(default=1.0)
+    valence: Mapped[str | None] = mapped_column(sa.String(10), default=None)
+    review_state: Mapped[ReviewState] = enum_column(
+        ReviewState, "review_state", default=ReviewState.MACHINE
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("target_type", "target_id", "theme_key", "source"),
+        sa.Index("ix_codings_target", "target_type", "target_id"),
+        sa.CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
+    )
+
+
+class PopulationRow(Base):
+    """Official statistics: inhabitants by district × age band × gender."""
+
+    __tablename__ = "population_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    year: Mapped[int] = mapped_column()
+    district: Mapped[str] = mapped_column(sa.String(100))
+    age_band: Mapped[str] = mapped_column(sa.String(20))
+    gender: Mapped[str] = mapped_column(sa.String(20))
+    count: Mapped[int] = mapped_column()
+
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "year", "district", "age_band", "gender"),
+        sa.CheckConstraint("count >= 0", name="count_nonnegative"),
+    )
+
+
+class IndicatorSnapshot(Base):
+    """Indicators computed for a stage, stored so pages need not recompute them."""
+
+    __tablename__ = "indicator_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stages.id", ondelete="CASCADE"), unique=True
+    )
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)

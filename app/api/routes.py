@@ -1,0 +1,3 @@
+"""Routes of the api domain."""
+
+from app.api import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the comments domain."""
+
+from app.comments import bp  # noqa: F401

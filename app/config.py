@@ -1,0 +1,120 @@
+"""Every setting of the application, read from the environment in one place.
+
+Nothing else in the code base reads ``os.environ``; tests pass a mapping to
+``create_app(config=...)`` instead of patching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused in production below
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    return int(value)
+
+
+def _list(value: str | None, default: list[str]) -> list[str]:
+    if not value:
+        return default
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the settings mapping from environment variables (with development defaults)."""
+    env = os.environ if env is None else env
+    mode = env.get("PLATSDIALOG_ENV", "development").strip().lower()
+    production = mode == "production"
+    instance = Path(env.get("PLATSDIALOG_INSTANCE", str(INSTANCE)))
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'platsdialog.db'}"
+    return {
+        "ENV_MODE": mode,
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ECHO": _bool(env.get("SQLALCHEMY_ECHO"), False),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "INSTANCE_DIR": str(instance),
+        # Mail: SMTP when MAIL_SERVER is set, otherwise files under instance/mail/.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int(env.get("MAIL_PORT"), 587),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Platsdialog <noreply@platsdialog.local>"),
+        "MAIL_DIR": env.get("MAIL_DIR", str(instance / "mail")),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Languages: the UI is Swedish by default; content fields exist per enabled language.
+        "LANGUAGES": _list(env.get("LANGUAGES"), ["sv", "en"]),
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Stockholm"),
+        # Uploads and request sizes.
+        "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR", str(instance / "uploads")),
+        "MAX_IMAGE_BYTES": _int(env.get("MAX_IMAGE_BYTES"), 5 * 1024 * 1024),
+        "MAX_DOCUMENT_BYTES": _int(env.get("MAX_DOCUMENT_BYTES"), 15 * 1024 * 1024),
+        # Map tiles: OpenStreetMap by default; empty disables the basemap.
+        "TILE_URL": env.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": env.get(
+            "TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        ),
+        # Abuse limits (Flask-Limiter); storage in Redis when REDIS_URL is set.
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Cookies.
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PARTICIPANT_COOKIE": "pd_participant",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        # Privacy.
+        "SUPPRESSION_THRESHOLD": _int(env.get("SUPPRESSION_THRESHOLD"), 5),
+        "COMMENT_EDIT_WINDOW_MINUTES": _int(env.get("COMMENT_EDIT_WINDOW_MINUTES"), 15),
+        "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-losen-2026"),
+        "TESTING": False,
+    }
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Refuse settings that are unsafe in production."""
+    if config.get("ENV_MODE") == "production":
+        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
+            raise ConfigError(
+                "Refusing to start in production with the development SECRET_KEY; "
+                "set SECRET_KEY to a long random value."
+            )
+        if len(str(config["SECRET_KEY"])) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production.")

@@ -1,0 +1,1 @@
+"""Shared plumbing: base model, mixins, permissions, htmx helpers, errors."""

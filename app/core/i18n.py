@@ -1,0 +1,35 @@
+"""Locale selection: Swedish by default, English (or another enabled language) on request."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.core.models import translated
+
+
+def enabled_languages() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = enabled_languages()
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def tr(value: dict[str, str] | None) -> str:
+    """The text of a multilingual content field in the current language."""
+    return translated(value, current_language(), current_app.config["BABEL_DEFAULT_LOCALE"])

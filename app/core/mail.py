@@ -1,0 +1,49 @@
+"""The one way mail leaves the platform: SMTP when configured, else files in instance/mail/."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from app.core.models import utcnow
+
+
+def send_mail(to: str, subject: str, body: str) -> EmailMessage:
+    """Send a plain-text mail; returns the message. Raises ``smtplib.SMTPException`` on failure."""
+    config = current_app.config
+    msg = EmailMessage()
+    msg["From"] = config["MAIL_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="platsdialog.local")
+    msg.set_content(body)
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            smtp.send_message(msg)
+    else:
+        folder = Path(config["MAIL_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        safe_to = "".join(c if c.isalnum() else "_" for c in to)[:60]
+        (folder / f"{stamp}-{safe_to}.eml").write_bytes(bytes(msg))
+    return msg
+
+
+def outbox() -> list[EmailMessage]:
+    """Mails written to the development folder, oldest first (used by tests and demo)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = Path(current_app.config["MAIL_DIR"])
+    if not folder.exists():
+        return []
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]  # type: ignore[misc]

@@ -1,0 +1,57 @@
+"""The resident as the platform knows them: an account or an anonymous cookie token."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, g, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.accounts.models import Participant, hash_token
+from app.extensions import db
+
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def current_participant(create: bool = False) -> Participant | None:
+    """The participant of this request; created (and a cookie set) only when ``create``."""
+    if "participant" in g and (g.participant is not None or not create):
+        return g.participant
+    participant: Participant | None = None
+    if getattr(current_user, "is_authenticated", False):
+        participant = db.session.scalar(
+            db.select(Participant).where(Participant.user_id == current_user.id)
+        )
+        if participant is None and create:
+            participant = Participant(user_id=current_user.id)
+            db.session.add(participant)
+            db.session.flush()
+    else:
+        token = request.cookies.get(current_app.config["PARTICIPANT_COOKIE"])
+        if token:
+            participant = db.session.scalar(
+                db.select(Participant).where(Participant.token_hash == hash_token(token))
+            )
+        if participant is None and create:
+            token = secrets.token_urlsafe(32)
+            participant = Participant(token_hash=hash_token(token))
+            db.session.add(participant)
+            db.session.flush()
+            g.new_participant_token = token
+    g.participant = participant
+    return participant
+
+
+def set_participant_cookie(response: Response) -> Response:
+    token = g.pop("new_participant_token", None)
+    if token:
+        response.set_cookie(
+            current_app.config["PARTICIPANT_COOKIE"],
+            token,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            samesite="Lax",
+        )
+    return response

@@ -1,0 +1,279 @@
+"""The one place that answers "may this user or participant do this action on this object".
+
+Views never re-implement a rule: they call :func:`can` (or :func:`require`, which aborts
+with 403/404). Staff rights come from memberships (organization roles) and project
+partnerships; resident rights come from the stage's allowed actions (data on the stage),
+its dates, and the activity's participation policy.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, current_app
+from flask_login import AnonymousUserMixin
+
+from app.accounts.models import Participant, User
+from app.comments.models import Comment, CommentStatus
+from app.core.models import utcnow
+from app.organizations.models import Organization, Role
+from app.projects.models import (
+    Activity,
+    ActivityKind,
+    ParticipationPolicy,
+    Project,
+    Stage,
+    StageAction,
+)
+from app.surveys.models import Survey, SurveyStatus
+
+
+class Action(enum.StrEnum):
+    # Residents
+    VIEW = "view"
+    RESPOND = "respond"
+    COMMENT = "comment"
+    PLACE_ON_MAP = "place_on_map"
+    SUPPORT = "support"
+    FLAG = "flag"
+    VIEW_ANSWERS = "view_answers"
+    EDIT_COMMENT = "edit_comment"
+    DELETE_COMMENT = "delete_comment"
+    # Staff, within an organization
+    VIEW_DASHBOARD = "view_dashboard"
+    CREATE_PROJECT = "create_project"
+    MANAGE_PROJECT = "manage_project"
+    EDIT_SURVEY = "edit_survey"
+    MODERATE = "moderate"
+    ANSWER_OFFICIALLY = "answer_officially"
+    PUBLISH_FEEDBACK = "publish_feedback"
+    VIEW_ANALYSIS = "view_analysis"
+    CODE = "code"
+    EXPORT = "export"
+    VIEW_PERSONAL_DATA = "view_personal_data"
+    VIEW_HIDDEN = "view_hidden"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_ORGANIZATION = "manage_organization"
+    MANAGE_MEMBERS = "manage_members"
+    ERASE_PARTICIPANT = "erase_participant"
+    # Platform
+    ADMINISTER_PLATFORM = "administer_platform"
+
+
+RESIDENT_ACTIONS = {
+    Action.RESPOND,
+    Action.COMMENT,
+    Action.PLACE_ON_MAP,
+    Action.SUPPORT,
+    Action.FLAG,
+    Action.VIEW_ANSWERS,
+}
+
+#: What each organization role may do on objects of its own organization.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.MODERATOR: frozenset({Action.VIEW_DASHBOARD, Action.MODERATE, Action.VIEW_HIDDEN}),
+    Role.FACILITATOR: frozenset(
+        {
+            Action.VIEW_DASHBOARD,
+            Action.MODERATE,
+            Action.VIEW_HIDDEN,
+            Action.ANSWER_OFFICIALLY,
+            Action.VIEW_ANALYSIS,
+            Action.CODE,
+            Action.EXPORT,
+            Action.VIEW_PERSONAL_DATA,
+        }
+    ),
+    Role.PLANNER: frozenset(
+        {
+            Action.VIEW_DASHBOARD,
+            Action.CREATE_PROJECT,
+            Action.MANAGE_PROJECT,
+            Action.EDIT_SURVEY,
+            Action.MODERATE,
+            Action.VIEW_HIDDEN,
+            Action.ANSWER_OFFICIALLY,
+            Action.PUBLISH_FEEDBACK,
+            Action.VIEW_ANALYSIS,
+            Action.CODE,
+            Action.EXPORT,
+            Action.VIEW_PERSONAL_DATA,
+        }
+    ),
+}
+ROLE_ACTIONS[Role.ADMIN] = ROLE_ACTIONS[Role.PLANNER] | {
+    Action.VIEW_AUDIT,
+    Action.MANAGE_ORGANIZATION,
+    Action.MANAGE_MEMBERS,
+    Action.ERASE_PARTICIPANT,
+}
+
+#: What a project partner (another organization's member invited to a project) may do.
+PARTNER_ACTIONS = frozenset({Action.VIEW_ANALYSIS, Action.EXPORT})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a logged-in user (or none) and the resident participant (or none)."""
+
+    user: User | None = None
+    participant: Participant | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+
+def actor_from(user: Any, participant: Participant | None = None) -> Actor:
+    if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "id", None):
+        return Actor(None, participant)
+    return Actor(user, participant)
+
+
+def organization_id_of(obj: Any) -> int | None:
+    """The organization that owns ``obj``."""
+    if isinstance(obj, Organization):
+        return obj.id
+    if isinstance(obj, (Project, Survey)):
+        return obj.organization_id
+    if isinstance(obj, Stage):
+        return obj.project.organization_id
+    if isinstance(obj, Activity):
+        return obj.stage.project.organization_id
+    if isinstance(obj, Comment):
+        return obj.stage.project.organization_id
+    return None
+
+
+def project_of(obj: Any) -> Project | None:
+    if isinstance(obj, Project):
+        return obj
+    if isinstance(obj, Stage):
+        return obj.project
+    if isinstance(obj, Activity):
+        return obj.stage.project
+    if isinstance(obj, Comment):
+        return obj.stage.project
+    if isinstance(obj, Survey) and obj.activity is not None:
+        return obj.activity.stage.project
+    return None
+
+
+def roles_in(user: User | None, organization_id: int | None) -> set[Role]:
+    if user is None or organization_id is None:
+        return set()
+    return {m.role for m in user.memberships if m.organization_id == organization_id}
+
+
+def is_partner(user: User | None, project: Project | None) -> bool:
+    if user is None or project is None:
+        return False
+    own_orgs = {m.organization_id for m in user.memberships}
+    return any(
+        p.user_id == user.id or (p.organization_id is not None and p.organization_id in own_orgs)
+        for p in project.partners
+    )
+
+
+def staff_actions(user: User | None, obj: Any) -> set[Action]:
+    """Every staff action ``user`` may take on ``obj``."""
+    if user is None or not user.is_active:
+        return set()
+    if user.is_superadmin:
+        return set(Action)
+    actions: set[Action] = set()
+    for role in roles_in(user, organization_id_of(obj)):
+        actions |= ROLE_ACTIONS[role]
+    if is_partner(user, project_of(obj)):
+        actions |= PARTNER_ACTIONS
+    return actions
+
+
+def is_staff_of(user: User | None, obj: Any) -> bool:
+    return bool(user and (user.is_superadmin or roles_in(user, organization_id_of(obj))))
+
+
+def _policy_allows(actor: Actor, activity: Activity | None) -> bool:
+    if activity is None or activity.policy != ParticipationPolicy.ACCOUNT:
+        return True
+    return actor.user is not None and actor.user.email_verified_at is not None
+
+
+def _visible(actor: Actor, project: Project) -> bool:
+    return project.is_published or is_staff_of(actor.user, project)
+
+
+def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | None = None) -> bool:
+    """May ``actor`` do ``action`` on ``obj``? Pure decision: no side effects."""
+    action = Action(action)
+    user = actor.user
+
+    if action == Action.ADMINISTER_PLATFORM:
+        return bool(user and user.is_active and user.is_superadmin)
+
+    if action == Action.VIEW:
+        project = project_of(obj)
+        if project is not None:
+            return _visible(actor, project)
+        if isinstance(obj, Survey):
+            return obj.status != SurveyStatus.DRAFT or is_staff_of(user, obj)
+        return True
+
+    if action in RESIDENT_ACTIONS:
+        stage = obj if isinstance(obj, Stage) else None
+        if isinstance(obj, Activity):
+            stage, activity = obj.stage, obj
+        if isinstance(obj, Comment):
+            stage = obj.stage
+            activity = activity or obj.activity
+            if obj.status != CommentStatus.PUBLISHED or obj.deleted_at is not None:
+                return False
+            if action == Action.SUPPORT and obj.is_official:
+                return False
+        if isinstance(obj, Survey):
+            activity = obj.activity
+            stage = activity.stage if activity else None
+            if obj.status != SurveyStatus.OPEN:
+                return False
+        if stage is None or not stage.project.is_published and not is_staff_of(user, stage):
+            return False
+        if action == Action.VIEW_ANSWERS:
+            return stage.allows(StageAction.VIEW_ANSWERS) or is_staff_of(user, stage)
+        if not stage.is_open or not stage.allows(action.value):
+            return False
+        if action == Action.RESPOND and activity is not None:
+            if activity.kind != ActivityKind.SURVEY:
+                return False
+        if action in (Action.COMMENT, Action.PLACE_ON_MAP) and activity is not None:
+            if activity.kind != ActivityKind.DISCUSSION:
+                return False
+        return _policy_allows(actor, activity)
+
+    if action in (Action.EDIT_COMMENT, Action.DELETE_COMMENT):
+        if not isinstance(obj, Comment) or obj.deleted_at is not None or obj.is_official:
+            return False
+        own = actor.participant is not None and obj.participant_id == actor.participant.id
+        if not own:
+            return False
+        if action == Action.DELETE_COMMENT:
+            return True
+        window = timedelta(minutes=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"])
+        return obj.status != CommentStatus.HIDDEN and utcnow() - obj.created_at <= window
+
+    return action in staff_actions(user, obj)
+
+
+def require(actor: Actor, action: Action | str, obj: Any, **kwargs: Any) -> None:
+    """Abort with 404 when the object must stay invisible, else 403, unless allowed."""
+    if obj is None:
+        abort(404)
+    if can(actor, action, obj, **kwargs):
+        return
+    if Action(action) != Action.VIEW and not can(actor, Action.VIEW, obj):
+        abort(404)
+    if Action(action) == Action.VIEW:
+        abort(404)
+    abort(403)

@@ -1,0 +1,3 @@
+"""Routes of the exports domain."""
+
+from app.exports import bp  # noqa: F401

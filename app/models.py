@@ -1,0 +1,42 @@
+"""Import every model so metadata is complete (for Alembic and ``db.create_all``)."""
+
+from app.accounts.models import ApiToken, Participant, User
+from app.analysis_ui.models import Codebook, Coding, IndicatorSnapshot, PopulationRow, Theme
+from app.audit.models import AuditEvent
+from app.comments.models import Comment, Flag, Support
+from app.exports.models import ExportJob
+from app.moderation.models import ModerationDecision
+from app.organizations.models import Membership, Organization
+from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
+from app.surveys.models import Answer, AnswerFeature, Question, QuestionOption, Response, Survey
+
+__all__ = [
+    "Activity",
+    "Answer",
+    "AnswerFeature",
+    "ApiToken",
+    "AuditEvent",
+    "Codebook",
+    "Coding",
+    "Comment",
+    "Document",
+    "ExportJob",
+    "Feedback",
+    "Flag",
+    "IndicatorSnapshot",
+    "Membership",
+    "ModerationDecision",
+    "Organization",
+    "Participant",
+    "PopulationRow",
+    "Project",
+    "ProjectPartner",
+    "Question",
+    "QuestionOption",
+    "Response",
+    "Stage",
+    "Support",
+    "Survey",
+    "Theme",
+    "User",
+]

@@ -1,0 +1,3 @@
+"""Routes of the moderation domain."""
+
+from app.moderation import bp  # noqa: F401
