@@ -1,3 +1,3 @@
-"""Routes of the api domain."""
+"""JSON API v1 (DESIGN.md section 8). Each resource lives in its own module."""
 
-from app.api import bp  # noqa: F401
+from app.api import comments, openapi, projects, surveys  # noqa: F401

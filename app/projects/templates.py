@@ -57,7 +57,7 @@ CONSULTATION = S(
     {"sv": "Samråd", "en": "Consultation"},
     L.CONSULTATION,
     {
-        "sv": "Förslaget kan fortfarande ändras: byggnaders höjd och placering, grönytor, gator.",
+        "sv": "Förslaget kan fortfarande ändras: husens höjd och placering, grönytor, gator.",
         "en": "The proposal can still change: building heights and positions, green areas, streets.",
     },
     RESIDENT_ALL,

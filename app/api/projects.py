@@ -1,0 +1,3 @@
+"""JSON API v1: projects."""
+
+from app.api import bp  # noqa: F401

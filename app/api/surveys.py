@@ -1,0 +1,3 @@
+"""JSON API v1: surveys."""
+
+from app.api import bp  # noqa: F401
