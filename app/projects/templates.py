@@ -58,7 +58,7 @@ CONSULTATION = S(
     L.CONSULTATION,
     {
         "sv": "Förslaget kan fortfarande ändras: husens höjd och placering, grönytor, gator.",
-        "en": "The proposal can still change: building heights and positions, green areas, streets.",
+        "en": "The proposal can still change: building heights, positions, green areas, streets.",
     },
     RESIDENT_ALL,
 )
