@@ -1,0 +1,108 @@
+"""Command line: ``python -m analysis code|evaluate``.
+
+``code INPUT.csv [--codebook PATH]`` reads ``id,text`` (optional ``lang,channel,category``) and
+writes ``id,themes,valence,lang`` to stdout, ``themes`` ``;``-separated.
+
+``evaluate GOLD.csv [--codebook PATH] [--split heldout|tune|all]`` compares the coder with a
+gold file of ``id,text,themes,valence`` (optional ``split``) and prints precision, recall and F1
+per theme, micro and macro F1, and valence accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from analysis.agreement import multilabel_agreement
+from analysis.codebook import CodebookError, load_codebook
+from analysis.coder import Coder
+from analysis.evaluation import EvaluationResult, evaluate_rows
+
+
+def _coder(codebook: str | None) -> Coder:
+    return Coder(load_codebook(codebook))
+
+
+def _read_csv(path: str) -> list[dict[str, str]]:
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or not {"id", "text"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: needs the columns id,text")
+        return [dict(r) for r in reader]
+
+
+def cmd_code(args: argparse.Namespace, out: TextIO) -> int:
+    coder = _coder(args.codebook)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "themes", "valence", "lang"])
+    for row in _read_csv(args.input):
+        lang = (row.get("lang") or "").strip() or None
+        res = coder.code(
+            row["text"] or "", lang, (row.get("category") or None), row["id"]
+        )
+        writer.writerow([res.id, ";".join(res.theme_ids), res.valence, res.lang])
+    return 0
+
+
+def format_evaluation(result: EvaluationResult) -> str:
+    lines = [
+        f"items: {result.report.n_items}  split: {result.split}",
+        f"{'theme':<12} {'P':>6} {'R':>6} {'F1':>6} {'support':>8} {'predicted':>9}",
+    ]
+    for s in result.report.per_theme:
+        lines.append(
+            f"{s.theme:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+            f"{s.support:8d} {s.tp + s.fp:9d}"
+        )
+    lines.append(f"micro F1: {result.report.micro_f1:.3f}")
+    lines.append(f"macro F1: {result.report.macro_f1:.3f}")
+    lines.append(f"valence accuracy: {result.valence_accuracy:.3f}")
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    rows = _read_csv(args.gold)
+    result = evaluate_rows(rows, _coder(args.codebook), args.split)
+    out.write(format_evaluation(result) + "\n")
+    if args.errors:
+        for e in result.errors:
+            out.write(e + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_code = sub.add_parser("code", help="code a CSV of id,text and print id,themes,valence,lang")
+    p_code.add_argument("input")
+    p_code.add_argument("--codebook", default=None, help="codebook JSON or TOML")
+    p_code.set_defaults(func=cmd_code)
+    p_eval = sub.add_parser("evaluate", help="score the coder against a gold CSV")
+    p_eval.add_argument("gold")
+    p_eval.add_argument("--codebook", default=None, help="codebook JSON or TOML")
+    p_eval.add_argument(
+        "--split",
+        choices=("heldout", "tune", "all"),
+        default="all",
+        help="rows of this split only (a 'split' column, else odd ids are held out)",
+    )
+    p_eval.add_argument("--errors", action="store_true", help="list disagreements")
+    p_eval.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args, out or sys.stdout)
+    except (OSError, ValueError, CodebookError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    return code
+
+
+__all__ = ["build_parser", "main", "multilabel_agreement"]
