@@ -36,6 +36,8 @@ CLI_MODULES = [
     "app.accounts.cli",
     "app.organizations.cli",
     "app.demo.cli",
+    "app.exports.cli",
+    "app.analysis_ui.cli",
 ]
 
 

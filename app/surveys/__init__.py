@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__)
 
-from app.surveys import routes  # noqa: E402,F401
+from app.surveys import routes, routes_manage  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""`flask exports ...` commands."""
+
+from flask.cli import AppGroup
+
+cli = AppGroup("exports", help="exports commands.")
