@@ -105,7 +105,7 @@ class Coder:
         text: str,
         lang: str | None = None,
         category: str | None = None,
-        id: str = "",  # noqa: A002 - mirrors Contribution.id
+        id: str = "",
     ) -> CodedContribution:
         """Code one text: language (detected when not given), themes and valence."""
         tokens = tokenize(text)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import nltk  # type: ignore[import-untyped]
-import stopwordsiso  # type: ignore[import-untyped]
+import stopwordsiso
 from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

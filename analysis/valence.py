@@ -54,7 +54,7 @@ class ValenceScorer:
         self._categories: dict[str, Valence] = {}
         for polarity in ("negative", "positive", "neutral"):
             for label in data["categories"].get(polarity, []):
-                self._categories[normalize_category(label)] = polarity  # type: ignore[assignment]
+                self._categories[normalize_category(label)] = polarity
         self._contrast = {k: frozenset(v) for k, v in data["contrast"].items()}
         self._suggestion = {k: frozenset(v) for k, v in data["suggestion"].items()}
         self._null = {k: frozenset(v) for k, v in data["null_phrases"].items()}
