@@ -41,9 +41,7 @@ def cmd_code(args: argparse.Namespace, out: TextIO) -> int:
     writer.writerow(["id", "themes", "valence", "lang"])
     for row in _read_csv(args.input):
         lang = (row.get("lang") or "").strip() or None
-        res = coder.code(
-            row["text"] or "", lang, (row.get("category") or None), row["id"]
-        )
+        res = coder.code(row["text"] or "", lang, (row.get("category") or None), row["id"])
         writer.writerow([res.id, ";".join(res.theme_ids), res.valence, res.lang])
     return 0
 

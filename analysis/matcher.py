@@ -67,8 +67,12 @@ class TermMatcher:
         self._endings = "(?:" + "|".join(re.escape(e) for e in ends) + ")?" if ends else ""
         self._cache: dict[str, tuple[Hit, ...]] = {}
         self._token_rules: list[
-            tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None,
-                  dict[str, float]]
+            tuple[
+                re.Pattern[str] | None,
+                re.Pattern[str] | None,
+                re.Pattern[str] | None,
+                dict[str, float],
+            ]
         ] = []
         self._phrase_rules: list[tuple[int, float, re.Pattern[str]]] = []
         for idx, ts in enumerate(term_sets):

@@ -74,8 +74,7 @@ class CodedContribution:
     def codings(self) -> list[Coding]:
         """The themes as storable codings marked with source and version."""
         return [
-            Coding(self.id, t.theme, self.source, t.confidence, self.version)
-            for t in self.themes
+            Coding(self.id, t.theme, self.source, t.confidence, self.version) for t in self.themes
         ]
 
 

@@ -27,9 +27,7 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 #: Words that turn the meaning of what follows; never stopwords.
 NEGATORS: dict[str, frozenset[str]] = {
-    "sv": frozenset(
-        "inte ej icke aldrig ingen inget inga ingenting varken knappast utan".split()
-    ),
+    "sv": frozenset("inte ej icke aldrig ingen inget inga ingenting varken knappast utan".split()),
     "en": frozenset(
         "not no never nothing nobody none neither nor without hardly don't doesn't isn't "
         "aren't wasn't weren't can't cannot won't didn't".split()

@@ -42,7 +42,8 @@ def test_gi_star_matches_reference_on_a_grid():
     coords = [(i, j) for i in range(6) for j in range(5)]
     values = rng.poisson(3, size=len(coords)).astype(float)
     values[7] += 15
-    assert np.allclose(getis_ord_gi_star(values, coords, 1.5), gi_star_reference(values, coords, 1.5))
+    expected = gi_star_reference(values, coords, 1.5)
+    assert np.allclose(getis_ord_gi_star(values, coords, 1.5), expected)
     assert np.all(getis_ord_gi_star(np.ones(4), [(0, 0), (1, 0), (2, 0), (3, 0)], 1) == 0)
 
 
