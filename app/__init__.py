@@ -29,6 +29,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.exports", "/manage"),
     ("app.admin", "/admin"),
     ("app.api", "/api/v1"),
+    ("app.ops", None),
 ]
 
 #: Domains that contribute a click group (``flask <name> ...``).
@@ -64,9 +65,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.core.errors import register_error_handlers
     from app.core.security import register_security_headers
+    from app.core.static import register_static_handling
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_static_handling(app)
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)

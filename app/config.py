@@ -104,7 +104,40 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SUPPRESSION_THRESHOLD": _int(env.get("SUPPRESSION_THRESHOLD"), 5),
         "COMMENT_EDIT_WINDOW_MINUTES": _int(env.get("COMMENT_EDIT_WINDOW_MINUTES"), 15),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-losen-2026"),
+        # Compression of responses (Flask-Compress); a reverse proxy may do it instead.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "application/json",
+            "application/geo+json",
+            "application/javascript",
+            "text/javascript",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
         "TESTING": False,
+    }
+
+
+def gunicorn_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings for gunicorn (``gunicorn.conf.py`` reads them from here)."""
+    env = os.environ if env is None else env
+    cores = os.cpu_count() or 1
+    return {
+        "bind": env.get("BIND", f"{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}"),
+        "workers": _int(env.get("WEB_CONCURRENCY"), cores * 2),
+        "threads": _int(env.get("GUNICORN_THREADS"), 4),
+        "timeout": _int(env.get("GUNICORN_TIMEOUT"), 30),
+        "graceful_timeout": _int(env.get("GUNICORN_GRACEFUL_TIMEOUT"), 20),
+        "keepalive": _int(env.get("GUNICORN_KEEPALIVE"), 5),
+        "max_requests": _int(env.get("GUNICORN_MAX_REQUESTS"), 5000),
+        "max_requests_jitter": _int(env.get("GUNICORN_MAX_REQUESTS_JITTER"), 500),
+        "accesslog": env.get("GUNICORN_ACCESSLOG", "-"),
+        "loglevel": env.get("LOG_LEVEL", "info"),
     }
 
 

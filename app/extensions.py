@@ -1,6 +1,7 @@
 """Flask extensions as unbound singletons; ``create_app`` binds them."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -15,4 +16,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 limiter = Limiter(key_func=rate_limit_key, default_limits=[])

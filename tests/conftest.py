@@ -95,12 +95,14 @@ def _schema(base_config: dict[str, Any]) -> Iterator[None]:
         db.engine.dispose()
 
 
-def _wipe(app: Flask) -> None:
+def _wipe(database_url: str) -> None:
     """Remove every row so each test starts from an empty database."""
-    with app.app_context():
-        db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables]
-        with db.engine.begin() as conn:
+    from app.config import normalise_database_url
+
+    tables = [t.name for t in db.metadata.sorted_tables]
+    engine = sa.create_engine(normalise_database_url(database_url))
+    try:
+        with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 joined = ", ".join(f'"{t}"' for t in tables)
                 conn.execute(sa.text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
@@ -109,6 +111,8 @@ def _wipe(app: Flask) -> None:
                 for table in reversed(tables):
                     conn.execute(sa.text(f'DELETE FROM "{table}"'))
                 conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture()
@@ -129,12 +133,12 @@ def make_app(base_config: dict[str, Any], _schema: None, tmp_path: Path) -> Iter
         return app
 
     yield factory
-    if built:
-        _wipe(built[0])
     for app in built:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    if built:
+        _wipe(base_config["DATABASE_URL"])
 
 
 @pytest.fixture()

@@ -1,0 +1,63 @@
+"""Health check, static caching and compression."""
+
+import gzip
+
+import pytest
+import sqlalchemy as sa
+
+from app.config import ConfigError
+
+
+def test_healthz_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unavailable_database(make_app, tmp_path):
+    broken = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/nope/db.sqlite")
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_static_urls_are_versioned_and_cached_for_a_year(app, client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/css/app.css?v=" in html
+    url = html.split('href="/static/css/app.css?v=')[1].split('"')[0]
+    response = client.get(f"/static/css/app.css?v={url}")
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_responses_are_compressed_when_the_client_accepts_it(client):
+    response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert b":root" in gzip.decompress(response.data)
+
+
+def test_production_refuses_the_development_secret_key():
+    from app import create_app
+
+    with pytest.raises(ConfigError):
+        create_app({"ENV_MODE": "production", "DATABASE_URL": "sqlite://"})
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "geolocation=(self)" in response.headers["Permissions-Policy"]
+
+
+def test_sqlite_runs_with_foreign_keys_and_wal(app):
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
