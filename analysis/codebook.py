@@ -24,7 +24,8 @@ Pattern syntax (matched against lower-cased tokens of the detected language only
     a phrase: consecutive tokens, each element using the forms above.
 
 ``strong`` terms carry the strong weight, ``weak`` ones the weak weight; ``exclude`` patterns
-veto a token for that theme (``parkering*`` under green keeps ``park`` from matching parking).
+veto a token for that theme (``parkering*`` under green keeps ``park`` from matching parking);
+an ``exclude`` phrase vetoes the tokens it covers (``skate park`` under green).
 """
 
 from __future__ import annotations

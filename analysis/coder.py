@@ -72,6 +72,7 @@ class Coder:
         locatives = self.codebook.locatives.get(lang, frozenset())
         damping = self.codebook.locative_damping
         evidence: dict[int, dict[str, float]] = {}
+        vetoed = matcher.vetoes(tokens)
         for i, tok in enumerate(tokens):
             hits = matcher.token_hits(tok)
             if not hits:
@@ -81,6 +82,8 @@ class Coder:
                 or (i > 1 and tokens[i - 1] in _DETERMINERS and tokens[i - 2] in locatives)
             )
             for idx, weight, term in hits:
+                if vetoed and (idx, i) in vetoed:
+                    continue
                 w = weight * damping if located else weight
                 terms = evidence.setdefault(idx, {})
                 if w > terms.get(term, 0.0):

@@ -75,6 +75,7 @@ class TermMatcher:
             ]
         ] = []
         self._phrase_rules: list[tuple[int, float, re.Pattern[str]]] = []
+        self._veto_rules: list[tuple[int, re.Pattern[str]]] = []
         for idx, ts in enumerate(term_sets):
             strong_f: list[str] = []
             weak_f: list[str] = []
@@ -98,6 +99,12 @@ class TermMatcher:
                     else:
                         frags.append(self._fragment(p))
             excl = _alternation([self._fragment(p) for p in ts.exclude if " " not in p])
+            excl_phrases = [
+                " ".join(self._fragment(w) for w in p.split()) for p in ts.exclude if " " in p
+            ]
+            if excl_phrases:
+                rx = re.compile(r"(?<![\w'])(?:" + "|".join(excl_phrases) + r")(?![\w'])")
+                self._veto_rules.append((idx, rx))
             self._token_rules.append((_alternation(strong_f), _alternation(weak_f), excl, stems))
         self._weights = (strong_weight, weak_weight)
 
@@ -130,6 +137,22 @@ class TermMatcher:
         if len(self._cache) < 1_000_000:
             self._cache[token] = hits
         return hits
+
+    def vetoes(self, tokens: Sequence[str]) -> set[tuple[int, int]]:
+        """(key index, token index) pairs an exclusion phrase takes away from a key.
+
+        ``skate park`` excluded under green keeps ``park`` in "a skate park" from counting.
+        """
+        if not self._veto_rules or len(tokens) < 2:
+            return set()
+        joined = " ".join(tokens)
+        out: set[tuple[int, int]] = set()
+        for idx, rx in self._veto_rules:
+            for m in rx.finditer(joined):
+                first = joined.count(" ", 0, m.start())
+                for k in range(first, first + m.group(0).count(" ") + 1):
+                    out.add((idx, k))
+        return out
 
     def phrase_hits(self, tokens: Sequence[str]) -> list[tuple[int, float, str, int]]:
         """Phrase matches as (key index, weight, phrase, index of the phrase's first token)."""
