@@ -1,3 +1,219 @@
-"""JSON API v1: surveys."""
+"""JSON API v1: surveys (DESIGN.md section 8).
 
-from app.api import bp  # noqa: F401
+- ``GET /surveys/<id>``: the survey's questions in the request language (``?lang=``).
+- ``POST /surveys/<id>/responses``: store a response; 201 when stored, 200 with the identical
+  body when ``client_id`` was already stored. Errors: 400 malformed JSON, 404 unknown survey,
+  409 ``closed`` when the survey or its stage is not open (also before it opens), 409
+  ``already_answered`` when the survey refuses resubmissions, 403 when the participation
+  policy refuses, 413 when the body is too large, 422 with per-field messages otherwise.
+- ``GET /surveys/<id>/responses?page=N``: staff with ``Action.EXPORT``; personal data
+  (nickname, email, demographic answers) only with ``Action.VIEW_PERSONAL_DATA``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api import bp
+from app.core.errors import api_error
+from app.core.i18n import current_language
+from app.core.models import translated
+from app.core.participants import current_participant
+from app.core.permissions import Action, actor_from, can, require
+from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
+from app.surveys.queries import count_responses, responses_page, survey_for_answering
+from app.surveys.questions import MapQuestion, kind_for
+from app.surveys.services import (
+    SubmissionError,
+    ordered_questions,
+    response_body,
+    submit_response,
+)
+
+#: A response with 50 features of 2,000 vertices each fits well below this.
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+PER_PAGE = 50
+
+
+def _visible_survey(survey_id: int) -> Survey:
+    survey = survey_for_answering(survey_id)
+    actor = actor_from(current_user, current_participant())
+    if survey is not None and survey.status == SurveyStatus.DRAFT:
+        # Drafts exist only for the staff who build them.
+        require(actor, Action.EDIT_SURVEY, survey)
+    require(actor, Action.VIEW, survey)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def survey_document(survey: Survey, language: str) -> dict[str, Any]:
+    """The survey as the API describes it, with labels in ``language``."""
+    questions = []
+    pages: dict[int, int] = {}
+    for question in ordered_questions(survey):
+        kind = kind_for(question)
+        pages[question.page] = pages.get(question.page, 0) + 1
+        condition = None
+        if question.condition_question_id and question.condition_option_id:
+            condition = {
+                "question_id": question.condition_question_id,
+                "option_id": question.condition_option_id,
+            }
+        questions.append(
+            {
+                "id": question.id,
+                "type": question.type.value,
+                "page": question.page,
+                "prompt": translated(question.prompt, language),
+                "help": translated(question.help_text, language) or None,
+                "required": question.required,
+                "options": [
+                    {
+                        "id": o.id,
+                        "label": translated(o.label, language),
+                        "code": o.code,
+                        "is_other": o.is_other,
+                    }
+                    for o in question.options_of(OptionKind.OPTION)
+                ],
+                "categories": [
+                    {
+                        "id": o.id,
+                        "label": translated(o.label, language),
+                        "icon": o.icon,
+                        "color": o.color,
+                    }
+                    for o in question.options_of(OptionKind.CATEGORY)
+                ],
+                "places": [
+                    {"id": o.id, "label": translated(o.label, language), "geometry": o.geometry}
+                    for o in question.options_of(OptionKind.PLACE)
+                ],
+                "min": question.min_count,
+                "max": (kind.max_features if isinstance(kind, MapQuestion) else question.max_count),
+                "condition": condition,
+                "settings": kind.api_settings(),
+            }
+        )
+    activity = survey.activity
+    return {
+        "id": survey.id,
+        "title": translated(survey.title, language),
+        "intro": translated(survey.intro, language) or None,
+        "status": survey.status.value,
+        "languages": list(survey.languages or []),
+        "resubmission": survey.resubmission.value,
+        "policy": activity.policy.value if activity is not None else None,
+        "stage_id": activity.stage_id if activity is not None else None,
+        "pages": [{"number": n, "question_count": c} for n, c in sorted(pages.items())],
+        "questions": questions,
+    }
+
+
+@bp.get("/surveys/<int:survey_id>")
+def survey_detail(survey_id: int) -> Any:
+    """A survey with its pages and questions, labels in the request language."""
+    survey = _visible_survey(survey_id)
+    return jsonify(survey_document(survey, current_language()))
+
+
+@bp.post("/surveys/<int:survey_id>/responses")
+def create_response(survey_id: int) -> Any:
+    """Store a resident's response (idempotent by ``client_id``)."""
+    if request.content_length is not None and request.content_length > MAX_RESPONSE_BYTES:
+        return api_error(413)
+    survey = survey_for_answering(survey_id)
+    if survey is None:
+        return api_error(404, _("We could not find that survey."))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return api_error(400, _("The body must be a JSON object."), code="malformed")
+    participant = current_participant(create=True)
+    try:
+        response, created = submit_response(
+            survey,
+            participant,
+            payload,
+            channel=payload.get("channel") or "web",
+            actor=actor_from(current_user, participant),
+        )
+    except SubmissionError as error:
+        return api_error(error.status, error.message, code=error.code, fields=error.fields)
+    body = response_body(response)
+    return jsonify(body), 201 if created else 200
+
+
+def _answer_document(answer: Any) -> dict[str, Any]:
+    return {
+        "question_id": answer.question_id,
+        "value": answer.value,
+        "text": answer.text,
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": f.geometry,
+                "properties": {"category": f.category_id, "comment": f.comment},
+            }
+            for f in answer.features
+        ],
+    }
+
+
+def _response_document(response: Response, personal: bool, demographic: set[int]) -> dict[str, Any]:
+    body = response_body(response)
+    body["answers"] = [
+        _answer_document(a)
+        for a in response.answers
+        if personal or a.question_id not in demographic
+    ]
+    if personal:
+        participant = response.participant
+        body["participant"] = (
+            {
+                "id": participant.id,
+                "nickname": participant.nickname,
+                "email": participant.user.email if participant.user else None,
+            }
+            if participant is not None
+            else None
+        )
+    return body
+
+
+@bp.get("/surveys/<int:survey_id>/responses")
+def list_responses(survey_id: int) -> Any:
+    """Staff: a page of the survey's responses (personal data only to those allowed)."""
+    survey = survey_for_answering(survey_id)
+    actor = actor_from(current_user, None)
+    if (
+        survey is None
+        or not can(actor, Action.VIEW, survey)
+        and not can(actor, Action.EXPORT, survey)
+    ):
+        return api_error(404)
+    if not can(actor, Action.EXPORT, survey):
+        return api_error(401 if actor.user is None else 403)
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return api_error(400, _("The page must be a number."), code="malformed")
+    personal = can(actor, Action.VIEW_PERSONAL_DATA, survey)
+    demographic = {q.id for q in survey.questions if q.type in DEMOGRAPHIC_TYPES}
+    total = count_responses(survey.id)
+    rows = responses_page(survey.id, page, PER_PAGE)
+    return jsonify(
+        {
+            "survey_id": survey.id,
+            "page": page,
+            "per_page": PER_PAGE,
+            "total": total,
+            "pages": (total + PER_PAGE - 1) // PER_PAGE,
+            "responses": [_response_document(r, personal, demographic) for r in rows],
+            "personal_data": personal,
+        }
+    )

@@ -1,0 +1,392 @@
+"""Writes of the surveys domain: validating and storing residents' responses.
+
+``submit_response`` is the one entry point used by both the HTML flow and the JSON API. It
+validates everything first and then writes the response, its answers and their geometries
+together, so a submission is stored completely or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Participant
+from app.core.models import utcnow
+from app.core.permissions import Action, Actor, actor_from, can
+from app.extensions import db
+from app.projects.models import ParticipationPolicy, StageAction
+from app.surveys.models import (
+    DEMOGRAPHIC_TYPES,
+    Answer,
+    AnswerFeature,
+    Channel,
+    Question,
+    Response,
+    Resubmission,
+    Survey,
+    SurveyStatus,
+)
+from app.surveys.queries import earlier_response, response_by_client_id
+from app.surveys.questions import AnswerContext, AnswerError, Cleaned, MapQuestion, kind_for
+
+CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,35}$")
+NICKNAME_MAX_LENGTH = 60
+
+
+class SubmissionError(Exception):
+    """A submission cannot be stored: an HTTP-like ``status``, a stable ``code``, a message for
+    people and per-field messages (``{"answers.<question_id>": "..."}``)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+@dataclass
+class ValidatedSubmission:
+    """A submission that passed every check, ready to be written."""
+
+    client_id: str
+    language: str
+    nickname: str | None
+    #: Cleaned answers by question id, in question order.
+    answers: dict[int, Cleaned] = field(default_factory=dict)
+
+
+def ordered_questions(survey: Survey) -> list[Question]:
+    """The survey's active questions in page and position order."""
+    return sorted(survey.active_questions, key=lambda q: (q.page, q.position, q.id))
+
+
+def answer_context(survey: Survey, language: str = "sv") -> AnswerContext:
+    """The context question types validate against: the project's area and the language."""
+    activity = survey.activity
+    project = activity.stage.project if activity is not None else None
+    area = project.shape if project is not None and project.geometry else None
+    return AnswerContext(area=area, language=language)
+
+
+def visible_question_ids(survey: Survey, cleaned: Mapping[int, Cleaned]) -> set[int]:
+    """Ids of the active questions whose display condition holds for these answers."""
+    return _visibility(ordered_questions(survey), cleaned)
+
+
+def _visibility(questions: list[Question], cleaned: Mapping[int, Cleaned]) -> set[int]:
+    active = {q.id: q for q in questions}
+    visible: set[int] = set()
+    for question in questions:
+        if _condition_holds(question, active, visible, cleaned):
+            visible.add(question.id)
+    return visible
+
+
+def _condition_holds(
+    question: Question,
+    active: Mapping[int, Question],
+    visible: set[int],
+    cleaned: Mapping[int, Cleaned],
+) -> bool:
+    condition_id = question.condition_question_id
+    # A condition on an archived or removed question no longer applies.
+    if condition_id is None or condition_id not in active:
+        return True
+    if condition_id not in visible or condition_id not in cleaned:
+        return False
+    chosen = kind_for(active[condition_id]).selected_option_ids(cleaned[condition_id])
+    return question.condition_option_id in chosen
+
+
+def validate_answers(
+    survey: Survey,
+    raw_answers: Mapping[int, Mapping[str, Any]],
+    context: AnswerContext,
+    *,
+    required_for: set[int] | None = None,
+    hidden_is_error: bool = True,
+) -> tuple[dict[int, Cleaned], dict[str, str]]:
+    """Validate raw answers (by question id) against the survey's questions.
+
+    Returns the cleaned answers (in question order) and the field errors. ``required_for``
+    limits the required-question check to some questions (one page of the HTML flow); answers
+    to hidden questions are errors unless ``hidden_is_error`` is false, when they are dropped.
+    """
+    questions = ordered_questions(survey)
+    active = {q.id: q for q in questions}
+    errors: dict[str, str] = {}
+    for question_id in raw_answers:
+        if question_id not in active:
+            errors[f"answers.{question_id}"] = _("There is no such question in this survey.")
+    cleaned: dict[int, Cleaned] = {}
+    visible: set[int] = set()
+    failed: set[int] = set()
+    for question in questions:
+        key = f"answers.{question.id}"
+        raw = raw_answers.get(question.id)
+        kind = kind_for(question)
+        blank = raw is None or kind.is_blank(raw)
+        if question.condition_question_id in failed:
+            failed.add(question.id)  # its condition cannot be judged until that is fixed
+            continue
+        if not _condition_holds(question, active, visible, cleaned):
+            if not blank and hidden_is_error:
+                errors[key] = _(
+                    "This question is not shown for your earlier answers and cannot be answered."
+                )
+            continue
+        visible.add(question.id)
+        if raw is None or blank:
+            if question.required and (required_for is None or question.id in required_for):
+                errors[key] = _("Please answer this question.")
+            continue
+        try:
+            cleaned[question.id] = kind.validate(raw, context)
+        except AnswerError as error:
+            errors[key] = error.message
+            failed.add(question.id)
+    return cleaned, errors
+
+
+def parse_client_id(payload: Mapping[str, Any]) -> str:
+    """The submission's client id, or ``SubmissionError`` 422."""
+    client_id = payload.get("client_id")
+    if not isinstance(client_id, str) or not CLIENT_ID_PATTERN.match(client_id):
+        raise SubmissionError(
+            422,
+            "invalid",
+            _("Some of what you sent is not valid."),
+            {"client_id": _("A client id (a UUID of at most 36 characters) is required.")},
+        )
+    return client_id
+
+
+def _raw_answers(
+    survey: Survey, payload: Mapping[str, Any], errors: dict[str, str]
+) -> dict[int, dict[str, Any]]:
+    """The API's answer list (and ``demographics``) as raw answers by question id."""
+    raw: dict[int, dict[str, Any]] = {}
+    answers = payload.get("answers", [])
+    if not isinstance(answers, list):
+        errors["answers"] = _("Answers must be a list.")
+        return raw
+    for item in answers:
+        if not isinstance(item, dict) or type(item.get("question_id")) is not int:
+            errors["answers"] = _("Every answer needs a question id.")
+            continue
+        question_id = item["question_id"]
+        if question_id in raw:
+            errors[f"answers.{question_id}"] = _("A question can be answered only once.")
+            continue
+        raw[question_id] = {k: item[k] for k in ("value", "features", "other") if k in item}
+    demographics = payload.get("demographics")
+    if demographics in (None, {}):
+        return raw
+    if not isinstance(demographics, dict):
+        errors["demographics"] = _("Demographics must be an object.")
+        return raw
+    by_type = {q.type.value: q for q in survey.active_questions if q.type in DEMOGRAPHIC_TYPES}
+    for key, value in demographics.items():
+        question = by_type.get(key)
+        if question is None:
+            errors[f"demographics.{key}"] = _("This survey does not ask about that.")
+        elif question.id in raw:
+            errors[f"answers.{question.id}"] = _("A question can be answered only once.")
+        else:
+            raw[question.id] = {"value": value}
+    return raw
+
+
+def validate_submission(
+    survey: Survey, payload: Mapping[str, Any], *, participant: Participant | None = None
+) -> ValidatedSubmission:
+    """Check a whole submission without writing anything; raise ``SubmissionError`` (422)."""
+    errors: dict[str, str] = {}
+    client_id = parse_client_id(payload)
+    languages = set(current_app.config["LANGUAGES"]) | set(survey.languages or [])
+    language = payload.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not isinstance(language, str) or language not in languages:
+        errors["language"] = _("This language is not available.")
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    nickname = payload.get("nickname")
+    if nickname is not None:
+        if not isinstance(nickname, str) or len(nickname.strip()) > NICKNAME_MAX_LENGTH:
+            errors["nickname"] = _(
+                "Please choose a nickname of at most %(n)s characters.", n=NICKNAME_MAX_LENGTH
+            )
+            nickname = None
+        else:
+            nickname = nickname.strip() or None
+    activity = survey.activity
+    if (
+        activity is not None
+        and activity.policy == ParticipationPolicy.NICKNAME
+        and not nickname
+        and not (participant is not None and participant.nickname)
+        and "nickname" not in errors
+    ):
+        errors["nickname"] = _("Please choose a nickname to take part.")
+    raw = _raw_answers(survey, payload, errors)
+    cleaned, answer_errors = validate_answers(survey, raw, answer_context(survey, language))
+    errors.update(answer_errors)
+    if errors:
+        raise SubmissionError(422, "invalid", _("Some answers need your attention."), errors)
+    return ValidatedSubmission(
+        client_id=client_id, language=language, nickname=nickname, answers=cleaned
+    )
+
+
+def check_can_respond(survey: Survey, actor: Actor) -> None:
+    """Raise ``SubmissionError`` unless ``actor`` may answer ``survey`` now.
+
+    404 when the survey is not visible, 409 ``closed`` when the survey or its stage is not open
+    (closed, not yet open, or the stage takes no answers), 403 when the participation policy
+    refuses the actor (``account_required`` for account-only surveys).
+    """
+    if survey.status == SurveyStatus.DRAFT or not can(actor, Action.VIEW, survey):
+        raise SubmissionError(404, "not_found", _("We could not find that survey."))
+    activity = survey.activity
+    stage = activity.stage if activity is not None else None
+    if (
+        survey.status != SurveyStatus.OPEN
+        or stage is None
+        or not stage.is_open
+        or not stage.allows(StageAction.RESPOND)
+    ):
+        raise SubmissionError(409, "closed", _("This survey is not open for answers right now."))
+    if can(actor, Action.RESPOND, survey):
+        return
+    if activity is not None and activity.policy == ParticipationPolicy.ACCOUNT:
+        raise SubmissionError(
+            403, "account_required", _("Log in with a verified account to answer this survey.")
+        )
+    raise SubmissionError(403, "forbidden", _("You are not allowed to do that."))
+
+
+def submit_response(
+    survey: Survey,
+    participant: Participant | None,
+    payload: Mapping[str, Any],
+    *,
+    channel: Channel | str = Channel.WEB,
+    actor: Actor | None = None,
+) -> tuple[Response, bool]:
+    """Validate and store one participant's response; return ``(response, created)``.
+
+    ``created`` is False when nothing was stored because ``client_id`` was already stored for
+    this survey (a harmless re-send; the earlier response is returned). With
+    ``Survey.resubmission == update`` a participant's second submission replaces the answers
+    of their earlier response (same row, ``updated_at`` set) and counts as created; with
+    ``refuse`` it raises 409 ``already_answered``. Raises ``SubmissionError`` for everything
+    else (see ``check_can_respond`` and ``validate_submission``); nothing is written then.
+    """
+    if not isinstance(payload, Mapping):
+        raise SubmissionError(400, "malformed", _("The request could not be understood."))
+    client_id = parse_client_id(payload)
+    existing = response_by_client_id(survey.id, client_id)
+    if existing is not None:
+        return existing, False
+    if actor is None:
+        actor = actor_from(participant.user if participant else None, participant)
+    check_can_respond(survey, actor)
+    try:
+        channel = Channel(channel)
+    except ValueError:
+        raise SubmissionError(
+            422,
+            "invalid",
+            _("Some of what you sent is not valid."),
+            {"channel": _("Unknown channel.")},
+        ) from None
+    validated = validate_submission(survey, payload, participant=participant)
+
+    earlier = earlier_response(survey.id, participant.id) if participant is not None else None
+    if earlier is not None:
+        if survey.resubmission == Resubmission.REFUSE:
+            raise SubmissionError(
+                409, "already_answered", _("You have already answered this survey.")
+            )
+        earlier.answers.clear()
+        db.session.flush()
+        _add_answers(earlier, survey, validated)
+        earlier.language = validated.language
+        earlier.channel = channel
+        earlier.survey_version = survey.version
+        earlier.updated_at = utcnow()
+        if validated.nickname and participant is not None:
+            participant.nickname = validated.nickname
+        db.session.flush()
+        return earlier, True
+
+    response = Response(
+        survey_id=survey.id,
+        participant_id=participant.id if participant is not None else None,
+        client_id=validated.client_id,
+        language=validated.language,
+        channel=channel,
+        survey_version=survey.version,
+        submitted_at=utcnow(),
+    )
+    try:
+        # A concurrent request with the same client id may win the race: the unique
+        # constraint tells us, and the savepoint keeps the rest of the transaction usable.
+        with db.session.begin_nested():
+            db.session.add(response)
+            _add_answers(response, survey, validated)
+            if validated.nickname and participant is not None:
+                participant.nickname = validated.nickname
+            db.session.flush()
+    except IntegrityError:
+        stored = response_by_client_id(survey.id, client_id)
+        if stored is None:
+            raise
+        return stored, False
+    return response, True
+
+
+def _add_answers(response: Response, survey: Survey, validated: ValidatedSubmission) -> None:
+    questions = {q.id: q for q in survey.active_questions}
+    for question_id, cleaned in validated.answers.items():
+        answer = Answer(question_id=question_id, value=cleaned.value, text=cleaned.text)
+        kind = kind_for(questions[question_id])
+        allowed = {kind.geometry_type} if isinstance(kind, MapQuestion) else None
+        for position, item in enumerate(cleaned.features):
+            feature = AnswerFeature(
+                position=position, category_id=item.category_id, comment=item.comment
+            )
+            # Already validated (area included); parsing again fills the bounding box.
+            feature.set_geometry(item.geometry, allowed=allowed)
+            answer.features.append(feature)
+        response.answers.append(answer)
+
+
+def reference_of(response: Response) -> str:
+    """A short reference number residents can quote (response id + client id prefix)."""
+    return f"{response.id:05d}-{response.client_id.replace('-', '')[:4].upper()}"
+
+
+def _timestamp(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def response_body(response: Response) -> dict[str, Any]:
+    """The API's description of a stored response (identical on every re-send)."""
+    return {
+        "id": response.id,
+        "client_id": response.client_id,
+        "survey_id": response.survey_id,
+        "reference": reference_of(response),
+        "submitted_at": _timestamp(response.submitted_at),
+        "updated_at": _timestamp(response.updated_at),
+        "language": response.language,
+        "channel": Channel(response.channel).value,
+    }
