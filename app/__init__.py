@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -139,8 +140,16 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Import each domain's ``routes*.py`` modules, then register its blueprint.
+
+    Route modules are imported here rather than from the package ``__init__`` so that
+    importing a domain's models (as the permissions module does) never pulls in its views.
+    """
     for name, prefix in BLUEPRINTS:
         module = importlib.import_module(name)
+        for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
+            if info.name.startswith("routes"):
+                importlib.import_module(f"{name}.{info.name}")
         app.register_blueprint(module.bp, url_prefix=prefix)
 
 
@@ -165,6 +174,9 @@ def _register_request_hooks(app: Flask) -> None:
     def remember_language() -> None:
         from flask import session
 
+        # A lasting session keeps the CSRF secret, so submissions that waited offline still
+        # carry a valid token when they are sent days later.
+        session.permanent = True
         asked = request.args.get("lang")
         if asked in app.config["LANGUAGES"]:
             session["lang"] = asked

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PARTICIPANT_COOKIE": "pd_participant",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=_int(env.get("SESSION_DAYS"), 30)),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         # Privacy.

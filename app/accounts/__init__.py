@@ -1,5 +1,5 @@
+"""The accounts domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
-
-from app.accounts import routes  # noqa: E402,F401

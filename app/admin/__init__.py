@@ -1,5 +1,5 @@
+"""The admin domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
-
-from app.admin import routes  # noqa: E402,F401

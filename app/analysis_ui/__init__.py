@@ -1,5 +1,5 @@
+"""The analysis_ui domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("analysis_ui", __name__)
-
-from app.analysis_ui import routes  # noqa: E402,F401

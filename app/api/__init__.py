@@ -1,5 +1,5 @@
+"""The api domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
-
-from app.api import routes  # noqa: E402,F401

@@ -1,5 +1,5 @@
+"""The exports domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("exports", __name__)
-
-from app.exports import routes  # noqa: E402,F401

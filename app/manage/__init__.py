@@ -1,5 +1,5 @@
+"""The manage domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("manage", __name__)
-
-from app.manage import routes  # noqa: E402,F401

@@ -1,5 +1,5 @@
+"""The moderation domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
-
-from app.moderation import routes  # noqa: E402,F401

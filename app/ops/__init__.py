@@ -1,5 +1,5 @@
+"""The ops domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("ops", __name__)
-
-from app.ops import routes  # noqa: E402,F401

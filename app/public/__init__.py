@@ -1,5 +1,5 @@
+"""The public domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
-
-from app.public import routes  # noqa: E402,F401

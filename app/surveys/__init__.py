@@ -1,5 +1,5 @@
+"""The surveys domain. Its routes live in `routes*.py` modules, imported by the app factory."""
+
 from flask import Blueprint
 
 bp = Blueprint("surveys", __name__)
-
-from app.surveys import routes, routes_manage  # noqa: E402,F401

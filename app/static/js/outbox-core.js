@@ -1,0 +1,90 @@
+/* The outbox: submissions kept in IndexedDB until the server has acknowledged them.
+ * Shared by the pages (outbox.js) and the service worker (Background Sync).
+ * Every item carries the client UUID the server uses to store it exactly once, so sending
+ * an item twice is harmless. */
+(function (scope) {
+  "use strict";
+  const DB_NAME = "platsdialog";
+  const STORE = "outbox";
+  const SENT = "sent";
+
+  function open() {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains(STORE)) { db.createObjectStore(STORE, { keyPath: "clientId" }); }
+        if (!db.objectStoreNames.contains(SENT)) { db.createObjectStore(SENT, { keyPath: "clientId" }); }
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  function tx(storeName, mode, fn) {
+    return open().then((db) => new Promise((resolve, reject) => {
+      const t = db.transaction(storeName, mode);
+      const store = t.objectStore(storeName);
+      let result;
+      Promise.resolve(fn(store)).then((r) => { result = r; });
+      t.oncomplete = () => { db.close(); resolve(result); };
+      t.onerror = () => { db.close(); reject(t.error); };
+    }));
+  }
+
+  function all(storeName) {
+    return tx(storeName, "readonly", (store) => new Promise((resolve) => {
+      const req = store.getAll();
+      req.onsuccess = () => resolve(req.result || []);
+    }));
+  }
+
+  const Outbox = {
+    /** Keep a submission; resolves when it is safely stored on the device. */
+    put(item) {
+      item.queuedAt = item.queuedAt || new Date().toISOString();
+      return tx(STORE, "readwrite", (store) => { store.put(item); });
+    },
+    pending() { return all(STORE); },
+    sent() { return all(SENT); },
+    /** Send every waiting item once; returns {sent: [...], failed: [...], waiting: n}. */
+    async flush(getToken) {
+      const items = await all(STORE);
+      const report = { sent: [], failed: [], waiting: 0 };
+      for (const item of items) {
+        let response;
+        try {
+          const token = (await getToken()) || item.csrfToken || "";
+          response = await fetch(item.url, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+            body: JSON.stringify(item.payload),
+          });
+        } catch (err) {
+          report.waiting += 1;
+          continue;
+        }
+        if (response.status === 200 || response.status === 201) {
+          const body = await response.json().catch(() => ({}));
+          const done = { clientId: item.clientId, kind: item.kind, title: item.title || "",
+            sentAt: new Date().toISOString(), queuedAt: item.queuedAt, serverId: body.id || null,
+            receiptUrl: item.receiptUrl || null };
+          await tx(STORE, "readwrite", (store) => { store.delete(item.clientId); });
+          await tx(SENT, "readwrite", (store) => { store.put(done); });
+          report.sent.push(done);
+        } else if (response.status >= 500 || response.status === 429 || response.status === 408) {
+          report.waiting += 1;
+        } else {
+          const body = await response.json().catch(() => ({}));
+          item.error = (body.error && body.error.message) || ("HTTP " + response.status);
+          item.errorFields = (body.error && body.error.fields) || {};
+          await tx(STORE, "readwrite", (store) => { store.put(item); });
+          report.failed.push(item);
+        }
+      }
+      return report;
+    },
+  };
+  scope.PlatsdialogOutbox = Outbox;
+})(typeof self !== "undefined" ? self : window);

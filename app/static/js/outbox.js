@@ -1,0 +1,122 @@
+/* Page side of offline support: registers the service worker, offers (never forces) the
+ * install prompt, and sends what waits in the outbox when the connection returns, on the
+ * next visit, or on Background Sync. Shows "waiting to send" and "sent at" to the resident. */
+(function () {
+  "use strict";
+  const Outbox = window.PlatsdialogOutbox;
+  const strings = (function () {
+    const el = document.getElementById("outbox-strings");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  function metaToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  async function freshToken() {
+    try {
+      const r = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" });
+      if (r.ok) { return (await r.json()).csrf_token; }
+    } catch (e) { /* offline */ }
+    return metaToken();
+  }
+
+  function fmtTime(iso) {
+    try { return new Date(iso).toLocaleString(document.documentElement.lang || "sv"); } catch (e) { return iso; }
+  }
+
+  async function render() {
+    const boxes = document.querySelectorAll("[data-outbox-status]");
+    if (!boxes.length || !Outbox) { return; }
+    const [pending, sent] = await Promise.all([Outbox.pending(), Outbox.sent()]);
+    boxes.forEach((box) => {
+      const only = box.getAttribute("data-outbox-client-id");
+      const p = only ? pending.filter((i) => i.clientId === only) : pending;
+      const s = only ? sent.filter((i) => i.clientId === only) : sent;
+      box.textContent = "";
+      if (p.length) {
+        p.forEach((item) => {
+          const line = document.createElement("p");
+          line.className = "outbox-waiting";
+          line.setAttribute("data-state", item.error ? "failed" : "waiting");
+          line.textContent = item.error
+            ? (strings.failed || "Could not be sent:") + " " + item.error
+            : (strings.waiting || "Waiting to send") + (item.title ? ": " + item.title : "");
+          box.appendChild(line);
+        });
+      }
+      s.slice(-5).forEach((item) => {
+        const line = document.createElement("p");
+        line.className = "outbox-sent";
+        line.setAttribute("data-state", "sent");
+        line.textContent = (strings.sent || "Sent") + " " + fmtTime(item.sentAt) + (item.title ? ": " + item.title : "");
+        box.appendChild(line);
+      });
+      box.hidden = !(p.length || s.length);
+    });
+  }
+
+  let flushing = false;
+  async function flush() {
+    if (!Outbox || flushing || !navigator.onLine) { await render(); return; }
+    flushing = true;
+    try { await Outbox.flush(freshToken); } finally { flushing = false; }
+    await render();
+    document.dispatchEvent(new CustomEvent("pd:outbox-flushed"));
+  }
+
+  /** Send now when possible; otherwise keep it and send it later. Returns "sent"|"queued"|"failed". */
+  async function submit(item) {
+    item.csrfToken = metaToken();
+    await Outbox.put(item);
+    if (navigator.onLine) {
+      const before = (await Outbox.pending()).length;
+      await flush();
+      const stillPending = (await Outbox.pending()).find((i) => i.clientId === item.clientId);
+      if (!stillPending) { return "sent"; }
+      if (stillPending.error) { return "failed"; }
+      void before;
+    }
+    if ("serviceWorker" in navigator && "SyncManager" in window) {
+      try { (await navigator.serviceWorker.ready).sync.register("pd-outbox"); } catch (e) { /* optional */ }
+    }
+    await render();
+    return "queued";
+  }
+
+  window.PlatsdialogOffline = { submit, flush, render };
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    navigator.serviceWorker.addEventListener("message", (e) => {
+      if (e.data && e.data.type === "pd-outbox-flush") { flush(); }
+    });
+  }
+  window.addEventListener("online", flush);
+  document.addEventListener("DOMContentLoaded", flush);
+  document.addEventListener("htmx:afterSettle", render);
+
+  // Install prompt: offered with a button the resident may use or dismiss.
+  let deferred = null;
+  window.addEventListener("beforeinstallprompt", (e) => {
+    e.preventDefault();
+    deferred = e;
+    if (localStorage.getItem("pd-install-dismissed")) { return; }
+    const banner = document.getElementById("install-banner");
+    if (banner) { banner.hidden = false; }
+  });
+  document.addEventListener("click", async (e) => {
+    const target = e.target.closest("[data-install]");
+    if (!target) { return; }
+    const banner = document.getElementById("install-banner");
+    if (target.getAttribute("data-install") === "dismiss") {
+      localStorage.setItem("pd-install-dismissed", "1");
+    } else if (deferred) {
+      deferred.prompt();
+      await deferred.userChoice.catch(() => null);
+      deferred = null;
+    }
+    if (banner) { banner.hidden = true; }
+  });
+})();
