@@ -22,7 +22,10 @@ def icon(size: int, *, maskable: bool = False) -> Image.Image:
     r = w * 0.33
     cy = top + r + w * 0.05
     draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill="white")
-    draw.polygon([(cx - r * 0.86, cy + r * 0.5), (cx + r * 0.86, cy + r * 0.5), (cx, top + w * 0.95)], fill="white")
+    draw.polygon(
+        [(cx - r * 0.86, cy + r * 0.5), (cx + r * 0.86, cy + r * 0.5), (cx, top + w * 0.95)],
+        fill="white",
+    )
     hole = r * 0.42
     draw.ellipse([cx - hole, cy - hole, cx + hole, cy + hole], fill=BRAND)
     return img.resize((size, size), Image.LANCZOS)
