@@ -1,10 +1,62 @@
-"""Writes for projects and stages."""
+"""Writes for projects, stages, activities, documents, partners and feedback.
+
+Every function flushes (the request boundary commits), records an audit event when a
+staff member acts, and raises :class:`ProjectError` (or ``GeometryError``) for refusals.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.accounts.models import Participant, User
+from app.audit.services import record
+from app.comments.models import Comment
+from app.core.geo import GeometryError
+from app.core.mail import send_mail
+from app.core.models import utcnow
 from app.extensions import db
-from app.projects.models import Project, Stage
+from app.organizations.models import Organization
+from app.projects.models import (
+    Activity,
+    ActivityKind,
+    Document,
+    Feedback,
+    ModerationMode,
+    ParticipationLevel,
+    ParticipationPolicy,
+    Project,
+    ProjectKind,
+    ProjectPartner,
+    ProjectStatus,
+    Stage,
+    StageKind,
+)
 from app.projects.templates import TEMPLATES
+from app.surveys.models import Response, Survey, SurveyStatus
+
+AREA_TYPES = {"Polygon", "MultiPolygon"}
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_AREA_BYTES = 1_000_000
+
+
+class ProjectError(ValueError):
+    """A refused write; ``code`` is stable, ``message`` is translated for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 def apply_template(project: Project, template: str) -> list[Stage]:
@@ -35,3 +87,632 @@ def make_current(stage: Stage) -> None:
     db.session.flush()
     stage.is_current = True
     db.session.flush()
+
+
+def _audit(action: str, actor: User | None, project: Project, obj: Any = None, **data: Any) -> None:
+    target = obj if obj is not None else project
+    record(
+        action,
+        actor=actor,
+        organization_id=project.organization_id,
+        object_type=re.sub(r"(?<!^)(?=[A-Z])", "_", type(target).__name__).lower(),
+        object_id=target.id,
+        project_id=project.id,
+        **data,
+    )
+
+
+# --- projects --------------------------------------------------------------------------------
+
+
+def create_project(
+    organization: Organization,
+    *,
+    slug: str,
+    kind: str,
+    template: str,
+    title: dict[str, str],
+    summary: dict[str, str],
+    body: dict[str, str],
+    actor: User | None,
+) -> Project:
+    """Create a draft project with the template's stages. Raises ``ProjectError`` (slug)."""
+    if template not in TEMPLATES:
+        raise ProjectError("unknown_template", _("Choose one of the templates."))
+    taken = db.session.scalar(
+        db.select(Project.id).where(
+            Project.organization_id == organization.id, Project.slug == slug
+        )
+    )
+    if taken is not None:
+        raise ProjectError("slug_taken", _("Another project of the organization already uses it."))
+    project = Project(
+        organization=organization,
+        slug=slug,
+        kind=ProjectKind(kind),
+        status=ProjectStatus.DRAFT,
+        title=title,
+        summary=summary,
+        body=body,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(project)
+    db.session.flush()
+    apply_template(project, template)
+    _audit("project.create", actor, project, template=template, slug=slug)
+    return project
+
+
+def update_project(
+    project: Project,
+    *,
+    slug: str,
+    kind: str,
+    title: dict[str, str],
+    summary: dict[str, str],
+    body: dict[str, str],
+    actor: User | None,
+) -> Project:
+    """Change a project's address name, kind and texts."""
+    project.slug = slug
+    project.kind = ProjectKind(kind)
+    project.title, project.summary, project.body = title, summary, body
+    db.session.flush()
+    _audit("project.update", actor, project, slug=slug)
+    return project
+
+
+ALLOWED_STATUS_CHANGES = {
+    ProjectStatus.DRAFT: {ProjectStatus.ACTIVE, ProjectStatus.ARCHIVED},
+    ProjectStatus.ACTIVE: {ProjectStatus.DRAFT, ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED},
+    ProjectStatus.COMPLETED: {ProjectStatus.ACTIVE, ProjectStatus.ARCHIVED},
+    ProjectStatus.ARCHIVED: {ProjectStatus.DRAFT, ProjectStatus.ACTIVE},
+}
+
+
+def set_status(project: Project, status: str, *, actor: User | None) -> Project:
+    """Publish, unpublish, complete or archive. Raises ``ProjectError`` for other moves."""
+    try:
+        target = ProjectStatus(status)
+    except ValueError as exc:
+        raise ProjectError("unknown_status", _("Unknown status.")) from exc
+    if target not in ALLOWED_STATUS_CHANGES[project.status]:
+        raise ProjectError("bad_status", _("The project cannot move to that status from here."))
+    if target == ProjectStatus.ACTIVE and not project.title:
+        raise ProjectError("no_title", _("Give the project a title before publishing it."))
+    before = project.status.value
+    project.status = target
+    db.session.flush()
+    _audit("project.status", actor, project, before=before, after=target.value)
+    return project
+
+
+# --- area ------------------------------------------------------------------------------------
+
+_GEOMETRY_MESSAGES = {
+    "invalid_geojson": lambda: _("That is not a GeoJSON geometry."),
+    "wrong_geometry_type": lambda: _("The area must be a polygon (or a multipolygon)."),
+    "empty_geometry": lambda: _("The area is empty."),
+    "too_many_vertices": lambda: _("The area has too many points (at most 2,000)."),
+    "out_of_range": lambda: _(
+        "Some coordinates are outside the valid range (longitude −180–180, latitude −90–90)."
+    ),
+    "invalid_geometry": lambda: _(
+        "The area crosses itself or is otherwise invalid. Redraw it without crossing lines."
+    ),
+    "outside_area": lambda: _("The area is outside the allowed region."),
+    "invalid_json": lambda: _("The text is not valid JSON."),
+    "too_large": lambda: _("The file is too large (at most 1 MB)."),
+    "feature_count": lambda: _("The file must contain exactly one polygon."),
+}
+
+
+def geometry_message(error: GeometryError) -> str:
+    """A translated message for a ``GeometryError`` (its own message is English)."""
+    make = _GEOMETRY_MESSAGES.get(error.code)
+    return str(make()) if make else error.message
+
+
+def parse_area(text: str | bytes) -> dict[str, Any]:
+    """Extract a geometry from GeoJSON text: a geometry, a Feature, or a FeatureCollection
+    with one feature. Raises ``GeometryError`` (codes as in ``app.core.geo`` plus
+    ``invalid_json``, ``too_large``, ``feature_count``)."""
+    if len(text) > MAX_AREA_BYTES:
+        raise GeometryError("too_large", "The file is too large.")
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GeometryError("invalid_json", "Not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise GeometryError("invalid_geojson", "Not a GeoJSON object.")
+    if data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list) or len(features) != 1:
+            raise GeometryError("feature_count", "Exactly one feature is needed.")
+        data = features[0]
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict):
+        raise GeometryError("invalid_geojson", "Not a GeoJSON geometry.")
+    return data
+
+
+def set_area(project: Project, geometry: dict[str, Any] | None, *, actor: User | None) -> None:
+    """Store the project area (validated polygon). Raises ``GeometryError``."""
+    project.set_geometry(geometry, allowed=AREA_TYPES)
+    db.session.flush()
+    _audit("project.area", actor, project, cleared=True if geometry is None else None)
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def _write_upload(relative: str, data: bytes) -> None:
+    path = upload_root() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """Sniff an image from its bytes and re-encode it without metadata.
+
+    Returns (bytes, extension). Raises ``ProjectError`` for other types or oversize files.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if len(data) > current_app.config["MAX_IMAGE_BYTES"]:
+        mb = current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024)
+        raise ProjectError("too_large", _("The image is too large (at most %(mb)s MB).", mb=mb))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in IMAGE_FORMATS:
+            raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image."))
+        with Image.open(io.BytesIO(data)) as image:
+            # Apply the camera's orientation before the EXIF block is dropped.
+            image = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if kind == "JPEG":
+                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            elif kind == "PNG":
+                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                    image = image.convert("RGBA")
+                image.save(out, "PNG", optimize=True)
+            else:
+                image.save(out, "WEBP", quality=85)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image.")) from exc
+    return out.getvalue(), IMAGE_FORMATS[kind]
+
+
+def set_cover_image(project: Project, data: bytes, *, actor: User | None) -> str:
+    """Store a cleaned copy of the cover image; returns its path under ``UPLOAD_DIR``."""
+    cleaned, ext = clean_image(data)
+    relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
+    _write_upload(relative, cleaned)
+    project.cover_image_path = relative
+    db.session.flush()
+    _audit("project.cover", actor, project, bytes=len(cleaned))
+    return relative
+
+
+def remove_cover_image(project: Project, *, actor: User | None) -> None:
+    """Remove the cover image (the file stays until cleanup; the project no longer shows it)."""
+    project.cover_image_path = None
+    db.session.flush()
+    _audit("project.cover_remove", actor, project)
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def add_document(
+    project: Project,
+    *,
+    title: dict[str, str],
+    url: str | None = None,
+    pdf: bytes | None = None,
+    actor: User | None,
+) -> Document:
+    """Add a link or an uploaded PDF. Raises ``ProjectError`` (none/both, not a PDF, size)."""
+    if bool(url) == (pdf is not None):
+        raise ProjectError("source", _("Give either a link or a PDF file, not both."))
+    document = Document(
+        project=project, title=title, url=url or None, position=len(project.documents)
+    )
+    if pdf is not None:
+        limit = current_app.config["MAX_DOCUMENT_BYTES"]
+        if len(pdf) > limit:
+            mb = limit // (1024 * 1024)
+            raise ProjectError("too_large", _("The file is too large (at most %(mb)s MB).", mb=mb))
+        if not pdf.startswith(b"%PDF-"):
+            raise ProjectError("not_pdf", _("The file is not a PDF."))
+        relative = f"projects/{project.id}/documents/{uuid.uuid4().hex}.pdf"
+        _write_upload(relative, pdf)
+        document.file_path = relative
+    db.session.add(document)
+    db.session.flush()
+    _audit("document.create", actor, project, obj=document, kind="pdf" if pdf else "link")
+    return document
+
+
+def _renumber(items: list[Any]) -> None:
+    for index, item in enumerate(items):
+        item.position = index
+
+
+def move_document(document: Document, direction: int, *, actor: User | None) -> None:
+    """Move a document one place up (-1) or down (+1)."""
+    documents = list(document.project.documents)
+    index = documents.index(document)
+    target = index + direction
+    if 0 <= target < len(documents):
+        documents[index], documents[target] = documents[target], documents[index]
+        _renumber(documents)
+        db.session.flush()
+        _audit("document.move", actor, document.project, obj=document, position=target)
+
+
+def delete_document(document: Document, *, actor: User | None) -> None:
+    """Remove a document from the project."""
+    project = document.project
+    _audit("document.delete", actor, project, obj=document)
+    project.documents.remove(document)
+    db.session.flush()
+    _renumber(project.documents)
+    db.session.flush()
+
+
+# --- partners --------------------------------------------------------------------------------
+
+
+def add_partner(
+    project: Project,
+    *,
+    organization: Organization | None = None,
+    user: User | None = None,
+    description: dict[str, str],
+    actor: User | None,
+) -> ProjectPartner:
+    """Add an organization or a user as partner. Raises ``ProjectError`` on duplicates."""
+    if (organization is None) == (user is None):
+        raise ProjectError("target", _("Choose an organization or enter an email address."))
+    if organization is not None and organization.id == project.organization_id:
+        raise ProjectError("own_org", _("The project's own organization cannot be a partner."))
+    for existing in project.partners:
+        if (organization is not None and existing.organization_id == organization.id) or (
+            user is not None and existing.user_id == user.id
+        ):
+            raise ProjectError("duplicate", _("That partner is already added."))
+    partner = ProjectPartner(
+        project=project,
+        organization_id=organization.id if organization else None,
+        user_id=user.id if user else None,
+        description=description,
+    )
+    db.session.add(partner)
+    db.session.flush()
+    _audit(
+        "partner.add",
+        actor,
+        project,
+        obj=partner,
+        partner_organization_id=organization.id if organization else None,
+        partner_user_id=user.id if user else None,
+    )
+    return partner
+
+
+def remove_partner(partner: ProjectPartner, *, actor: User | None) -> None:
+    """Remove a partner from the project."""
+    project = partner.project
+    _audit("partner.remove", actor, project, obj=partner)
+    project.partners.remove(partner)
+    db.session.flush()
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+
+def add_stage(project: Project, *, kind: str, title: dict[str, str], actor: User | None) -> Stage:
+    """Add a stage at the end of the project's process."""
+    stage = Stage(
+        kind=StageKind(kind),
+        position=len(project.stages),
+        title=title,
+        participation_level=ParticipationLevel.INFORMATION,
+        allowed_actions=[],
+    )
+    project.stages.append(stage)
+    db.session.flush()
+    _audit("stage.create", actor, project, obj=stage, kind=stage.kind.value)
+    return stage
+
+
+def update_stage(
+    stage: Stage,
+    *,
+    title: dict[str, str],
+    description: dict[str, str],
+    influence: dict[str, str],
+    participation_level: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    allowed_actions: list[str],
+    actor: User | None,
+) -> Stage:
+    """Change a stage's texts, dates, level and allowed actions.
+
+    Raises ``ProjectError`` when the dates are out of order.
+    """
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ProjectError("dates_order", _("The closing time must be after the opening time."))
+    stage.title, stage.description, stage.influence = title, description, influence
+    stage.participation_level = ParticipationLevel(participation_level)
+    stage.opens_at, stage.closes_at = opens_at, closes_at
+    stage.allowed_actions = list(allowed_actions)
+    db.session.flush()
+    _audit("stage.update", actor, stage.project, obj=stage)
+    return stage
+
+
+def move_stage(stage: Stage, direction: int, *, actor: User | None) -> None:
+    """Move a stage one place earlier (-1) or later (+1)."""
+    stages = list(stage.project.stages)
+    index = stages.index(stage)
+    target = index + direction
+    if 0 <= target < len(stages):
+        stages[index], stages[target] = stages[target], stages[index]
+        _renumber(stages)
+        db.session.flush()
+        stage.project.stages.sort(key=lambda s: s.position)
+        _audit("stage.move", actor, stage.project, obj=stage, position=target)
+
+
+def stage_contributions(stage: Stage) -> tuple[int, int]:
+    """(responses, comments) stored in ``stage``'s activities."""
+    responses = db.session.scalar(
+        db.select(sa.func.count(Response.id))
+        .join(Activity, Activity.survey_id == Response.survey_id)
+        .where(Activity.stage_id == stage.id)
+    )
+    comments = db.session.scalar(
+        db.select(sa.func.count(Comment.id)).where(Comment.stage_id == stage.id)
+    )
+    return int(responses or 0), int(comments or 0)
+
+
+def delete_stage(stage: Stage, *, actor: User | None) -> None:
+    """Delete a stage without contributions. Raises ``ProjectError`` when it has some."""
+    responses, comments = stage_contributions(stage)
+    if responses or comments:
+        raise ProjectError(
+            "has_contributions",
+            _(
+                "This stage cannot be deleted: residents have given %(responses)s survey "
+                "responses and %(comments)s comments in it. Rename it or close it instead.",
+                responses=responses,
+                comments=comments,
+            ),
+        )
+    project = stage.project
+    _audit("stage.delete", actor, project, obj=stage, kind=stage.kind.value)
+    surveys = [a.survey for a in stage.activities if a.survey is not None]
+    project.stages.remove(stage)
+    db.session.flush()
+    # The empty draft surveys belonged to the stage's activities only; the activities go
+    # first so the survey-activity check never sees a survey activity without its survey.
+    for survey in surveys:
+        db.session.delete(survey)
+    db.session.flush()
+    _renumber(project.stages)
+    db.session.flush()
+
+
+def set_current_stage(stage: Stage, *, actor: User | None) -> None:
+    """Make ``stage`` current (the only current one of its project)."""
+    make_current(stage)
+    _audit("stage.make_current", actor, stage.project, obj=stage)
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+def add_activity(
+    stage: Stage,
+    *,
+    kind: str,
+    title: dict[str, str],
+    policy: str,
+    moderation: str,
+    actor: User | None,
+) -> Activity:
+    """Add a survey (with a new empty draft survey) or a discussion to a stage."""
+    activity_kind = ActivityKind(kind)
+    survey = None
+    if activity_kind == ActivityKind.SURVEY:
+        organization = stage.project.organization
+        survey = Survey(
+            organization_id=stage.project.organization_id,
+            title=title or {lang: _("Survey") for lang in organization.languages[:1]},
+            status=SurveyStatus.DRAFT,
+            languages=list(organization.languages),
+        )
+        db.session.add(survey)
+        db.session.flush()
+    activity = Activity(
+        stage=stage,
+        kind=activity_kind,
+        title=title,
+        policy=ParticipationPolicy(policy),
+        moderation=ModerationMode(moderation),
+        survey=survey,
+        position=len(stage.activities),
+    )
+    db.session.add(activity)
+    db.session.flush()
+    _audit("activity.create", actor, stage.project, obj=activity, kind=activity_kind.value)
+    return activity
+
+
+def update_activity(
+    activity: Activity,
+    *,
+    title: dict[str, str],
+    policy: str,
+    moderation: str,
+    actor: User | None,
+) -> Activity:
+    """Change an activity's name, participation policy and moderation mode."""
+    activity.title = title
+    activity.policy = ParticipationPolicy(policy)
+    activity.moderation = ModerationMode(moderation)
+    db.session.flush()
+    _audit(
+        "activity.update",
+        actor,
+        activity.stage.project,
+        obj=activity,
+        policy=activity.policy.value,
+        moderation=activity.moderation.value,
+    )
+    return activity
+
+
+def remove_activity(activity: Activity, *, actor: User | None) -> None:
+    """Remove an activity without contributions. Raises ``ProjectError`` when it has some."""
+    responses = 0
+    if activity.survey_id is not None:
+        responses = int(
+            db.session.scalar(
+                db.select(sa.func.count(Response.id)).where(
+                    Response.survey_id == activity.survey_id
+                )
+            )
+            or 0
+        )
+    comments = int(
+        db.session.scalar(
+            db.select(sa.func.count(Comment.id)).where(Comment.activity_id == activity.id)
+        )
+        or 0
+    )
+    if responses or comments:
+        raise ProjectError(
+            "has_contributions",
+            _("This activity has contributions from residents and cannot be removed."),
+        )
+    stage = activity.stage
+    _audit("activity.delete", actor, stage.project, obj=activity, kind=activity.kind.value)
+    survey = activity.survey
+    stage.activities.remove(activity)
+    db.session.flush()
+    if survey is not None:
+        db.session.delete(survey)
+        db.session.flush()
+    _renumber(stage.activities)
+    db.session.flush()
+
+
+# --- feedback --------------------------------------------------------------------------------
+
+
+def save_feedback(
+    stage: Stage,
+    *,
+    heard: dict[str, str],
+    did: dict[str, str],
+    theme_keys: list[str],
+    actor: User | None,
+) -> Feedback:
+    """Create or update the stage's feedback (a draft until published)."""
+    feedback = stage.feedback
+    if feedback is None:
+        feedback = Feedback(stage=stage)
+        db.session.add(feedback)
+    feedback.heard, feedback.did = heard, did
+    feedback.theme_keys = list(theme_keys)
+    feedback.author_id = actor.id if actor else None
+    db.session.flush()
+    _audit("feedback.save", actor, stage.project, obj=feedback, stage_id=stage.id)
+    return feedback
+
+
+def feedback_recipients(stage: Stage) -> list[User]:
+    """Account holders who took part in ``stage`` and asked to hear about feedback."""
+    responded = (
+        db.select(Participant.user_id)
+        .join(Response, Response.participant_id == Participant.id)
+        .join(Activity, Activity.survey_id == Response.survey_id)
+        .where(Activity.stage_id == stage.id)
+    )
+    commented = (
+        db.select(Participant.user_id)
+        .join(Comment, Comment.participant_id == Participant.id)
+        .where(Comment.stage_id == stage.id)
+    )
+    ids = sa.union(responded, commented).subquery()
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(
+                User.id.in_(db.select(ids.c.user_id).where(ids.c.user_id.is_not(None))),
+                User.notify_feedback.is_(True),
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def publish_feedback(feedback: Feedback, *, actor: User | None, project_url: str) -> int:
+    """Publish the feedback and, the first time, mail the opted-in participants.
+
+    Returns the number of mails sent. Raises ``ProjectError`` while the stage is open.
+    """
+    stage = feedback.stage
+    if not stage.has_ended:
+        raise ProjectError("stage_open", _("Feedback can be published once the stage has closed."))
+    if not feedback.heard and not feedback.did:
+        raise ProjectError("empty", _("Write what you heard or what you did before publishing."))
+    if feedback.published_at is None:
+        feedback.published_at = utcnow()
+    sent = 0
+    if feedback.notified_at is None:
+        # Mark first, so a second publish (or a retry) never mails anyone twice.
+        feedback.notified_at = utcnow()
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        for user in feedback_recipients(stage):
+            locale = user.locale or default
+            with force_locale(locale):
+                from app.core.models import translated
+
+                project_title = translated(stage.project.title, locale, default)
+                stage_title = translated(stage.title, locale, default)
+                subject = _("Feedback published: %(project)s", project=project_title)
+                body = _(
+                    'You took part in the stage "%(stage)s" of %(project)s. The municipality '
+                    "has now published what it heard and what it did:\n\n%(url)s\n\n"
+                    "You get this message because you asked to be told when feedback is "
+                    "published. You can turn it off on your account page.",
+                    stage=stage_title,
+                    project=project_title,
+                    url=project_url,
+                )
+            send_mail(user.email, subject, body)
+            sent += 1
+    db.session.flush()
+    _audit("feedback.publish", actor, stage.project, obj=feedback, stage_id=stage.id, mailed=sent)
+    return sent
+
+
+def unpublish_feedback(feedback: Feedback, *, actor: User | None) -> None:
+    """Take the feedback back to draft (residents no longer see it)."""
+    feedback.published_at = None
+    db.session.flush()
+    _audit("feedback.unpublish", actor, feedback.stage.project, obj=feedback)
