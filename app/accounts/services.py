@@ -1,21 +1,47 @@
-"""Account writes and checks."""
+"""Account writes and checks.
+
+Functions flush and return objects; they never commit (the request boundary does), except
+``authenticate``, which keeps the audit row of a failed attempt although the request fails.
+"""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
 from app.accounts.models import User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.tokens import Purpose, make_token
 from app.audit.services import record
+from app.core.mail import send_mail
 from app.core.models import utcnow
 from app.extensions import db
+
+
+class DuplicateEmail(Exception):
+    """Another account already uses this email address."""
+
+
+class WrongPassword(Exception):
+    """The current password given does not match."""
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def find_user(email: str) -> User | None:
+    """The user with this email address (case-insensitive), or None."""
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (a failed attempt is audited)."""
-    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    user = find_user(email)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         record("login.failed", object_type="user", object_id=user.id if user else None)
         db.session.commit()  # keep the audit row although the request answers 422
@@ -24,3 +50,187 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    display_name: str = "",
+    verified: bool = False,
+    superadmin: bool = False,
+    locale: str | None = None,
+    notify_feedback: bool = False,
+    actor: User | None = None,
+) -> User:
+    """Add a user and flush; returns it. Raises ``DuplicateEmail``."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise DuplicateEmail(email)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=(display_name or "").strip(),
+        is_superadmin=superadmin,
+        email_verified_at=utcnow() if verified else None,
+        locale=locale,
+        notify_feedback=notify_feedback,
+    )
+    try:
+        # A savepoint: a concurrent registration with the same address loses cleanly.
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateEmail(email) from exc
+    record("user.create", actor=actor, obj=user, superadmin=superadmin or None)
+    return user
+
+
+def register(
+    email: str,
+    password: str,
+    *,
+    display_name: str = "",
+    locale: str | None = None,
+    notify_feedback: bool = False,
+) -> User:
+    """A resident creates an account; a verification mail goes out. Raises ``DuplicateEmail``."""
+    user = create_user(
+        email,
+        password,
+        display_name=display_name,
+        locale=locale,
+        notify_feedback=notify_feedback,
+    )
+    record("user.register", actor=user, obj=user, consent="privacy_notice")
+    send_verification(user)
+    return user
+
+
+def _in_language(user: User) -> AbstractContextManager[None]:
+    """Mails speak the recipient's chosen language when they have one."""
+    return force_locale(user.locale) if user.locale else nullcontext()
+
+
+def send_verification(user: User) -> None:
+    """Mail ``user`` a link that verifies their address (valid for three days)."""
+    link = url_for(
+        "accounts.verify",
+        token=make_token(user, Purpose.VERIFY_EMAIL),
+        _external=True,
+    )
+    with _in_language(user):
+        subject = _("Confirm your email address for Platsdialog")
+        body = _(
+            "Hello,\n\nConfirm your email address by opening this link within three days:\n"
+            "%(link)s\n\nIf you did not create an account on Platsdialog, ignore this message.",
+            link=link,
+        )
+    send_mail(user.email, subject, body)
+
+
+def verify_email(user: User) -> bool:
+    """Mark the address verified; returns False when it already was."""
+    if user.email_verified_at is not None:
+        return False
+    user.email_verified_at = utcnow()
+    record("user.verify_email", actor=user, obj=user)
+    return True
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link (valid for one hour) when an active account has this address.
+
+    Answers nothing either way, so the caller cannot tell whether the address exists.
+    """
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    link = url_for(
+        "accounts.reset_password",
+        token=make_token(user, Purpose.RESET_PASSWORD),
+        _external=True,
+    )
+    with _in_language(user):
+        subject = _("Reset your Platsdialog password")
+        body = _(
+            "Hello,\n\nSomeone asked to reset the password of your Platsdialog account. "
+            "Choose a new password within one hour with this link:\n%(link)s\n\n"
+            "If it was not you, ignore this message; your password stays the same.",
+            link=link,
+        )
+    send_mail(user.email, subject, body)
+    record("user.reset_requested", obj=user)
+
+
+def set_password(user: User, password: str, *, reason: str) -> None:
+    """Store a new password and end every other session and every earlier link."""
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    # Following a reset link proves the owner reads the mailbox.
+    if reason == "reset" and user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    record("user.password_change", actor=user, obj=user, reason=reason)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one. Raises ``WrongPassword``."""
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword()
+    set_password(user, new, reason="change")
+
+
+def update_account(
+    user: User,
+    *,
+    email: str,
+    display_name: str,
+    locale: str | None,
+    notify_feedback: bool,
+) -> bool:
+    """Save account settings; returns True when the email changed (and needs verifying).
+
+    Raises ``DuplicateEmail``.
+    """
+    email = normalise_email(email)
+    changed_email = email != user.email
+    if changed_email:
+        other = find_user(email)
+        if other is not None and other.id != user.id:
+            raise DuplicateEmail(email)
+        user.email = email
+        user.email_verified_at = None
+        record("user.email_change", actor=user, obj=user)
+    user.display_name = (display_name or "").strip()
+    user.locale = locale
+    user.notify_feedback = notify_feedback
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateEmail(email) from exc
+    if changed_email:
+        send_verification(user)
+    return changed_email
+
+
+class OwnSuperadmin(Exception):
+    """A superadmin tried to remove their own platform rights."""
+
+
+def set_superadmin(user: User, value: bool, *, actor: User) -> bool:
+    """Grant or revoke platform administration; returns False when nothing changed.
+
+    Raises ``OwnSuperadmin`` when ``actor`` revokes their own rights (the platform must not
+    lose its last administrator by a slip of the hand).
+    """
+    if user.is_superadmin == value:
+        return False
+    if not value and user.id == actor.id:
+        raise OwnSuperadmin()
+    user.is_superadmin = value
+    db.session.flush()
+    record("user.superadmin_grant" if value else "user.superadmin_revoke", actor=actor, obj=user)
+    return True
