@@ -1,0 +1,209 @@
+"""Background export jobs: RQ when ``REDIS_URL`` is set, otherwise a worker thread.
+
+A job row is created in the request's transaction and dispatched only after that transaction
+commits (a session ``after_commit`` hook), so a worker never looks for a row that is not there
+yet. The worker re-checks the requester's permissions when it runs, writes progress (0–100)
+through its own short transactions, stores the file under ``INSTANCE_DIR/exports/<job id>/``
+and audits the export.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+
+from app.accounts.models import User
+from app.core.models import utcnow
+from app.core.permissions import Action, actor_from, can
+from app.exports.models import ExportJob, JobStatus
+from app.exports.queries import Scope, ScopeNotFound, resolve_scope
+from app.exports.services import (
+    ExportError,
+    access_for,
+    audit_export,
+    build_export,
+)
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Seconds a worker waits for the job row to become visible (commit races).
+ROW_WAIT = 10.0
+
+
+def queue_name(app: Flask) -> str:
+    return str(app.config.get("RQ_QUEUE") or "platsdialog")
+
+
+def create_job(
+    user: User,
+    kind: str,
+    fmt: str,
+    scope: Scope,
+    *,
+    lang: str = "sv",
+    delimiter: str = ",",
+) -> ExportJob:
+    """Add a queued job for ``user`` (flushed); it starts once the transaction commits."""
+    job = ExportJob(
+        organization_id=scope.organization_id,
+        user_id=user.id,
+        kind=kind,
+        params={
+            "format": fmt,
+            "scope_type": scope.type,
+            "scope_id": scope.obj.id,
+            "lang": lang,
+            "delimiter": delimiter,
+        },
+        status=JobStatus.QUEUED,
+        progress=0,
+    )
+    db.session.add(job)
+    db.session.flush()
+    _dispatch_after_commit(job.id)
+    return job
+
+
+def _dispatch_after_commit(job_id: int) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session = db.session()
+
+    def start(_session: Any) -> None:
+        dispatch(app, job_id)
+
+    sa.event.listen(session, "after_commit", start, once=True)
+
+
+def dispatch(app: Flask, job_id: int) -> None:
+    """Hand the job to RQ (with ``REDIS_URL``) or to a new worker thread."""
+    url = app.config.get("REDIS_URL")
+    if url:
+        import redis
+        from rq import Queue
+
+        queue = Queue(queue_name(app), connection=redis.Redis.from_url(url))
+        queue.enqueue("app.exports.jobs.run_export_job", job_id, job_timeout=1800)
+        return
+    thread = threading.Thread(
+        target=_run_in_thread, args=(app, job_id), name=f"export-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _run_in_thread(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            execute_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def run_export_job(job_id: int) -> None:
+    """RQ entry point: run in the caller's app context, or build one with ``create_app()``."""
+    if has_app_context():
+        execute_job(job_id)
+        return
+    from app import create_app
+
+    app = create_app()
+    with app.app_context():
+        try:
+            execute_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def _set_progress(job_id: int, value: int) -> None:
+    """Write progress in its own transaction so the export's session stays untouched."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.update(ExportJob.__table__)  # type: ignore[arg-type]
+            .where(ExportJob.__table__.c.id == job_id)
+            .values(progress=max(0, min(99, value)))
+        )
+
+
+def _load(job_id: int) -> ExportJob | None:
+    deadline = time.monotonic() + ROW_WAIT
+    while True:
+        job = db.session.get(ExportJob, job_id)
+        if job is not None or time.monotonic() > deadline:
+            return job
+        db.session.rollback()
+        time.sleep(0.1)
+
+
+def export_dir(job_id: int) -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "exports" / str(job_id)
+
+
+def execute_job(job_id: int) -> None:
+    """Build the job's file, store it and mark the job done (or failed, with a message)."""
+    job = _load(job_id)
+    if job is None:
+        log.warning("export job %s vanished before it ran", job_id)
+        return
+    job.status = JobStatus.RUNNING
+    job.progress = 1
+    db.session.commit()
+    params = dict(job.params)
+    last = [0]
+
+    def progress(value: int) -> None:
+        if value >= last[0] + 5:
+            last[0] = value
+            _set_progress(job_id, value)
+
+    try:
+        user = db.session.get(User, job.user_id) if job.user_id else None
+        scope = resolve_scope(params["scope_type"], int(params["scope_id"]))
+        actor = actor_from(user)
+        if user is None or not can(actor, Action.EXPORT, scope.obj):
+            raise ExportError("not allowed")
+        access = access_for(actor, scope.obj)
+        result = build_export(
+            job.kind,
+            params["format"],
+            scope,
+            access,
+            lang=params.get("lang", "sv"),
+            delimiter=params.get("delimiter", ","),
+            progress=progress,
+        )
+        folder = export_dir(job_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / result.name).write_bytes(result.data)
+        db.session.rollback()  # drop what the build read; the job row is reloaded below
+        job = db.session.get(ExportJob, job_id)
+        if job is None:  # deleted while it ran
+            return
+        job.file_path = str(folder / result.name)
+        job.file_name = result.name
+        job.status = JobStatus.DONE
+        job.progress = 100
+        job.finished_at = utcnow()
+        audit_export(job.kind, params["format"], scope, access, user=user, via="job", job_id=job_id)
+        db.session.commit()
+    except (ExportError, ScopeNotFound) as exc:
+        _fail(job_id, str(exc))
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        _fail(job_id, "internal error")
+
+
+def _fail(job_id: int, message: str) -> None:
+    db.session.rollback()
+    job = db.session.get(ExportJob, job_id)
+    if job is None:
+        return
+    job.status = JobStatus.FAILED
+    job.error = message[:500]
+    job.finished_at = utcnow()
+    db.session.commit()
