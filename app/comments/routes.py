@@ -1,3 +1,356 @@
-"""Routes of the comments domain."""
+"""Resident views of the discussion: post, reply, support, flag, edit, delete, more replies.
 
-from app.comments import bp  # noqa: F401
+Each view serves htmx (a fragment from the same partials as the page) and plain forms (a
+redirect back to the stage page, or a full page when there is something to correct).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.comments import bp, queries, services
+from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
+from app.comments.models import Comment, CommentStatus
+from app.core.htmx import is_htmx, render
+from app.core.i18n import current_language
+from app.core.participants import current_participant
+from app.core.permissions import Action, actor_from, can, require
+from app.core.security import safe_next
+from app.extensions import db
+from app.projects.models import Stage
+
+
+@bp.app_template_global("may_comment")
+def may_comment(stage: Stage) -> bool:
+    """May the current resident comment in ``stage``'s discussion?"""
+    activity = services.discussion_of(stage)
+    actor = actor_from(current_user, current_participant())
+    return activity is not None and can(actor, Action.COMMENT, stage, activity=activity)
+
+
+@bp.app_template_global("depth_of")
+def depth_of(comment: Comment) -> int:
+    return services.depth_of(comment)
+
+
+def _stage_or_404(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        abort(404)
+    require(actor_from(current_user, current_participant()), Action.VIEW, stage)
+    return stage
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    """A comment the viewer may see: published or hidden, or their own pending one."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    require(actor_from(current_user, current_participant()), Action.VIEW, comment)
+    participant = current_participant()
+    own = participant is not None and comment.participant_id == participant.id
+    if comment.status == CommentStatus.PENDING and not own:
+        abort(404)
+    return comment
+
+
+def _stage_url(stage: Stage, anchor: str = "") -> str:
+    from app.public.routes import stage_url
+
+    return stage_url(stage) + (f"#{anchor}" if anchor else "")
+
+
+def _back(comment: Comment) -> str:
+    return safe_next(request.values.get("next"), _stage_url(comment.stage, f"c-{comment.id}"))
+
+
+def _subtree_page(comment: Comment, page: str, **context: Any) -> Any:
+    """The comment (with its replies) as a fragment for htmx, else ``page``."""
+    participant = current_participant()
+    thread = queries.subtree(comment, viewer_id=participant.id if participant else None)
+    return render(
+        page,
+        "comments/_comment.html",
+        comment=comment,
+        thread=thread,
+        stage=comment.stage,
+        project=comment.stage.project,
+        viewer_id=participant.id if participant else None,
+        **context,
+    )
+
+
+def _discussion(
+    stage: Stage, form: CommentForm | None = None, status: int = 200, notice: str | None = None
+) -> Any:
+    from app.public.routes import discussion_context
+
+    context = discussion_context(stage, form)
+    context["notice"] = notice
+    if is_htmx():
+        return render_template("comments/_discussion.html", **context), status
+    return render_template("comments/post.html", **context), status
+
+
+@bp.post("/stages/<int:stage_id>/comments")
+def post(stage_id: int) -> Any:
+    """Post a comment to a stage's discussion, optionally placed on the map."""
+    stage = _stage_or_404(stage_id)
+    form = CommentForm()
+    if not form.validate():
+        return _discussion(stage, form, 422)
+    participant = current_participant(create=True)
+    assert participant is not None  # noqa: S101 - create=True always gives one
+    actor = actor_from(current_user, participant)
+    try:
+        comment, _created = services.post_comment(
+            actor,
+            participant,
+            stage,
+            body=form.body.data,
+            geometry=form.geometry(),
+            client_id=services.valid_client_id(form.client_id.data),
+            language=current_language(),
+            nickname=form.nickname.data,
+            official=bool(form.official.data),
+        )
+    except services.CommentError as exc:
+        if exc.status != 422:
+            abort(exc.status, description=exc.message)
+        for name, message in exc.fields.items():
+            target = form.lat if name == "geometry" else getattr(form, name, None)
+            if target is not None:
+                target.errors = [*target.errors, message]
+        if not exc.fields:
+            form.body.errors = [*form.body.errors, exc.message]
+        return _discussion(stage, form, 422)
+    pending = comment.status == CommentStatus.PENDING
+    notice = _("Thank you! Your post is reviewed before it is published.") if pending else None
+    if is_htmx():
+        fresh = CommentForm(formdata=None)
+        fresh.client_id.data = services.new_client_id()
+        response, status = _discussion(stage, fresh, notice=notice)
+        headers = {"HX-Trigger": "comment-posted"}
+        return response, status, headers
+    if notice:
+        flash(notice, "success")
+    return redirect(_stage_url(stage, f"c-{comment.id}"), code=303)
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+def reply(comment_id: int) -> Any:
+    """Reply to a comment: the form, and storing the reply."""
+    parent = _comment_or_404(comment_id)
+    stage = parent.stage
+    form = CommentForm()
+    if request.method == "POST":
+        if not form.validate():
+            return _reply_form(parent, form, 422)
+        participant = current_participant(create=True)
+        assert participant is not None  # noqa: S101 - create=True always gives one
+        actor = actor_from(current_user, participant)
+        try:
+            comment, _created = services.post_comment(
+                actor,
+                participant,
+                stage,
+                body=form.body.data,
+                parent=parent,
+                client_id=services.valid_client_id(form.client_id.data),
+                language=current_language(),
+                nickname=form.nickname.data,
+                official=bool(form.official.data),
+            )
+        except services.CommentError as exc:
+            if exc.status != 422:
+                abort(exc.status, description=exc.message)
+            for name, message in exc.fields.items():
+                target = getattr(form, name, None) or form.body
+                target.errors = [*target.errors, message]
+            return _reply_form(parent, form, 422)
+        if comment.status == CommentStatus.PENDING:
+            flash(_("Thank you! Your post is reviewed before it is published."), "success")
+        if is_htmx():
+            root = services.root_of(comment)
+            return _subtree_page(root, "comments/replies.html")
+        return redirect(_stage_url(stage, f"c-{comment.id}"), code=303)
+    form.client_id.data = services.new_client_id()
+    return _reply_form(parent, form)
+
+
+def _reply_form(parent: Comment, form: CommentForm, status: int = 200) -> Any:
+    from app.public.routes import discussion_context
+
+    context = discussion_context(parent.stage, form)
+    context.pop("thread")
+    root = services.root_of(parent)
+    body = render(
+        "comments/reply.html", "comments/_reply_form.html", parent=parent, root=root, **context
+    )
+    return body, status, _retarget(f"#slot-{parent.id}", status)
+
+
+def _retarget(selector: str, status: int) -> dict[str, str]:
+    """Errors replace the form in its slot, not the comment the form would replace."""
+    if status == 422 and is_htmx():
+        return {"HX-Retarget": selector, "HX-Reswap": "innerHTML"}
+    return {}
+
+
+@bp.get("/comments/<int:comment_id>/replies")
+def replies(comment_id: int) -> Any:
+    """A comment with all its replies ("show more replies")."""
+    comment = _comment_or_404(comment_id)
+    participant = current_participant()
+    thread = queries.subtree(comment, viewer_id=participant.id if participant else None)
+    return render(
+        "comments/replies.html",
+        "comments/_comment.html",
+        comment=comment,
+        thread=thread,
+        stage=comment.stage,
+        project=comment.stage.project,
+        viewer_id=participant.id if participant else None,
+    )
+
+
+@bp.post("/comments/<int:comment_id>/support")
+def support(comment_id: int) -> Any:
+    """Say "Håller med" (agree) with a comment, once per participant."""
+    comment = _comment_or_404(comment_id)
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    participant = current_participant(create=True)
+    assert participant is not None  # noqa: S101 - create=True always gives one
+    message = None
+    try:
+        services.support(actor_from(current_user, participant), participant, comment)
+    except services.CommentError as exc:
+        if exc.code != "already_supported" or not is_htmx():
+            abort(exc.status, description=exc.message)
+        message = exc.message
+    if is_htmx():
+        return render_template(
+            "comments/_support.html", comment=comment, supported=True, message=message
+        )
+    flash(_("Thank you! Your support is counted."), "success")
+    return redirect(_back(comment), code=303)
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+def flag(comment_id: int) -> Any:
+    """Report a comment to the moderators with a reason."""
+    comment = _comment_or_404(comment_id)
+    form = FlagForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            participant = current_participant(create=True)
+            assert participant is not None  # noqa: S101 - create=True always gives one
+            try:
+                services.flag(
+                    actor_from(current_user, participant),
+                    participant,
+                    comment,
+                    form.reason.data,
+                    form.note.data,
+                )
+            except services.CommentError as exc:
+                if exc.status == 422:
+                    form.reason.errors = [*form.reason.errors, exc.message]
+                    status = 422
+                elif exc.status == 409:
+                    return render(
+                        "comments/flag.html",
+                        "comments/_flag_done.html",
+                        comment=comment,
+                        stage=comment.stage,
+                        message=exc.message,
+                    ), (200 if is_htmx() else 409)
+                else:
+                    abort(exc.status, description=exc.message)
+            else:
+                message = _("Thank you. A moderator will look at the comment.")
+                if is_htmx():
+                    return render_template(
+                        "comments/_flag_done.html", comment=comment, message=message
+                    )
+                flash(message, "success")
+                return redirect(_back(comment), code=303)
+        else:
+            status = 422
+    else:
+        require(actor_from(current_user, current_participant()), Action.FLAG, comment)
+    return render(
+        "comments/flag.html",
+        "comments/_flag_form.html",
+        comment=comment,
+        stage=comment.stage,
+        form=form,
+    ), status
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit(comment_id: int) -> Any:
+    """Edit one's own comment within the edit window."""
+    comment = _comment_or_404(comment_id)
+    actor = actor_from(current_user, current_participant())
+    require(actor, Action.EDIT_COMMENT, comment)
+    form = EditForm(body=comment.body)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.edit(actor, comment, form.body.data)
+            except services.CommentError as exc:
+                if exc.status != 422:
+                    abort(exc.status, description=exc.message)
+                form.body.errors = [*form.body.errors, exc.message]
+            else:
+                if is_htmx():
+                    return _subtree_page(comment, "comments/replies.html")
+                flash(_("Your comment was saved."), "success")
+                return redirect(_back(comment), code=303)
+        return _edit_page(comment, form, 422)
+    return _edit_page(comment, form)
+
+
+def _edit_page(comment: Comment, form: EditForm, status: int = 200) -> Any:
+    body = render(
+        "comments/edit.html",
+        "comments/_edit_form.html",
+        comment=comment,
+        stage=comment.stage,
+        form=form,
+        next=request.values.get("next", ""),
+    )
+    return body, status, _retarget(f"#slot-{comment.id}", status)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+def delete(comment_id: int) -> Any:
+    """Delete one's own comment (its replies stay)."""
+    comment = _comment_or_404(comment_id)
+    actor = actor_from(current_user, current_participant())
+    require(actor, Action.DELETE_COMMENT, comment)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        services.delete(actor, comment)
+        if is_htmx():
+            return _subtree_page(comment, "comments/replies.html")
+        flash(_("Your comment was deleted."), "success")
+        return redirect(_back(comment), code=303)
+    return render(
+        "comments/delete.html",
+        "comments/_delete_form.html",
+        comment=comment,
+        stage=comment.stage,
+        form=form,
+        next=request.values.get("next", ""),
+    )

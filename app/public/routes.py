@@ -1,33 +1,107 @@
-"""Resident-facing pages that belong to no single domain: catalogue, language, statements."""
+"""Resident-facing pages: catalogue, project and stage pages, my contributions, statements."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from pathlib import Path
+from typing import Any
 
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app.comments import queries as comment_queries
+from app.comments.forms import CommentForm
+from app.comments.models import Comment
+from app.comments.services import discussion_of, new_client_id
+from app.core.htmx import render
+from app.core.participants import current_participant
+from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db
 from app.organizations.models import Organization
-from app.projects.models import Project, ProjectStatus
-from app.public import bp
+from app.projects.models import ActivityKind, Document, Project, Stage
+from app.public import bp, labels
+from app.public import queries as q
+from app.surveys.models import Response, SurveyStatus
+
+
+@bp.app_template_global("survey_url")
+def survey_url(survey_id: int) -> str:
+    """Where a resident takes a survey (the surveys blueprint's page when it exists)."""
+    if "surveys.take" in current_app.view_functions:
+        return url_for("surveys.take", survey_id=survey_id)
+    return f"/s/{survey_id}"
+
+
+@bp.app_template_global("stage_url")
+def stage_url(stage: Stage, **params: Any) -> str:
+    """The public page of a stage."""
+    project = stage.project
+    return url_for(
+        "public.stage",
+        org=project.organization.slug,
+        project=project.slug,
+        stage_id=stage.id,
+        **params,
+    )
+
+
+@bp.app_template_global("catalogue_areas")
+def catalogue_areas(entries: list[q.Entry]) -> dict[str, Any]:
+    """Project areas by id, for the catalogue map's outlines."""
+    return {str(e.project.id): e.project.geometry for e in entries if e.project.geometry}
+
+
+@bp.app_template_global("stage_state")
+def stage_state(stage: Stage) -> str:
+    """open, closed or upcoming; undated stages take their place relative to the current one."""
+    if stage.opens_at is not None or stage.closes_at is not None or stage.is_current:
+        return stage.status
+    current = stage.project.current_stage
+    if current is None:
+        return stage.status
+    return "closed" if stage.position < current.position else "upcoming"
+
+
+@bp.app_context_processor
+def ladder_labels() -> dict[str, Any]:
+    return {"labels": labels}
+
+
+def _actor() -> Any:
+    return actor_from(current_user, current_participant())
 
 
 @bp.get("/")
 def catalogue() -> str:
-    """The catalogue of published projects of every organization."""
-    projects = db.session.scalars(
-        db.select(Project)
-        .where(Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]))
-        .order_by(Project.updated_at.desc())
-    ).all()
-    return render_template("public/catalogue.html", projects=projects)
+    """The catalogue of published projects of every organization, as a list and a map."""
+    municipalities = q.municipalities()
+    filters = q.parse_filters(request.args, municipalities)
+    entries = q.catalogue(filters)
+    return render(
+        "public/catalogue.html",
+        "public/_catalogue_results.html",
+        entries=entries,
+        filters=filters,
+        municipalities=municipalities,
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+    )
 
 
 @bp.get("/lang/<code>")
-def set_language(code: str):  # type: ignore[no-untyped-def]
+def set_language(code: str) -> Any:
     """Switch the interface language and go back where the resident was."""
-    from flask import current_app
-
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("public.catalogue")))
@@ -54,22 +128,143 @@ def about() -> str:
 
 @bp.get("/my")
 def my_contributions() -> str:
-    """The resident's own contributions (by account or anonymous token)."""
-    return render_template("public/my_contributions.html")
+    """The resident's own comments and survey responses (by account or anonymous token)."""
+    participant = current_participant()
+    comments: list[Comment] = []
+    responses: list[Response] = []
+    if participant is not None:
+        comments = comment_queries.of_participant(participant.id)
+        responses = list(
+            db.session.scalars(
+                db.select(Response)
+                .where(Response.participant_id == participant.id)
+                .options(joinedload(Response.survey))
+                .order_by(Response.submitted_at.desc())
+            )
+        )
+    return render_template(
+        "public/my_contributions.html",
+        comments=comments,
+        responses=responses,
+        actor=_actor(),
+        title=_("My contributions"),
+    )
+
+
+def _project_or_404(org: str, slug: str) -> Project:
+    project = q.project_by_slugs(org, slug)
+    if project is None:
+        abort(404)
+    require(_actor(), Action.VIEW, project)
+    return project
 
 
 @bp.get("/p/<org>/<project>")
 def project(org: str, project: str) -> str:
-    """A project: summary, area, stage timeline, documents, partners, feedback."""
-    from flask_login import current_user
-
-    from app.core.participants import current_participant
-    from app.core.permissions import Action, actor_from, require
-
-    found = db.session.scalar(
-        db.select(Project)
-        .join(Organization)
-        .where(Organization.slug == org, Project.slug == project)
+    """A project: summary, area, stage timeline, activities, documents, partners, feedback."""
+    found = _project_or_404(org, project)
+    current = found.current_stage
+    open_activities = [
+        (stage, activity)
+        for stage in found.stages
+        if stage.is_open and (stage.is_current or current is None)
+        for activity in stage.activities
+        if activity.kind == ActivityKind.DISCUSSION
+        or (activity.survey is not None and activity.survey.status == SurveyStatus.OPEN)
+    ]
+    feedback = [
+        s for s in found.stages if s.feedback is not None and s.feedback.published_at is not None
+    ]
+    return render_template(
+        "public/project.html",
+        project=found,
+        current=current,
+        open_activities=open_activities,
+        feedback=feedback,
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+        title=None,
     )
-    require(actor_from(current_user, current_participant()), Action.VIEW, found)
-    return render_template("public/project.html", project=found)
+
+
+def load_stage(org: str, project: str, stage_id: int) -> Stage:
+    """The stage of a visible project, or 404."""
+    found = _project_or_404(org, project)
+    stage = next((s for s in found.stages if s.id == stage_id), None)
+    if stage is None:
+        abort(404)
+    return stage
+
+
+def discussion_context(
+    stage: Stage, form: CommentForm | None = None, *, sort: str = "newest", page: int = 1
+) -> dict[str, Any]:
+    """Everything the discussion partial needs (the stage page and the comment views)."""
+    participant = current_participant()
+    actor = actor_from(current_user, participant)
+    activity = discussion_of(stage)
+    viewer_id = participant.id if participant else None
+    thread = comment_queries.thread(stage, sort=sort, page=page, viewer_id=viewer_id)
+    if form is None:
+        form = CommentForm(formdata=None)
+        form.client_id.data = new_client_id()
+    return {
+        "stage": stage,
+        "project": stage.project,
+        "activity": activity,
+        "thread": thread,
+        "form": form,
+        "can_comment": activity is not None
+        and can(actor, Action.COMMENT, stage, activity=activity),
+        "can_place": activity is not None
+        and can(actor, Action.PLACE_ON_MAP, stage, activity=activity),
+        "can_answer": can(actor, Action.ANSWER_OFFICIALLY, stage),
+        "needs_nickname": activity is not None
+        and activity.policy == "nickname"
+        and not (participant and participant.nickname),
+        "needs_account": activity is not None
+        and activity.policy == "account"
+        and not (actor.user and actor.user.email_verified_at),
+        "viewer_id": viewer_id,
+        "tile_url": current_app.config["TILE_URL"],
+        "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
+    }
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.get("/p/<org>/<project>/<int:stage_id>")
+def stage(org: str, project: str, stage_id: int) -> str:
+    """A stage: its map of comments, the discussion thread, the survey button, feedback."""
+    found = load_stage(org, project, stage_id)
+    context = discussion_context(found, sort=request.args.get("sort", "newest"), page=_page_arg())
+    surveys = [
+        a.survey for a in found.activities if a.kind == ActivityKind.SURVEY and a.survey is not None
+    ]
+    return render(
+        "public/stage.html",
+        "comments/_discussion.html",
+        surveys=surveys,
+        open_survey=SurveyStatus.OPEN,
+        **context,
+    )
+
+
+@bp.get("/documents/<int:doc_id>")
+def document(doc_id: int) -> Any:
+    """An uploaded document of a visible project (external links go straight to their URL)."""
+    doc = db.session.get(Document, doc_id)
+    if doc is None:
+        abort(404)
+    require(_actor(), Action.VIEW, doc.project)
+    if doc.url:
+        return redirect(doc.url)
+    if not doc.file_path:
+        abort(404)
+    directory = Path(current_app.config["UPLOAD_DIR"])
+    return send_from_directory(directory, doc.file_path)

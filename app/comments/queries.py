@@ -1,0 +1,222 @@
+"""Reads of the comments domain: threads, map boxes and a participant's own comments.
+
+Every list here loads in a fixed number of queries whatever its length (threads: the page,
+its count, two reply levels and the viewer's supports).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.comments.models import Comment, CommentStatus, Support
+from app.extensions import db
+from app.projects.models import Project, Stage
+
+PER_PAGE = 20
+#: Replies shown under a comment before "show more replies".
+REPLIES_SHOWN = 3
+SORTS = ("newest", "supported")
+
+
+@dataclass
+class Thread:
+    """Comments to show, with their replies, and what the viewer has already supported."""
+
+    items: list[Comment]
+    children: dict[int, list[Comment]] = field(default_factory=dict)
+    #: How many more replies each comment has than are shown.
+    more: dict[int, int] = field(default_factory=dict)
+    supported: set[int] = field(default_factory=set)
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    sort: str = "newest"
+
+
+def _visible(viewer_id: int | None) -> Any:
+    """Published and hidden comments (hidden ones show the moderator's reason), and the
+    viewer's own pending ones."""
+    shown = Comment.status.in_([CommentStatus.PUBLISHED, CommentStatus.HIDDEN])
+    if viewer_id is None:
+        return shown
+    return sa.or_(
+        shown, sa.and_(Comment.status == CommentStatus.PENDING, Comment.participant_id == viewer_id)
+    )
+
+
+def _with_authors(stmt: Any) -> Any:
+    return stmt.options(selectinload(Comment.participant), selectinload(Comment.author_user))
+
+
+def thread(
+    stage: Stage,
+    *,
+    sort: str = "newest",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    viewer_id: int | None = None,
+) -> Thread:
+    """One page of ``stage``'s top-level comments with two levels of replies."""
+    sort = sort if sort in SORTS else "newest"
+    base = db.select(Comment).where(
+        Comment.stage_id == stage.id, Comment.parent_id.is_(None), _visible(viewer_id)
+    )
+    total = db.session.scalar(db.select(sa.func.count()).select_from(base.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    order = (
+        (Comment.supports_count.desc(), Comment.created_at.desc(), Comment.id.desc())
+        if sort == "supported"
+        else (Comment.created_at.desc(), Comment.id.desc())
+    )
+    items = list(
+        db.session.scalars(
+            _with_authors(base.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        )
+    )
+    result = Thread(items=items, page=page, pages=pages, total=total, sort=sort)
+    _load_replies(result, [c.id for c in items], viewer_id, limit=REPLIES_SHOWN)
+    result.supported = supported_by(viewer_id, _all_ids(result))
+    return result
+
+
+def subtree(comment: Comment, *, viewer_id: int | None = None, limit: int | None = None) -> Thread:
+    """``comment`` with its replies (all of them unless ``limit``), for fragments."""
+    result = Thread(items=[comment], total=1)
+    _load_replies(result, [comment.id], viewer_id, limit=limit)
+    if comment.parent_id is not None:
+        # A level-1 reply shown on its own: its replies are the last level.
+        for child in result.children.get(comment.id, []):
+            result.children.pop(child.id, None)
+            result.more.pop(child.id, None)
+        if _depth(comment) >= 2:
+            result.children.pop(comment.id, None)
+    result.supported = supported_by(viewer_id, _all_ids(result))
+    return result
+
+
+def _depth(comment: Comment) -> int:
+    depth, node = 0, comment
+    while node.parent is not None:
+        depth, node = depth + 1, node.parent
+    return depth
+
+
+def _load_replies(
+    result: Thread, parent_ids: list[int], viewer_id: int | None, *, limit: int | None
+) -> None:
+    level = parent_ids
+    for _level in range(2):
+        if not level:
+            return
+        replies = db.session.scalars(
+            _with_authors(
+                db.select(Comment)
+                .where(Comment.parent_id.in_(level), _visible(viewer_id))
+                .order_by(Comment.created_at, Comment.id)
+            )
+        ).all()
+        grouped: dict[int, list[Comment]] = {}
+        for reply in replies:
+            grouped.setdefault(reply.parent_id or 0, []).append(reply)
+        level = []
+        for parent_id, children in grouped.items():
+            shown = children if limit is None else children[:limit]
+            result.children[parent_id] = shown
+            if len(children) > len(shown):
+                result.more[parent_id] = len(children) - len(shown)
+            level.extend(c.id for c in shown)
+
+
+def _all_ids(result: Thread) -> list[int]:
+    ids = [c.id for c in result.items]
+    for children in result.children.values():
+        ids.extend(c.id for c in children)
+    return ids
+
+
+def supported_by(viewer_id: int | None, comment_ids: list[int]) -> set[int]:
+    """Which of ``comment_ids`` the participant has already supported."""
+    if viewer_id is None or not comment_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(Support.comment_id).where(
+                Support.participant_id == viewer_id, Support.comment_id.in_(comment_ids)
+            )
+        )
+    )
+
+
+def published(stage_id: int) -> Any:
+    """The published, not deleted comments of a stage (a select to refine)."""
+    return db.select(Comment).where(
+        Comment.stage_id == stage_id,
+        Comment.status == CommentStatus.PUBLISHED,
+        Comment.deleted_at.is_(None),
+    )
+
+
+def in_bbox(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
+    """Published comments whose place intersects the box, as light rows.
+
+    Uses the indexed bounding-box columns: a box intersects another when neither lies
+    wholly to one side of it.
+    """
+    min_lon, min_lat, max_lon, max_lat = bbox
+    stmt = (
+        db.select(
+            Comment.id,
+            Comment.body,
+            Comment.created_at,
+            Comment.supports_count,
+            Comment.is_official,
+            Comment.parent_id,
+            Comment.geometry,
+        )
+        .where(
+            Comment.stage_id == stage_id,
+            Comment.status == CommentStatus.PUBLISHED,
+            Comment.deleted_at.is_(None),
+            Comment.min_lon.is_not(None),
+            Comment.min_lon <= max_lon,
+            Comment.max_lon >= min_lon,
+            Comment.min_lat <= max_lat,
+            Comment.max_lat >= min_lat,
+        )
+        .order_by(Comment.id)
+    )
+    return list(db.session.execute(stmt))
+
+
+def published_page(stage_id: int, page: int, per_page: int) -> tuple[list[Comment], int]:
+    """One page of a stage's published comments, newest first, and the total."""
+    stmt = published(stage_id)
+    total = db.session.scalar(db.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    items = db.session.scalars(
+        stmt.order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(items), total
+
+
+def of_participant(participant_id: int) -> list[Comment]:
+    """A participant's own comments with their stage and project, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(Comment)
+            .where(Comment.participant_id == participant_id)
+            .options(
+                selectinload(Comment.stage)
+                .selectinload(Stage.project)
+                .selectinload(Project.organization)
+            )
+            .order_by(Comment.created_at.desc())
+        )
+    )

@@ -1,0 +1,6 @@
+from tests.integration.public.conftest import (  # noqa: F401
+    discussion,
+    make_comment,
+    publish_feedback,
+    resident,
+)
