@@ -40,6 +40,7 @@ CLI_MODULES = [
     "app.demo.cli",
     "app.exports.cli",
     "app.analysis_ui.cli",
+    "app.ops.cli",
 ]
 
 

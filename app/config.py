@@ -62,6 +62,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ECHO": _bool(env.get("SQLALCHEMY_ECHO"), False),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "platsdialog"),
         "INSTANCE_DIR": str(instance),
         # Mail: SMTP when MAIL_SERVER is set, otherwise files under instance/mail/.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,

@@ -89,10 +89,10 @@ def _schema(base_config: dict[str, Any]) -> Iterator[None]:
     app = create_app(base_config)
     with app.app_context():
         db.create_all()
-        yield
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
+    # The database itself is dropped (PostgreSQL) or left in a temp dir (SQLite) afterwards.
+    yield
 
 
 def _wipe(database_url: str) -> None:
@@ -104,8 +104,8 @@ def _wipe(database_url: str) -> None:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                joined = ", ".join(f'"{t}"' for t in tables)
-                conn.execute(sa.text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+                # One batch of DELETEs: far cheaper than TRUNCATE for nearly empty tables.
+                conn.exec_driver_sql("; ".join(f'DELETE FROM "{t}"' for t in reversed(tables)))
             else:
                 conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
                 for table in reversed(tables):

@@ -61,3 +61,28 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_worker_command_refuses_without_redis(runner):
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REDIS_URL is not set" in result.output
+
+
+def test_worker_command_drains_the_queue_in_burst_mode(make_app):
+    import uuid
+
+    import redis
+    from rq import Queue
+
+    queue_name = f"pd-test-{uuid.uuid4().hex[:8]}"
+    app = make_app(REDIS_URL="redis://127.0.0.1:6379/0", RQ_QUEUE=queue_name)
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    queue = Queue(queue_name, connection=connection)
+    job = queue.enqueue("math.factorial", 5)
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    job.refresh()
+    assert job.return_value() == 120
+    queue.delete(delete_jobs=True)
+    connection.close()
