@@ -1,3 +1,456 @@
-"""Routes of the surveys domain."""
+"""Resident views of surveys: answer one page at a time, review, submit, receipt.
 
-from app.surveys import bp  # noqa: F401
+The answers travel in a hidden JSON field between steps; nothing is stored until the resident
+submits on the review step, through the same ``submit_response`` service as the API.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.core.i18n import current_language
+from app.core.participants import current_participant
+from app.core.permissions import Action, actor_from, can, require
+from app.projects.models import ParticipationPolicy
+from app.surveys import bp
+from app.surveys.forms import FlowState, SurveyStepForm
+from app.surveys.models import Question, Resubmission, Survey, SurveyStatus
+from app.surveys.queries import earlier_response, response_by_client_id, survey_for_answering
+from app.surveys.questions import Cleaned, MapQuestion, QuestionKind, kind_for
+from app.surveys.services import (
+    SubmissionError,
+    answer_context,
+    check_can_respond,
+    ordered_questions,
+    reference_of,
+    submit_response,
+    validate_answers,
+    validate_submission,
+    visible_question_ids,
+)
+
+REVIEW = "review"
+
+
+@bp.app_template_filter("format_survey_time")
+def format_survey_time(value: datetime | None) -> str:
+    """A timestamp in the resident's language and the platform's time zone."""
+    return format_datetime(value, "medium") if value is not None else ""
+
+
+@dataclass
+class Item:
+    """A question as one step renders it."""
+
+    question: Question
+    kind: QuestionKind
+    raw: dict[str, Any]
+    error: str | None
+    hidden: bool
+    #: True when its display condition depends on a question of the same page (JS toggles it).
+    live_condition: bool
+
+
+class Flow:
+    """The survey's pages and the resident's answers so far."""
+
+    def __init__(self, survey: Survey, state: FlowState, *, preview: bool) -> None:
+        self.survey = survey
+        self.state = state
+        self.preview = preview
+        self.questions = ordered_questions(survey)
+        self.pages = sorted({q.page for q in self.questions})
+        self.context = answer_context(survey, current_language())
+
+    def on_page(self, page: int) -> list[Question]:
+        return [q for q in self.questions if q.page == page]
+
+    def evaluate(self, required_for: set[int] | None = None) -> tuple[dict[int, Cleaned], dict]:
+        """Validate the answers so far; answers to questions now hidden are ignored."""
+        return validate_answers(
+            self.survey,
+            self.state.answers,
+            self.context,
+            required_for=required_for if required_for is not None else set(),
+            hidden_is_error=False,
+        )
+
+    def visible(self, cleaned: dict[int, Cleaned]) -> set[int]:
+        return visible_question_ids(self.survey, cleaned)
+
+    def page_has_visible(self, page: int, visible: set[int]) -> bool:
+        return any(q.id in visible for q in self.on_page(page))
+
+    def next_page(self, page: int, visible: set[int]) -> int | str:
+        for candidate in self.pages:
+            if candidate > page and self.page_has_visible(candidate, visible):
+                return candidate
+        return REVIEW
+
+    def previous_page(self, page: int | str, visible: set[int]) -> int:
+        candidates = [p for p in self.pages if page == REVIEW or p < int(page)]
+        for candidate in reversed(candidates):
+            if self.page_has_visible(candidate, visible):
+                return candidate
+        return self.first_page
+
+    @property
+    def first_page(self) -> int:
+        return self.pages[0] if self.pages else 1
+
+    def read_page(self, page: int, formdata: Any) -> None:
+        """Take the answers of ``page``'s questions from the submitted form into the state."""
+        for question in self.on_page(page):
+            raw = kind_for(question).from_form(formdata)
+            if raw is None:
+                self.state.answers.pop(question.id, None)
+            else:
+                self.state.answers[question.id] = raw
+
+    def payload(self, visible: set[int]) -> dict[str, Any]:
+        """The submission in the API's shape, with answers of hidden questions left out."""
+        answers = [
+            {"question_id": qid, **raw}
+            for qid, raw in self.state.answers.items()
+            if qid in visible or qid not in {q.id for q in self.questions}
+        ]
+        payload: dict[str, Any] = {
+            "client_id": self.state.client_id,
+            "language": current_language(),
+            "answers": answers,
+        }
+        if self.state.nickname:
+            payload["nickname"] = self.state.nickname
+        return payload
+
+
+def _load(survey_id: int) -> tuple[Survey, bool]:
+    """The survey and whether this is a staff preview; 404/403 as the permissions say."""
+    survey = survey_for_answering(survey_id)
+    if survey is None:
+        abort(404)
+    actor = actor_from(current_user, current_participant())
+    preview = request.values.get("preview") == "1"
+    if preview:
+        require(actor, Action.EDIT_SURVEY, survey)
+    elif survey.status == SurveyStatus.DRAFT:
+        abort(404)  # drafts are seen only through the staff preview
+    else:
+        require(actor, Action.VIEW, survey)
+    return survey, preview
+
+
+def _needs_account(survey: Survey) -> bool:
+    activity = survey.activity
+    return activity is not None and activity.policy == ParticipationPolicy.ACCOUNT
+
+
+def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugResponse | None:
+    """A page explaining why the resident cannot answer now, or None when they can."""
+    if preview:
+        return None
+    if _needs_account(survey) and not getattr(current_user, "is_authenticated", False):
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    actor = actor_from(current_user, current_participant())
+    try:
+        check_can_respond(survey, actor)
+    except SubmissionError as error:
+        status = 200 if request.method == "GET" else error.status
+        return render_template(
+            "surveys/unavailable.html", survey=survey, error=error, stage=_stage(survey)
+        ), status
+    participant = current_participant()
+    if (
+        survey.resubmission == Resubmission.REFUSE
+        and participant is not None
+        and earlier_response(survey.id, participant.id) is not None
+    ):
+        error = SubmissionError(
+            409, "already_answered", _("You have already answered this survey. Thank you!")
+        )
+        status = 200 if request.method == "GET" else 409
+        return render_template(
+            "surveys/unavailable.html", survey=survey, error=error, stage=_stage(survey)
+        ), status
+    return None
+
+
+def _stage(survey: Survey) -> Any:
+    return survey.activity.stage if survey.activity is not None else None
+
+
+def _render_page(
+    flow: Flow,
+    form: SurveyStepForm,
+    page: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    notice: str | None = None,
+) -> tuple[str, int]:
+    cleaned, _errors = flow.evaluate()
+    visible = flow.visible(cleaned)
+    errors = errors or {}
+    page_ids = {q.id for q in flow.on_page(page)}
+    items = []
+    for question in flow.on_page(page):
+        live = question.condition_question_id in page_ids
+        if question.id not in visible and not live:
+            continue
+        items.append(
+            Item(
+                question=question,
+                kind=kind_for(question),
+                raw=flow.state.answers.get(question.id, {}),
+                error=errors.get(f"answers.{question.id}"),
+                hidden=question.id not in visible,
+                live_condition=live,
+            )
+        )
+    shown = ",".join(str(i.question.id) for i in items if not i.hidden)
+    form.state.data = flow.state.dump()
+    form.step.data = str(page)
+    form.shown.data = shown
+    form.preview.data = "1" if flow.preview else ""
+    if form.nickname.data is None and flow.state.nickname:
+        form.nickname.data = flow.state.nickname
+    if "nickname" in errors:
+        form.nickname.errors = [errors["nickname"]]
+    activity = flow.survey.activity
+    ask_nickname = (
+        page == flow.first_page
+        and activity is not None
+        and activity.policy == ParticipationPolicy.NICKNAME
+    )
+    index = flow.pages.index(page) + 1 if page in flow.pages else 1
+    map_kinds = [i.kind for i in items if isinstance(i.kind, MapQuestion)]
+    needs_geoman = any(k.geometry_type != "Point" for k in map_kinds)
+    return render_template(
+        "surveys/take.html",
+        survey=flow.survey,
+        stage=_stage(flow.survey),
+        project=_stage(flow.survey).project if _stage(flow.survey) else None,
+        form=form,
+        items=items,
+        page=page,
+        page_index=index,
+        page_count=len(flow.pages),
+        first=page == flow.first_page,
+        errors=errors,
+        error_items=[i for i in items if i.error],
+        ask_nickname=ask_nickname,
+        preview=flow.preview,
+        notice=notice,
+        has_map=bool(map_kinds),
+        needs_geoman=needs_geoman,
+        tile_url=current_app.config.get("TILE_URL") or "",
+        tile_attribution=current_app.config.get("TILE_ATTRIBUTION") or "",
+        area_json=json.dumps(_area(flow.survey)),
+        language=current_language(),
+        earlier=_has_earlier(flow.survey),
+    ), status
+
+
+def _area(survey: Survey) -> Any:
+    stage = _stage(survey)
+    return stage.project.geometry if stage is not None else None
+
+
+def _has_earlier(survey: Survey) -> bool:
+    participant = current_participant()
+    return participant is not None and earlier_response(survey.id, participant.id) is not None
+
+
+def _render_review(
+    flow: Flow, form: SurveyStepForm, *, status: int = 200, message: str | None = None
+) -> tuple[str, int]:
+    cleaned, _errors = flow.evaluate()
+    visible = flow.visible(cleaned)
+    language = current_language()
+    sections = []
+    for page in flow.pages:
+        rows = []
+        for question in flow.on_page(page):
+            if question.id not in visible:
+                continue
+            answer = cleaned.get(question.id)
+            rows.append(
+                {
+                    "question": question,
+                    "answer": kind_for(question).describe(answer, language) if answer else None,
+                }
+            )
+        if rows:
+            sections.append({"page": page, "rows": rows})
+    form.state.data = flow.state.dump()
+    form.step.data = REVIEW
+    form.preview.data = "1" if flow.preview else ""
+    return render_template(
+        "surveys/review.html",
+        survey=flow.survey,
+        stage=_stage(flow.survey),
+        form=form,
+        sections=sections,
+        preview=flow.preview,
+        page_count=len(flow.pages),
+        message=message,
+        nickname=flow.state.nickname,
+    ), status
+
+
+@bp.route("/s/<int:survey_id>", methods=["GET", "POST"])
+def take(survey_id: int) -> Any:
+    """Answer a survey one page at a time, review the answers and submit them."""
+    survey, preview = _load(survey_id)
+    blocked = _blocked(survey, preview)
+    if blocked is not None:
+        return blocked
+    form = SurveyStepForm()
+    if request.method == "GET":
+        flow = Flow(survey, FlowState(), preview=preview)
+        return _render_page(flow, form, flow.first_page)
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
+    flow = Flow(survey, FlowState.load(form.state.data), preview=preview)
+    step = form.step.data or ""
+    action = request.form.get("action", "next")
+    goto = request.form.get("goto", "")
+    if step == REVIEW:
+        return _review_step(flow, form, action, goto)
+    try:
+        page = int(step)
+    except ValueError:
+        page = flow.first_page
+    if page not in flow.pages:
+        page = flow.first_page
+    return _page_step(flow, form, page, action)
+
+
+def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
+    flow.read_page(page, request.form)
+    activity = flow.survey.activity
+    ask_nickname = (
+        page == flow.first_page
+        and activity is not None
+        and activity.policy == ParticipationPolicy.NICKNAME
+    )
+    if ask_nickname:
+        flow.state.nickname = (form.nickname.data or "").strip() or None
+    page_ids = {q.id for q in flow.on_page(page)}
+    cleaned, errors = flow.evaluate(required_for=page_ids)
+    visible = flow.visible(cleaned)
+    if action == "back":
+        return _render_page(flow, form, flow.previous_page(page, visible))
+    page_errors = {k: v for k, v in errors.items() if int(k.split(".")[1]) in page_ids}
+    if ask_nickname:
+        if form.nickname.errors:
+            page_errors["nickname"] = " ".join(str(e) for e in form.nickname.errors)
+        elif not flow.state.nickname and not _participant_nickname():
+            page_errors["nickname"] = _("Please choose a nickname to take part.")
+    if page_errors:
+        return _render_page(flow, form, page, errors=page_errors, status=422)
+    shown = {int(x) for x in (form.shown.data or "").split(",") if x.strip().isdigit()}
+    appeared = (visible & page_ids) - shown
+    if appeared:
+        notice = _("New questions appeared below because of your answers. Please look at them.")
+        return _render_page(flow, form, page, notice=notice)
+    following = flow.next_page(page, visible)
+    if following == REVIEW:
+        return _render_review(flow, form)
+    return _render_page(flow, form, int(following))
+
+
+def _participant_nickname() -> str | None:
+    participant = current_participant()
+    return participant.nickname if participant is not None else None
+
+
+def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> Any:
+    if goto.isdigit() and int(goto) in flow.pages:
+        return _render_page(flow, form, int(goto))
+    cleaned, _errors = flow.evaluate()
+    visible = flow.visible(cleaned)
+    if action == "back":
+        return _render_page(flow, form, flow.previous_page(REVIEW, visible))
+    if action != "submit":
+        return _render_review(flow, form)
+    payload = flow.payload(visible)
+    try:
+        if flow.preview:
+            validate_submission(flow.survey, payload, participant=current_participant())
+            return render_template(
+                "surveys/receipt.html",
+                survey=flow.survey,
+                stage=_stage(flow.survey),
+                response=None,
+                reference=None,
+                preview=True,
+            )
+        participant = current_participant(create=True)
+        response, _created = submit_response(
+            flow.survey,
+            participant,
+            payload,
+            channel="web",
+            actor=actor_from(current_user, participant),
+        )
+    except SubmissionError as error:
+        if error.status != 422:
+            return render_template(
+                "surveys/unavailable.html",
+                survey=flow.survey,
+                error=error,
+                stage=_stage(flow.survey),
+            ), error.status
+        return _show_errors(flow, form, error.fields)
+    return redirect(
+        url_for("surveys.receipt", survey_id=flow.survey.id, client_id=response.client_id),
+        code=303,
+    )
+
+
+def _show_errors(flow: Flow, form: SurveyStepForm, fields: dict[str, str]) -> Any:
+    """Send the resident back to the first page with a problem, errors next to the fields."""
+    by_question = {q.id: q for q in flow.questions}
+    pages = []
+    for key in fields:
+        if key.startswith("answers.") and key.split(".")[1].isdigit():
+            question = by_question.get(int(key.split(".")[1]))
+            if question is not None:
+                pages.append(question.page)
+        elif key == "nickname":
+            pages.append(flow.first_page)
+    if not pages:
+        message = " ".join(fields.values()) or _("Some answers need your attention.")
+        return _render_review(flow, form, status=422, message=message)
+    return _render_page(flow, form, min(pages), errors=fields, status=422)
+
+
+@bp.get("/s/<int:survey_id>/receipt/<client_id>")
+def receipt(survey_id: int, client_id: str) -> Any:
+    """The receipt of a stored response: reference number and time (its author only)."""
+    survey = survey_for_answering(survey_id)
+    if survey is None:
+        abort(404)
+    response = response_by_client_id(survey_id, client_id)
+    participant = current_participant()
+    if response is None or participant is None or response.participant_id != participant.id:
+        abort(404)
+    return render_template(
+        "surveys/receipt.html",
+        survey=survey,
+        stage=_stage(survey),
+        response=response,
+        reference=reference_of(response),
+        preview=False,
+        can_view_answers=can(actor_from(current_user, participant), Action.VIEW_ANSWERS, survey),
+    )

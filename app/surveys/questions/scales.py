@@ -71,9 +71,9 @@ class Likert(_Steps):
             return [str(label) for label in chosen]
         defaults = [
             _("Strongly disagree"),
-            _("Disagree"),
+            _("Tend to disagree"),
             _("Neither agree nor disagree"),
-            _("Agree"),
+            _("Tend to agree"),
             _("Strongly agree"),
         ]
         return defaults

@@ -1,0 +1,262 @@
+// Map questions: draw points, lines or areas with a category and a comment each.
+// Progressive enhancement: without this file the text alternative below every map is the
+// whole question. The drawings live as GeoJSON Features in a hidden input the server reads.
+(function () {
+  "use strict";
+
+  function fmt(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (m, k) {
+      return values[k] !== undefined ? values[k] : m;
+    });
+  }
+
+  // Ray casting on the outer rings of a Polygon or MultiPolygon (lon/lat).
+  function ringContains(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+  function areaContains(area, lon, lat) {
+    if (!area) { return true; }
+    var polygons = area.type === "Polygon" ? [area.coordinates]
+      : area.type === "MultiPolygon" ? area.coordinates : null;
+    if (!polygons) { return true; }
+    return polygons.some(function (rings) {
+      if (!ringContains(rings[0], lon, lat)) { return false; }
+      for (var h = 1; h < rings.length; h++) {
+        if (ringContains(rings[h], lon, lat)) { return false; }
+      }
+      return true;
+    });
+  }
+  function vertices(geometry) {
+    if (geometry.type === "Point") { return [geometry.coordinates]; }
+    if (geometry.type === "LineString") { return geometry.coordinates; }
+    if (geometry.type === "Polygon") { return geometry.coordinates[0]; }
+    return [];
+  }
+
+  function MapQuestion(root) {
+    this.root = root;
+    this.data = root.dataset;
+    this.input = document.getElementById(root.dataset.input);
+    this.list = root.querySelector("[data-features]");
+    this.status = root.querySelector("[data-status]");
+    this.geometry = root.dataset.geometry;
+    this.max = parseInt(root.dataset.max, 10) || 50;
+    this.restrict = root.dataset.restrict === "true";
+    this.area = null;
+    try { this.area = JSON.parse(root.dataset.area || "null"); } catch (e) { this.area = null; }
+    this.features = [];
+    try {
+      var stored = JSON.parse(this.input.value || "[]");
+      if (Array.isArray(stored)) { this.features = stored; }
+    } catch (e) { this.features = []; }
+    var pressed = root.querySelector(".category-button[aria-pressed=true]");
+    this.category = pressed ? parseInt(pressed.dataset.category, 10) : null;
+    root.hidden = false;
+    var saved = root.parentNode.querySelector("[data-saved-note]");
+    if (saved) { saved.hidden = true; }
+    this.setupMap();
+    this.setupControls();
+    this.render();
+  }
+
+  MapQuestion.prototype.say = function (text) {
+    this.status.textContent = "";
+    var status = this.status;
+    window.setTimeout(function () { status.textContent = text; }, 30);
+  };
+
+  MapQuestion.prototype.setupMap = function () {
+    var canvas = this.root.querySelector(".map-canvas");
+    // No scroll-wheel zoom: the page must keep scrolling past the map.
+    this.map = L.map(canvas, { scrollWheelZoom: false, tap: false });
+    var tiles = this.data.tileUrl;
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);
+    }
+    this.layers = L.featureGroup().addTo(this.map);
+    if (this.area) {
+      this.outline = L.geoJSON(this.area, {
+        interactive: false,
+        style: { color: "#005a9c", weight: 3, dashArray: "6 4", fillOpacity: 0.05 }
+      }).addTo(this.map);
+      this.map.fitBounds(this.outline.getBounds(), { padding: [12, 12] });
+    } else {
+      this.map.setView([59.2, 17.9], 11);
+    }
+    var self = this;
+    if (this.geometry === "Point") {
+      this.map.on("click", function (e) { self.add({ type: "Point", coordinates: [e.latlng.lng, e.latlng.lat] }); });
+    } else if (this.map.pm) {
+      this.map.pm.setGlobalOptions({ snappable: false });
+      this.map.on("pm:create", function (e) {
+        var geometry = e.layer.toGeoJSON().geometry;
+        self.map.removeLayer(e.layer);
+        self.add(geometry);
+      });
+    }
+  };
+
+  MapQuestion.prototype.setupControls = function () {
+    var self = this;
+    this.root.querySelectorAll(".category-button").forEach(function (button) {
+      var swatch = button.querySelector("[data-color]");
+      if (swatch && swatch.dataset.color) { swatch.style.backgroundColor = swatch.dataset.color; }
+      button.addEventListener("click", function () {
+        self.root.querySelectorAll(".category-button").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+        button.setAttribute("aria-pressed", "true");
+        self.category = parseInt(button.dataset.category, 10);
+      });
+    });
+    var draw = this.root.querySelector("[data-action=draw]");
+    if (draw && this.map.pm) {
+      draw.addEventListener("click", function () {
+        if (self.map.pm.globalDrawModeEnabled()) {
+          var shape = self.geometry === "Polygon" ? "Polygon" : "Line";
+          var drawer = self.map.pm.Draw[shape];
+          if (drawer && drawer._finishShape) { drawer._finishShape(); }
+          self.map.pm.disableDraw();
+          draw.textContent = self.data.msgDraw;
+          return;
+        }
+        if (self.features.length >= self.max) { self.say(self.data.msgMax); return; }
+        self.map.pm.enableDraw(self.geometry === "Polygon" ? "Polygon" : "Line", { snappable: false });
+        draw.textContent = self.data.msgFinish;
+      });
+      this.map.on("pm:drawend", function () { draw.textContent = self.data.msgDraw; });
+    }
+    var locate = this.root.querySelector("[data-action=locate]");
+    if (locate) {
+      if (!navigator.geolocation) { locate.hidden = true; }
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          var point = { type: "Point", coordinates: [pos.coords.longitude, pos.coords.latitude] };
+          if (self.add(point)) {
+            self.map.setView([pos.coords.latitude, pos.coords.longitude], Math.max(self.map.getZoom(), 16));
+            self.say(self.data.msgLocated);
+          }
+        }, function () { self.say(self.data.msgNoLocation); }, { enableHighAccuracy: true, timeout: 10000 });
+      });
+    }
+  };
+
+  MapQuestion.prototype.add = function (geometry) {
+    if (this.features.length >= this.max) { this.say(this.data.msgMax); return false; }
+    if (this.restrict && this.area) {
+      var area = this.area;
+      var outside = vertices(geometry).some(function (c) { return !areaContains(area, c[0], c[1]); });
+      if (outside) { this.say(this.data.msgOutside); return false; }
+    }
+    this.features.push({ type: "Feature", geometry: geometry, properties: { category: this.category, comment: "" } });
+    this.render();
+    this.say(this.data.msgAdded);
+    return true;
+  };
+
+  MapQuestion.prototype.save = function () {
+    this.input.value = this.features.length ? JSON.stringify(this.features) : "";
+  };
+
+  MapQuestion.prototype.render = function () {
+    var self = this;
+    this.layers.clearLayers();
+    this.list.textContent = "";
+    var template = this.root.querySelector("template[data-category-options]");
+    this.features.forEach(function (feature, index) {
+      var n = index + 1;
+      var layer = L.geoJSON(feature.geometry, {
+        pointToLayer: function (f, latlng) {
+          return L.marker(latlng, {
+            keyboard: false,
+            title: fmt(self.data.msgItem, { n: n }),
+            icon: L.divIcon({ className: "map-pin", html: "<span>" + n + "</span>", iconSize: [30, 30], iconAnchor: [15, 30] })
+          });
+        },
+        style: { color: "#003f6e", weight: 4 }
+      });
+      layer.addTo(self.layers);
+
+      var item = document.createElement("li");
+      item.className = "map-feature";
+      var title = document.createElement("p");
+      title.className = "map-feature-title";
+      title.textContent = fmt(self.data.msgItem, { n: n });
+      item.appendChild(title);
+      var base = self.data.name + "-feature-" + n;
+      if (template && template.content.childElementCount) {
+        var label = document.createElement("label");
+        label.htmlFor = base + "-category";
+        label.textContent = self.data.msgCategory;
+        var select = document.createElement("select");
+        select.id = base + "-category";
+        var empty = document.createElement("option");
+        empty.value = "";
+        empty.textContent = self.data.msgNoCategory;
+        select.appendChild(empty);
+        select.appendChild(template.content.cloneNode(true));
+        select.value = feature.properties.category ? String(feature.properties.category) : "";
+        select.addEventListener("change", function () {
+          feature.properties.category = select.value ? parseInt(select.value, 10) : null;
+          self.save();
+        });
+        item.appendChild(label);
+        item.appendChild(select);
+      }
+      var commentLabel = document.createElement("label");
+      commentLabel.htmlFor = base + "-comment";
+      commentLabel.textContent = self.data.msgComment;
+      var comment = document.createElement("textarea");
+      comment.id = base + "-comment";
+      comment.rows = 2;
+      comment.maxLength = parseInt(self.data.maxComment, 10) || 1000;
+      comment.value = feature.properties.comment || "";
+      comment.addEventListener("input", function () {
+        feature.properties.comment = comment.value;
+        self.save();
+      });
+      item.appendChild(commentLabel);
+      item.appendChild(comment);
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button button-secondary";
+      remove.textContent = self.data.msgRemove + " (" + fmt(self.data.msgItem, { n: n }) + ")";
+      remove.addEventListener("click", function () {
+        self.features.splice(index, 1);
+        self.render();
+        self.say(self.data.msgRemoved);
+      });
+      item.appendChild(remove);
+      self.list.appendChild(item);
+    });
+    var counter = this.root.querySelector("[data-counter]");
+    if (!counter) {
+      counter = document.createElement("p");
+      counter.className = "map-counter";
+      counter.setAttribute("data-counter", "");
+      this.list.parentNode.insertBefore(counter, this.list);
+    }
+    counter.textContent = fmt(this.data.msgCount, { n: this.features.length, max: this.max });
+    this.save();
+  };
+
+  function init(scope) {
+    if (typeof L === "undefined") { return; }
+    (scope || document).querySelectorAll("[data-map-draw]").forEach(function (root) {
+      if (root.dataset.ready) { return; }
+      root.dataset.ready = "1";
+      new MapQuestion(root);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+})();
