@@ -155,13 +155,17 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.core.errors import DATABASE_DOWN, database_unavailable
     from app.core.participants import set_participant_cookie
 
     @app.after_request
     def commit_boundary(response: Any) -> Any:
         """The request boundary commits once; anything but success rolls back."""
         if response.status_code < 400:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except DATABASE_DOWN as error:
+                return database_unavailable(error)
         else:
             db.session.rollback()
         return set_participant_cookie(response)

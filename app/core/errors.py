@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -70,6 +71,29 @@ def api_error(
     return response
 
 
+#: Errors that mean the database cannot take writes right now (down, read-only, disk full).
+DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+def database_unavailable(error: BaseException) -> Any:
+    """A clean 503 when the database fails: nothing was stored and a retry is safe
+    (submissions are idempotent on their client id)."""
+    current_app.logger.error(
+        "Database unavailable on %s %s: %s", request.method, request.path, error
+    )
+    db.session.rollback()
+    status = 503
+    message = messages()[status]
+    if wants_json():
+        response = api_error(status, message, code="unavailable")
+    else:
+        response = current_app.make_response(
+            (render_template("errors/error.html", status=status, message=message), status)
+        )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     def handle(error: HTTPException) -> Any:
         status = error.code or 500
@@ -105,12 +129,15 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     for status in CODES:
-        if status == 500:
+        if status in (500, 503):
             continue
         app.register_error_handler(status, handle)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
+        cause = getattr(error, "original_exception", None) or error
+        if isinstance(cause, DATABASE_DOWN):
+            return database_unavailable(cause)
         if isinstance(error, HTTPException):
             return handle(error)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
