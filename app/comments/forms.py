@@ -13,6 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.comments.models import FlagReason
@@ -64,11 +65,11 @@ class FlagForm(FlaskForm):
     reason = RadioField(
         _l("Why should a moderator look at this comment?"),
         choices=[
-            (FlagReason.SPAM.value, _l("Spam or advertising")),
-            (FlagReason.OFFENSIVE.value, _l("Offensive or threatening")),
-            (FlagReason.PERSONAL_DATA.value, _l("Reveals personal data")),
-            (FlagReason.OFF_TOPIC.value, _l("Off topic")),
-            (FlagReason.OTHER.value, _l("Something else")),
+            SelectChoice(FlagReason.SPAM.value, _l("Spam or advertising")),
+            SelectChoice(FlagReason.OFFENSIVE.value, _l("Offensive or threatening")),
+            SelectChoice(FlagReason.PERSONAL_DATA.value, _l("Reveals personal data")),
+            SelectChoice(FlagReason.OFF_TOPIC.value, _l("Off topic")),
+            SelectChoice(FlagReason.OTHER.value, _l("Something else")),
         ],
         validators=[InputRequired(message=_l("Choose a reason."))],
     )

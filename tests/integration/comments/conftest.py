@@ -1,4 +1,5 @@
 from tests.integration.public.conftest import (  # noqa: F401
+    _fresh_g_per_request,
     discussion,
     make_comment,
     publish_feedback,
