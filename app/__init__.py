@@ -67,11 +67,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.core.errors import register_error_handlers
     from app.core.security import register_security_headers
+    from app.core.ratelimit import register_abuse_limits
     from app.core.static import register_static_handling
 
     register_error_handlers(app)
     register_security_headers(app)
     register_static_handling(app)
+    register_abuse_limits(app)
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
