@@ -66,8 +66,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
 
     from app.core.errors import register_error_handlers
-    from app.core.security import register_security_headers
     from app.core.ratelimit import register_abuse_limits
+    from app.core.security import register_security_headers
     from app.core.static import register_static_handling
 
     register_error_handlers(app)
