@@ -194,9 +194,9 @@ FLEMINGSBERG = ProjectSpec(
         ),
         t(
             "Parkering löses i garage under husen, med cirka 0,5 platser per lägenhet och "
-            "bilpool. Det finns en parkeringsutredning bland dokumenten.",
+            "bilpool. Parkeringsutredningen publiceras med granskningshandlingarna.",
             "Parking is in garages under the buildings, about 0.5 spaces per flat plus a car "
-            "pool. A parking study is among the documents.",
+            "pool. The parking study is published with the review documents.",
         ),
     ],
     feedback={
@@ -661,5 +661,41 @@ SKOGAS_DRAFT = ProjectSpec(
     topics=[],
     current=0,
 )
+
+#: Plain descriptions of the stages a project does not describe itself.
+STAGE_DESCRIPTIONS: dict[StageKind, dict[str, str]] = {
+    StageKind.START: t(
+        "Byggnadsnämnden gav uppdraget att ta fram planen. Vi utreder förutsättningarna.",
+        "The building committee commissioned the plan. We are studying the conditions.",
+    ),
+    StageKind.EARLY_DIALOGUE: t(
+        "Innan det finns ett förslag frågar vi hur platsen används och vad som behövs.",
+        "Before there is a proposal we ask how the place is used and what is needed.",
+    ),
+    StageKind.CONSULTATION: t(
+        "Förslaget visas för alla som berörs. Lämna synpunkter på det.",
+        "The proposal is shown to everyone affected. Comment on it.",
+    ),
+    StageKind.REVIEW: t(
+        "Det bearbetade förslaget granskas. Synpunkterna sammanfattas i ett granskningsutlåtande.",
+        "The revised proposal is reviewed. Comments are summarised in a review statement.",
+    ),
+    StageKind.ADOPTION: t(
+        "Kommunfullmäktige eller byggnadsnämnden beslutar om planen.",
+        "The municipal council or the building committee decides on the plan.",
+    ),
+    StageKind.IN_FORCE: t(
+        "Planen gäller när tiden för att överklaga har gått ut.",
+        "The plan applies once the time for appeals has passed.",
+    ),
+    StageKind.IMPLEMENTATION: t(
+        "Det som planen tillåter byggs, och vi följer upp hur det blev.",
+        "What the plan allows is built, and we follow up how it turned out.",
+    ),
+    StageKind.FOLLOW_UP: t(
+        "Vi följer upp hur planen fungerar och berättar vad som hänt.",
+        "We follow up how the plan works and report what has happened.",
+    ),
+}
 
 PROJECTS = [FLEMINGSBERG, TUMBA, HANDEN, TROLLBACKEN, HUDDINGE_OP, SKOGAS_DRAFT]

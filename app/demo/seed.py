@@ -24,7 +24,7 @@ from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Suppor
 from app.core.models import utcnow
 from app.demo import geography
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
-from app.demo.projects import PROJECTS, ProjectSpec, Round
+from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
 from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
 from app.demo.texts import Writer
 from app.extensions import db
@@ -349,6 +349,8 @@ class Seeder:
                 stages[i].description = texts["description"]
             if "influence" in texts:
                 stages[i].influence = texts["influence"]
+            if not stages[i].description and stages[i].kind in STAGE_DESCRIPTIONS:
+                stages[i].description = dict(STAGE_DESCRIPTIONS[stages[i].kind])
         if spec.current is not None:
             make_current(stages[spec.current])
         event = record("project.publish", actor=planner, organization_id=org.id, obj=project)

@@ -55,6 +55,55 @@ def comment_digest() -> str:
     return hashlib.sha256(repr([tuple(map(str, row)) for row in bodies]).encode()).hexdigest()
 
 
+def raw_answer(answer: Answer) -> dict:
+    """The stored answer back in the shape residents submit it."""
+    qtype = answer.question.type
+    if qtype in MAP_TYPES and answer.value is None:
+        return {
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": f.geometry,
+                    "properties": {"category": f.category_id, "comment": f.comment},
+                }
+                for f in answer.features
+            ]
+        }
+    if qtype == QuestionType.MULTI_CHOICE:
+        return {"value": answer.value["options"], "other": answer.value["other"]}
+    return {"value": answer.value}
+
+
+def assert_answers_valid() -> None:
+    from app.surveys.questions import AnswerContext, AnswerError, kind_for
+
+    for survey in db.session.scalars(sa.select(Survey)):
+        area = shape(survey.activity.stage.project.geometry)
+        required = {q.id for q in survey.questions if q.required}
+        conditional = {
+            q.id: q.condition_option_id for q in survey.questions if q.condition_option_id
+        }
+        responses = db.session.scalars(
+            sa.select(Response).where(Response.survey_id == survey.id)
+        ).all()
+        assert responses
+        for response in responses:
+            answered = {a.question_id: a for a in response.answers}
+            assert required <= set(answered)
+            chosen = {a.value for a in response.answers if isinstance(a.value, int)}
+            for question_id, option_id in conditional.items():
+                if question_id in answered:
+                    assert option_id in chosen
+            for answer in response.answers:
+                context = AnswerContext(area=area, language=response.language)
+                try:
+                    cleaned = kind_for(answer.question).validate(raw_answer(answer), context)
+                except AnswerError as error:
+                    raise AssertionError((answer.question.type, answer.value, error.code)) from None
+                assert cleaned.value == answer.value
+                assert (cleaned.text or None) == (answer.text or None)
+
+
 def seed(runner, *args: str) -> str:
     result = runner.invoke(args=["demo", "seed", *args])
     assert result.exit_code == 0, result.output
@@ -77,6 +126,8 @@ def test_seed_builds_a_realistic_demo_and_is_idempotent(app, runner):
         current = project.current_stage
         assert current is not None
         for stage in project.stages:
+            assert stage.influence["sv"] and stage.influence["en"]
+            assert stage.description["sv"] and stage.description["en"]
             if stage.position < current.position:
                 assert stage.status == "closed"
             elif stage.position > current.position:
@@ -127,6 +178,10 @@ def test_seed_builds_a_realistic_demo_and_is_idempotent(app, runner):
             assert 0 <= answer.value <= 10
         elif qtype in MAP_TYPES and answer.value is None:
             assert answer.features
+
+    # Every stored answer passes the question types' own validation.
+    with app.test_request_context("/"):
+        assert_answers_valid()
 
     # District options match the population reference of the organization.
     districts = {
