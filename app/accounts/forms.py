@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 PASSWORD_MIN = 10
@@ -150,5 +151,7 @@ class AccountForm(FlaskForm):
 
     def __init__(self, *args: Any, languages: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.locale.choices = [(code, LANGUAGE_NAMES.get(code, code)) for code in languages or []]
+        self.locale.choices = [
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages or []
+        ]
         self.locale.validators = [DataRequired(_l("Choose a language."))]
