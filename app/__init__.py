@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
     _register_template_helpers(app)
 
+    from app.core.bot_trap import register_bot_trap
     from app.core.errors import register_error_handlers
     from app.core.ratelimit import register_abuse_limits
     from app.core.security import register_security_headers
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_static_handling(app)
     register_abuse_limits(app)
+    register_bot_trap(app)
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -201,7 +203,10 @@ def _register_template_helpers(app: Flask) -> None:
 
         return can(actor_from(current_user, current_participant()), action, obj)
 
+    from app.core.bot_trap import bot_trap
+
     app.jinja_env.globals.update(
+        bot_trap=bot_trap,
         csrf_token=generate_csrf,
         tr=tr,
         current_language=current_language,

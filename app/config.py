@@ -103,6 +103,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(days=_int(env.get("SESSION_DAYS"), 30)),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        # Resident forms: seconds a person needs at least before sending (bots are faster).
+        "BOT_TRAP_MIN_SECONDS": float(env.get("BOT_TRAP_MIN_SECONDS", "2")),
         # Privacy.
         "SUPPRESSION_THRESHOLD": _int(env.get("SUPPRESSION_THRESHOLD"), 5),
         "COMMENT_EDIT_WINDOW_MINUTES": _int(env.get("COMMENT_EDIT_WINDOW_MINUTES"), 15),

@@ -72,6 +72,7 @@ def base_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "BOT_TRAP_MIN_SECONDS": 0,
         "INSTANCE_DIR": str(instance),
         "MAIL_DIR": str(instance / "mail"),
         "UPLOAD_DIR": str(instance / "uploads"),

@@ -1,0 +1,65 @@
+"""A honeypot field and a minimum fill time on resident forms.
+
+Templates of resident forms include ``{{ bot_trap() }}``; for the endpoints in
+``TRAPPED_ENDPOINTS`` a form POST must carry it, with the honeypot left empty and at least
+``BOT_TRAP_MIN_SECONDS`` since the form was rendered. People never see the honeypot (it is
+hidden from view, from screen readers and from the tab order).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, TimestampSigner
+from markupsafe import Markup
+from werkzeug.exceptions import UnprocessableEntity
+
+from app.core.models import utcnow
+
+HONEYPOT = "website"
+STAMP = "pd_form_started"
+
+TRAPPED_ENDPOINTS: set[str] = set()
+
+
+def _signer() -> TimestampSigner:
+    return TimestampSigner(str(current_app.config["SECRET_KEY"]), salt="bot-trap")
+
+
+def bot_trap() -> Markup:
+    """The hidden honeypot and the signed time the form was rendered."""
+    stamp = _signer().sign(b"form").decode()
+    return Markup(
+        '<div class="pd-hp" aria-hidden="true"><label for="{hp}">Website</label>'
+        '<input type="text" id="{hp}" name="{hp}" value="" tabindex="-1" autocomplete="off">'
+        '</div><input type="hidden" name="{field}" value="{stamp}">'
+    ).format(hp=HONEYPOT, field=STAMP, stamp=stamp)
+
+
+class BotSuspected(UnprocessableEntity):
+    pass
+
+
+def register_bot_trap(app: Flask) -> None:
+    @app.before_request
+    def check_bot_trap() -> None:
+        if request.method != "POST" or request.endpoint not in TRAPPED_ENDPOINTS:
+            return
+        if request.is_json or not request.form:
+            return
+        minimum = float(current_app.config.get("BOT_TRAP_MIN_SECONDS", 2))
+        error = BotSuspected()
+        error.user_message = _(  # type: ignore[attr-defined]
+            "We could not accept the form. Please wait a moment and send it again."
+        )
+        if request.form.get(HONEYPOT):
+            raise error
+        stamp = request.form.get(STAMP, "")
+        try:
+            _value, rendered_at = _signer().unsign(
+                stamp, max_age=7 * 24 * 3600, return_timestamp=True
+            )
+        except BadSignature:
+            raise error from None
+        if (utcnow() - rendered_at).total_seconds() < minimum:
+            raise error

@@ -1,0 +1,81 @@
+"""The honeypot and the minimum fill time refuse bots and let people through."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.core import bot_trap
+
+
+@pytest.fixture()
+def trapped_login(monkeypatch):
+    monkeypatch.setattr(bot_trap, "TRAPPED_ENDPOINTS", {"accounts.login"})
+
+
+def _stamp(app):
+    with app.test_request_context():
+        html = str(bot_trap.bot_trap())
+    return re.search(r'name="pd_form_started" value="([^"]+)"', html).group(1)
+
+
+def test_person_who_leaves_the_honeypot_empty_gets_through(trapped_login, app, make_user):
+    user = make_user()
+    response = app.test_client().post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "correct horse battery staple",
+            "website": "",
+            "pd_form_started": _stamp(app),
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_filled_honeypot_is_refused(trapped_login, app, make_user):
+    user = make_user()
+    response = app.test_client().post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "correct horse battery staple",
+            "website": "http://spam.example",
+            "pd_form_started": _stamp(app),
+        },
+    )
+    assert response.status_code == 422
+    assert "vänta" in response.get_data(as_text=True) or "wait" in response.get_data(as_text=True)
+
+
+def test_missing_or_forged_stamp_is_refused(trapped_login, app, make_user):
+    user = make_user()
+    client = app.test_client()
+    data = {"email": user.email, "password": "correct horse battery staple", "website": ""}
+    assert client.post("/login", data=data).status_code == 422
+    forged = {**data, "pd_form_started": "form.AAAAAA.forged"}
+    assert client.post("/login", data=forged).status_code == 422
+
+
+def test_too_fast_is_refused(trapped_login, make_app, make_user):
+    app = make_app(BOT_TRAP_MIN_SECONDS=30)
+    with app.app_context():
+        user = make_user()
+        email = user.email
+    response = app.test_client().post(
+        "/login",
+        data={
+            "email": email,
+            "password": "correct horse battery staple",
+            "website": "",
+            "pd_form_started": _stamp(app),
+        },
+    )
+    assert response.status_code == 422
+
+
+def test_honeypot_is_hidden_from_people(app):
+    with app.test_request_context():
+        html = str(bot_trap.bot_trap())
+    assert 'aria-hidden="true"' in html and 'tabindex="-1"' in html
