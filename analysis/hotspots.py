@@ -10,7 +10,7 @@ Benjamini–Hochberg procedure so the expected share of false hotspots stays bel
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 from pyproj import Transformer
 from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+
+from analysis.indicators import gini, normalized_hhi
+from analysis.models import CodedContribution, Contribution
 
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
@@ -196,7 +199,43 @@ def hotspots(
 
 def theme_concentration(theme_xy: NDArray[np.float64], grid: Grid) -> tuple[float, float]:
     """(normalized HHI, Gini) of a theme's point counts over all cells of ``grid``."""
-    from analysis.indicators import gini, normalized_hhi
-
     counts = [float(c) for c in grid.counts(theme_xy)]
     return normalized_hhi(counts), gini(counts)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeHotspots:
+    theme: str
+    points: int
+    result: HotspotResult
+    normalized_hhi: float
+    gini: float
+
+
+def hotspots_by_theme(
+    contributions: Sequence[Contribution],
+    coded: Mapping[str, CodedContribution],
+    themes: Sequence[str],
+    cell_size: float = 250.0,
+    q: float = 0.05,
+) -> dict[str, ThemeHotspots]:
+    """Hotspots and concentration per theme for the contributions that have a position.
+
+    The study area is the grid over all positioned contributions; themes with no positioned
+    contribution are left out.
+    """
+    placed = [c for c in contributions if c.lon is not None and c.lat is not None]
+    if not placed:
+        return {}
+    xy = to_sweref(
+        [c.lon for c in placed if c.lon is not None], [c.lat for c in placed if c.lat is not None]
+    )
+    out: dict[str, ThemeHotspots] = {}
+    for theme in themes:
+        mask = np.array([theme in (coded[c.id].theme_ids if c.id in coded else ()) for c in placed])
+        if not mask.any():
+            continue
+        res = hotspots(xy[mask], area_xy=xy, cell_size=cell_size, q=q)
+        nh, g = theme_concentration(xy[mask], res.grid)
+        out[theme] = ThemeHotspots(theme, int(mask.sum()), res, nh, g)
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
-from analysis.models import Valence
+from analysis.models import CodedContribution, Contribution, Valence
 
 #: The participation ladder used by Swedish municipalities, lowest first.
 LADDER: tuple[str, ...] = ("information", "consultation", "dialogue", "influence", "codecision")
@@ -292,3 +292,33 @@ def valence_counts(items: Sequence[CodedItem], theme: str) -> Mapping[str, int]:
         if theme in it.themes:
             out[it.valence] += 1
     return out
+
+
+def coded_items(
+    contributions: Iterable[Contribution],
+    coded: Mapping[str, CodedContribution],
+    reviewed: Mapping[str, frozenset[str]] | None = None,
+    supports: Mapping[str, int] | None = None,
+) -> list[CodedItem]:
+    """Join contributions with their codings into :class:`CodedItem` records.
+
+    ``reviewed`` maps a contribution id to the themes a human settled on; when present it
+    replaces the machine's themes (a human decision always wins).
+    """
+    items = []
+    for c in contributions:
+        res = coded.get(c.id)
+        human = reviewed.get(c.id) if reviewed is not None else None
+        themes = human if human is not None else frozenset(res.theme_ids if res else ())
+        items.append(
+            CodedItem(
+                id=c.id,
+                themes=frozenset(themes),
+                valence=res.valence if res else "neutral",
+                participant_id=c.participant_id,
+                supports=(supports or {}).get(c.id, 0),
+                reviewed=human is not None,
+                demographics=c.demographics,
+            )
+        )
+    return items

@@ -8,16 +8,29 @@ nltk data files, the stopword lists come from the ``stopwordsiso`` wheel, and th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-import nltk  # type: ignore[import-untyped]
 import stopwordsiso
-from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-if str(DATA_DIR) not in nltk.data.path:
-    nltk.data.path.insert(0, str(DATA_DIR))
+
+
+def _snowball(language: str) -> Callable[[str], str]:
+    """nltk's Snowball stemmer, imported on first use (nltk takes about a second to import).
+
+    The package's own data folder goes first on ``nltk.data.path``, so any nltk resource the
+    package ever needs is read from the project, never fetched.
+    """
+    import nltk  # type: ignore[import-untyped]
+    from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
+
+    if str(DATA_DIR) not in nltk.data.path:
+        nltk.data.path.insert(0, str(DATA_DIR))
+    stem: Callable[[str], str] = SnowballStemmer(language).stem
+    return stem
+
 
 #: Languages the analysis supports, as ISO 639-1 codes.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -83,7 +96,7 @@ def stopwords(lang: str) -> frozenset[str]:
 
 
 class Stemmer:
-    """A Snowball stemmer with a per-word cache (stemming dominates the cost of coding)."""
+    """A Snowball stemmer with a per-word cache; nltk is loaded on the first word stemmed."""
 
     __slots__ = ("_cache", "_stem", "lang")
 
@@ -91,12 +104,14 @@ class Stemmer:
         if lang not in _SNOWBALL_NAMES:
             raise ValueError(f"unsupported language: {lang!r}")
         self.lang = lang
-        self._stem = SnowballStemmer(_SNOWBALL_NAMES[lang]).stem
+        self._stem: Callable[[str], str] | None = None
         self._cache: dict[str, str] = {}
 
     def stem(self, word: str) -> str:
         cached = self._cache.get(word)
         if cached is None:
+            if self._stem is None:
+                self._stem = _snowball(_SNOWBALL_NAMES[self.lang])
             cached = self._stem(word)
             if len(self._cache) < 500_000:
                 self._cache[word] = cached

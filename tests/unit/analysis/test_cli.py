@@ -21,8 +21,8 @@ def run(*args):
     )
 
 
-def test_code_writes_the_contract_columns(tmp_path):
-    src = tmp_path / "in.csv"
+def test_code_writes_the_contract_columns(workdir):
+    src = workdir / "in.csv"
     with src.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "text", "lang", "channel"])
@@ -42,20 +42,20 @@ def test_code_writes_the_contract_columns(tmp_path):
     assert all(r["valence"] in {"positive", "negative", "neutral", "mixed"} for r in rows)
 
 
-def test_code_accepts_a_custom_codebook_and_rejects_bad_input(tmp_path):
-    src = tmp_path / "in.csv"
+def test_code_accepts_a_custom_codebook_and_rejects_bad_input(workdir):
+    src = workdir / "in.csv"
     src.write_text("id,text\n1,Fin park\n", encoding="utf-8")
-    bad = tmp_path / "bad.json"
+    bad = workdir / "bad.json"
     bad.write_text('{"themes": [{"id": "green"}]}', encoding="utf-8")
     proc = run("code", str(src), "--codebook", str(bad))
     assert proc.returncode == 2 and "stable theme ids" in proc.stderr
-    nocol = tmp_path / "nocol.csv"
+    nocol = workdir / "nocol.csv"
     nocol.write_text("text\nhej\n", encoding="utf-8")
     assert run("code", str(nocol)).returncode == 2
 
 
-def test_evaluate_prints_per_theme_scores_and_averages(tmp_path):
-    gold = tmp_path / "gold.csv"
+def test_evaluate_prints_per_theme_scores_and_averages(workdir):
+    gold = workdir / "gold.csv"
     gold.write_text(
         "id,text,themes,valence\n"
         "1,Otryggt i parken på kvällen,safety;green,negative\n"

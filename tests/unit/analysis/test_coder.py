@@ -107,7 +107,7 @@ def test_code_contribution_uses_category_and_language(coder):
     assert [r.id for r in code_texts(["Fin park", "ok"])] == ["0", "1"]
 
 
-def test_codebook_extension_adds_themes_and_patterns(tmp_path):
+def test_codebook_extension_adds_themes_and_patterns(workdir):
     extra = [
         {
             "id": "culture_heritage_walks",
@@ -125,16 +125,16 @@ def test_codebook_extension_adds_themes_and_patterns(tmp_path):
     assert "green" in themes(c, "hagmarkslunden", "sv")
 
 
-def test_custom_codebook_must_keep_the_default_ids(tmp_path):
+def test_custom_codebook_must_keep_the_default_ids(workdir):
     data = json.loads(load_codebook.__globals__["DEFAULT_CODEBOOK_PATH"].read_text("utf-8"))
     data["themes"] = [t for t in data["themes"] if t["id"] != "influence"]
-    path = tmp_path / "cb.json"
+    path = workdir / "cb.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CodebookError, match="influence"):
         load_codebook(path)
 
 
-def test_codebook_can_be_toml(tmp_path):
+def test_codebook_can_be_toml(workdir):
     lines = []
     for tid in DEFAULT_THEME_IDS:
         lines += [
@@ -143,7 +143,7 @@ def test_codebook_can_be_toml(tmp_path):
             f'label = {{ en = "{tid}" }}',
             f'patterns = {{ en = {{ strong = ["{tid}word"] }} }}',
         ]
-    path = tmp_path / "cb.toml"
+    path = workdir / "cb.toml"
     path.write_text('version = "p1"\nsource = "rule"\n' + "\n".join(lines), encoding="utf-8")
     cb = load_codebook(path)
     assert cb.source_tag == "rule:p1"

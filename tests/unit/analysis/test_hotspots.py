@@ -89,3 +89,28 @@ def test_grid_counts_and_concentration():
     nh, g = theme_concentration(pts, grid)
     assert nh == pytest.approx((0.375 - 0.25) / 0.75)
     assert g == pytest.approx(0.375)
+
+
+def test_hotspots_by_theme_from_contributions():
+    from analysis.coder import Coder
+    from analysis.hotspots import hotspots_by_theme
+    from analysis.models import Contribution
+
+    rng = np.random.default_rng(11)
+    contributions = []
+    # Background: mobility comments spread over ~4 km; safety comments in one block.
+    for i in range(200):
+        lon, lat = 17.90 + rng.uniform(0, 0.07), 59.20 + rng.uniform(0, 0.036)
+        contributions.append(Contribution(f"m{i}", "Bussen går för sällan", lon=lon, lat=lat))
+    for i in range(40):
+        lon, lat = 17.935 + rng.normal(0, 0.0005), 59.218 + rng.normal(0, 0.0003)
+        contributions.append(Contribution(f"s{i}", "Otryggt och mörkt", lon=lon, lat=lat))
+    contributions.append(Contribution("nopos", "Otryggt"))
+    coder = Coder()
+    coded = {c.id: coder.code_contribution(c) for c in contributions}
+    out = hotspots_by_theme(contributions, coded, ["safety", "mobility", "green"])
+    assert set(out) == {"safety", "mobility"}
+    assert out["safety"].points == 40
+    assert out["safety"].result.hot
+    assert out["safety"].gini > out["mobility"].gini
+    assert out["safety"].normalized_hhi > out["mobility"].normalized_hhi

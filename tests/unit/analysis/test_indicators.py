@@ -141,3 +141,20 @@ def test_coding_quality_and_distinct_participants():
     q = coding_quality(items)
     assert (q.share_coded, q.share_reviewed) == (0.75, 0.5)
     assert distinct_participants(items) == 3
+
+
+def test_coded_items_prefer_human_decisions():
+    from analysis.coder import Coder
+    from analysis.indicators import coded_items
+    from analysis.models import Contribution
+
+    contributions = [
+        Contribution("1", "Mörkt och otryggt i parken", participant_id="a"),
+        Contribution("2", "Bussen är sen", participant_id="b"),
+    ]
+    coder = Coder()
+    coded = {c.id: coder.code_contribution(c) for c in contributions}
+    items = coded_items(contributions, coded, reviewed={"2": frozenset({"mobility", "influence"})})
+    assert items[0].themes == frozenset({"safety", "green"}) and not items[0].reviewed
+    assert items[1].themes == frozenset({"mobility", "influence"}) and items[1].reviewed
+    assert items[0].valence == "negative" and items[0].participant_id == "a"

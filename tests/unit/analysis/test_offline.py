@@ -25,7 +25,7 @@ import nltk
 nltk.download = refuse
 
 from analysis.coder import Coder
-from analysis.text import stopwords
+from analysis.text import DATA_DIR, stem_tokens, stopwords
 
 coder = Coder()
 for text in (
@@ -36,11 +36,13 @@ for text in (
     res = coder.code(text)
     print(res.lang, ";".join(res.theme_ids), res.valence)
 print(len(stopwords("sv")) > 100, len(stopwords("en")) > 100)
+print(stem_tokens(["parkerna", "bussarna"], "sv"), stem_tokens(["playgrounds"], "en"))
+print(nltk.data.path[0] == str(DATA_DIR))
 """
 
 
-def test_coding_works_offline_without_nltk_data(tmp_path):
-    empty = tmp_path / "nltk_data"
+def test_coding_works_offline_without_nltk_data(workdir):
+    empty = workdir / "nltk_data"
     empty.mkdir()
     env = {**os.environ, "NLTK_DATA": str(empty), "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
@@ -58,4 +60,6 @@ def test_coding_works_offline_without_nltk_data(tmp_path):
     assert lines[1].startswith("en ") and "safety" in lines[1] and lines[1].endswith("negative")
     assert lines[2].startswith("sv ") and "children" in lines[2]
     assert lines[3] == "True True"
+    assert lines[4] == "['park', 'buss'] ['playground']"
+    assert lines[5] == "True"
     assert not list(empty.iterdir())
