@@ -43,7 +43,11 @@ def _read_upload(storage: Any, limit: int) -> bytes | None:
     """The uploaded file's bytes (at most ``limit`` + 1, enough to tell it is too large)."""
     if storage is None or not getattr(storage, "filename", ""):
         return None
-    return bytes(storage.stream.read(limit + 1))
+    try:
+        return bytes(storage.stream.read(limit + 1))
+    finally:
+        # Large uploads are spooled to a temporary file; release it now.
+        storage.close()
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

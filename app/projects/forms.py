@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField,
     DateTimeLocalField,
     EmailField,
     Field,
@@ -262,13 +261,6 @@ class CoverForm(FlaskForm):
     image = FileField(_l("Cover image (JPEG, PNG or WebP)"))
 
 
-class StatusForm(FlaskForm):
-    status = SelectField(
-        _l("Status"), choices=[("draft", ""), ("active", ""), ("completed", ""), ("archived", "")]
-    )
-    confirm = BooleanField(_l("Yes, I am sure"))
-
-
 class DocumentBase(LocalizedForm):
     url = URLField(
         _l("Link (https://...)"),
@@ -347,15 +339,13 @@ def stage_edit_form(languages: list[str]) -> type[LocalizedForm]:
 
 
 class ActivityBase(LocalizedForm):
-    kind = SelectField(
-        _l("Kind of activity"),
-        choices=[("survey", _l("Survey")), ("discussion", _l("Discussion"))],
-    )
+    kind = SelectField(_l("Kind of activity"), choices=[])
     policy = SelectField(_l("Who can take part"), choices=[])
     moderation = SelectField(_l("Moderation"), choices=[])
 
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
+        self.kind.choices = [("survey", _("Survey")), ("discussion", _("Discussion"))]
         self.policy.choices = [(p.value, policy_label(p)) for p in ParticipationPolicy]
         self.moderation.choices = [(m.value, moderation_label(m)) for m in ModerationMode]
 

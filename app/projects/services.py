@@ -322,9 +322,7 @@ def add_document(
     """Add a link or an uploaded PDF. Raises ``ProjectError`` (none/both, not a PDF, size)."""
     if bool(url) == (pdf is not None):
         raise ProjectError("source", _("Give either a link or a PDF file, not both."))
-    document = Document(
-        project=project, title=title, url=url or None, position=len(project.documents)
-    )
+    file_path = None
     if pdf is not None:
         limit = current_app.config["MAX_DOCUMENT_BYTES"]
         if len(pdf) > limit:
@@ -332,9 +330,15 @@ def add_document(
             raise ProjectError("too_large", _("The file is too large (at most %(mb)s MB).", mb=mb))
         if not pdf.startswith(b"%PDF-"):
             raise ProjectError("not_pdf", _("The file is not a PDF."))
-        relative = f"projects/{project.id}/documents/{uuid.uuid4().hex}.pdf"
-        _write_upload(relative, pdf)
-        document.file_path = relative
+        file_path = f"projects/{project.id}/documents/{uuid.uuid4().hex}.pdf"
+        _write_upload(file_path, pdf)
+    document = Document(
+        project=project,
+        title=title,
+        url=url or None,
+        file_path=file_path,
+        position=len(project.documents),
+    )
     db.session.add(document)
     db.session.flush()
     _audit("document.create", actor, project, obj=document, kind="pdf" if pdf else "link")

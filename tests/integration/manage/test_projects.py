@@ -57,7 +57,7 @@ def test_create_from_template_makes_draft_with_pbl_stages(client, org, as_planne
     assert event.organization_id == org.id
     overview = client.get(f"/manage/projects/{project.id}")
     assert overview.status_code == 200
-    assert "Samråd" in overview.get_data(as_text=True)
+    assert "Consultation" in overview.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,17 @@ def test_create_from_template_makes_draft_with_pbl_stages(client, org, as_planne
     [
         (
             "detaljplan_extended",
-            ["start", "tidig_dialog", "kungorelse", "samrad", "underrattelse", "granskning",
-             "antagande", "laga_kraft", "genomforande"],
+            [
+                "start",
+                "tidig_dialog",
+                "kungorelse",
+                "samrad",
+                "underrattelse",
+                "granskning",
+                "antagande",
+                "laga_kraft",
+                "genomforande",
+            ],
         ),
         ("oversiktsplan", ["tidig_dialog", "samrad", "granskning", "antagande", "uppfoljning"]),
         ("free", []),
@@ -135,9 +144,12 @@ def test_edit_project(client, org, as_planner, make_project):
         "park",
         {"sv": "Nya", "en": "New"},
     )
-    assert db.session.scalar(
-        db.select(AuditEvent).where(AuditEvent.action == "project.update")
-    ).object_id == project.id
+    assert (
+        db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.action == "project.update")
+        ).object_id
+        == project.id
+    )
 
 
 def test_publish_needs_confirmation_and_shows_in_catalogue(client, org, as_planner, make_project):
