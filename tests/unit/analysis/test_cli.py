@@ -74,3 +74,23 @@ def test_evaluate_prints_per_theme_scores_and_averages(workdir):
     assert 0.0 <= macro <= 1.0
     acc = float(out.split("valence accuracy:")[1].split()[0])
     assert acc == 1.0
+
+
+def test_code_reads_excel_csv_with_bom(workdir):
+    src = workdir / "bom.csv"
+    src.write_bytes("id,text\r\n9,Trafikbullret är hemskt\r\n".encode("utf-8-sig"))
+    proc = run("code", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["id,themes,valence,lang", "9,health_env,negative,sv"]
+
+
+def test_evaluate_split_selects_rows():
+    gold = ROOT / "tests" / "data" / "gold.csv"
+    held = run("evaluate", str(gold), "--split", "heldout")
+    tune = run("evaluate", str(gold), "--split", "tune")
+    assert held.returncode == tune.returncode == 0
+    n_held = int(held.stdout.split("items:")[1].split()[0])
+    n_tune = int(tune.stdout.split("items:")[1].split()[0])
+    with gold.open(encoding="utf-8", newline="") as fh:
+        splits = [r["split"] for r in csv.DictReader(fh)]
+    assert n_held == splits.count("heldout") and n_tune == splits.count("tune")
