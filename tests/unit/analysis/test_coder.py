@@ -148,3 +148,12 @@ def test_codebook_can_be_toml(workdir):
     cb = load_codebook(path)
     assert cb.source_tag == "rule:p1"
     assert Coder(cb).code("greenword here", "en").theme_ids == ("green",)
+
+
+def test_stem_patterns_match_by_snowball_stem():
+    cb = load_codebook(extra=[{"id": "x_renewal", "patterns": {"en": {"strong": ["~renovation"]}}}])
+    c = Coder(cb)
+    assert "x_renewal" in themes(c, "The renovations took years", "en")
+    assert "x_renewal" in themes(c, "renovation", "en")
+    assert "x_renewal" in themes(c, "they renovated it", "en")  # stem "renov"
+    assert "x_renewal" not in themes(c, "a renowned architect", "en")
