@@ -64,7 +64,7 @@ def stage_kind_label(kind: StageKind | str) -> str:
         StageKind.START: _("Start"),
         StageKind.EARLY_DIALOGUE: _("Early dialogue"),
         StageKind.ANNOUNCEMENT: _("Public announcement"),
-        StageKind.CONSULTATION: _("Consultation"),
+        StageKind.CONSULTATION: _("Public consultation"),
         StageKind.NOTIFICATION: _("Notification"),
         StageKind.REVIEW: _("Review"),
         StageKind.ADOPTION: _("Adoption"),
