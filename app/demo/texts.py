@@ -19,6 +19,8 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Det luktar kiss i tunneln och lamporna är ofta trasiga.",
                 "Min dotter vågar inte gå genom tunneln själv när hon kommer hem från träningen.",
                 "Det står ofta gäng i tunneln och man känner sig iakttagen.",
+                "Jag har blivit rånad i tunneln, nu tar jag hellre bussen runt.",
+                "Tunneln är det första man möter när man kommer hit, inget bra första intryck.",
             ],
             "pos": [
                 "Sedan de målade om tunneln och satte upp nya lampor känns den mycket bättre.",
@@ -33,6 +35,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
             "neg": [
                 "The tunnel at the station feels unsafe after dark.",
                 "I avoid the underpass at night, it is dark and smells bad.",
+                "Someone was robbed in the tunnel last winter, I never use it after dark.",
             ],
             "pos": ["The tunnel is much better since the new lights went up."],
             "idea": ["Please make the tunnel wider and brighter, or build a bridge instead."],
@@ -45,6 +48,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Belysningen vid {plats} har varit trasig i flera veckor.",
                 "På vintern är det kolsvart mellan husen, man ser inte var man sätter fötterna.",
                 "Det saknas lampor på stigen, jag går hellre en omväg.",
+                "Sedan gatlyktorna släcktes vid {plats} har det blivit mycket otäckare att gå hem.",
             ],
             "pos": ["Bra belysning vid {plats} nuförtiden, det känns tryggt."],
             "idea": [
@@ -66,6 +70,8 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Det har varit flera inbrott i cykelrummen den senaste tiden.",
                 "Det langas knark bakom {plats}, alla vet om det.",
                 "Ungdomsgäng hänger vid {plats} och det känns hotfullt ibland.",
+                "Min cykel blev stulen vid {plats} trots att den var låst.",
+                "Jag ber alltid någon följa med när jag går förbi {plats} sent.",
             ],
             "pos": [
                 "Jag tycker faktiskt det känns tryggare här nu än för några år sedan.",
@@ -77,7 +83,10 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
             ],
         },
         "en": {
-            "neg": ["I do not feel safe around {plats} in the evening."],
+            "neg": [
+                "I do not feel safe around {plats} in the evening.",
+                "My bike was stolen near {plats} even though it was locked.",
+            ],
             "pos": ["It feels safer here than a few years ago."],
             "idea": ["A café open late would bring more people and make it feel safer."],
         },
@@ -109,6 +118,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Det är synd om skogsdungen försvinner, den är det enda gröna som finns kvar här.",
                 "Bygg inte på grönytan vid {plats}, den används varje dag.",
                 "För lite träd, det blir stekhett på asfalten på sommaren.",
+                "Skogen vid {plats} är där barnen leker, den får inte försvinna.",
             ],
             "pos": [
                 "Grönområdet vid {plats} är fantastiskt, jag går där med hunden varje dag.",
@@ -153,6 +163,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
             "neg": [
                 "Det finns ingenstans att sitta ner och ta en fika utan att handla.",
                 "Torget är tomt och ödsligt efter sex på kvällen.",
+                "Fritidsgården har stängt och det finns inget annat ställe för ungdomarna.",
                 "Centrum har ingen själ, det är bara en genomfartsplats.",
             ],
             "pos": [
@@ -167,7 +178,10 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
             ],
         },
         "en": {
-            "neg": ["There is nowhere to sit and meet people without buying something."],
+            "neg": [
+                "There is nowhere to sit and meet people without buying something.",
+                "The square is empty and dead after six in the evening.",
+            ],
             "pos": ["The library is the best meeting place we have."],
             "idea": ["A café at {plats} would bring life to the place."],
         },
@@ -179,6 +193,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Bussarna är alltid fulla på morgonen, man får stå hela vägen.",
                 "Det tar för lång tid att byta mellan buss och pendeltåg.",
                 "Busshållplatsen saknar tak, man blir dyblöt när man väntar.",
+                "När pendeln är inställd finns det ingen information om ersättningsbussar.",
             ],
             "pos": ["Bra att pendeltåget går var 15:e minut, det gör att jag inte behöver bil."],
             "idea": [
@@ -188,7 +203,10 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
             ],
         },
         "en": {
-            "neg": ["The bus runs too rarely in the evenings and at weekends."],
+            "neg": [
+                "The bus runs too rarely in the evenings and at weekends.",
+                "The buses are always full in the morning, you have to stand all the way.",
+            ],
             "pos": ["The commuter train every 15 minutes means I do not need a car."],
             "idea": ["More frequent buses to {plats} in the evening, please."],
         },
@@ -238,6 +256,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Hyrorna i nyproduktion är för höga för oss som bor här i dag.",
                 "Det byggs bara bostadsrätter, unga har inte råd.",
                 "Jag är orolig att renoveringen gör att vi inte har råd att bo kvar.",
+                "Mina vuxna barn har inte råd att flytta hemifrån, det finns inga små ettor.",
                 "Det blir för tätt, husen är för höga för området.",
             ],
             "pos": [
@@ -262,6 +281,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Trafikbullret från vägen är störande, man kan inte ha fönstret öppet.",
                 "Byggarbetet låter från sju på morgonen, även på lördagar.",
                 "Tågen bullrar hela natten.",
+                "Lastbilarna till bygget kör förbi skolan hela dagarna och dammet ligger överallt.",
             ],
             "pos": ["Det är lugnt och tyst i parken, en oas."],
             "idea": [
@@ -297,6 +317,7 @@ TOPICS: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Det finns bara en matbutik och den är dyr.",
                 "Posten och banken har försvunnit från centrum.",
                 "Det står tomma lokaler överallt i centrum.",
+                "Vårdcentralen har flyttat och nu måste äldre åka buss för att träffa en läkare.",
             ],
             "pos": ["Bra att vårdcentralen ligger nära stationen."],
             "idea": [
