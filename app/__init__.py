@@ -31,6 +31,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.admin", "/admin"),
     ("app.api", "/api/v1"),
     ("app.ops", None),
+    ("app.privacy", None),
 ]
 
 #: Domains that contribute a click group (``flask <name> ...``).
@@ -41,6 +42,7 @@ CLI_MODULES = [
     "app.exports.cli",
     "app.analysis_ui.cli",
     "app.ops.cli",
+    "app.privacy.cli",
 ]
 
 

@@ -1,0 +1,38 @@
+"""Forms of the privacy domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class DeleteOwnForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, delete everything I have contributed"),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+
+
+class EraseForm(FlaskForm):
+    email = EmailField(
+        _l("The resident's account email"),
+        validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+    )
+    reference = StringField(
+        _l("Or a contribution: comment number or response reference"),
+        validators=[Optional(), Length(max=40)],
+    )
+    organization_id = SelectField(_l("Organization"), coerce=int)
+    confirm = BooleanField(_l("I have checked the request and want to erase now"))
+
+    def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
+        if not super().validate(extra_validators):
+            return False
+        if not (self.email.data or self.reference.data):
+            self.email.errors.append(
+                str(_l("Give the account email or a contribution to find the resident."))
+            )
+            return False
+        return True

@@ -1,0 +1,124 @@
+"""Residents' own data (download, delete) and staff erasure on request."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import sqlalchemy as sa
+from flask import Response as FlaskResponse
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.accounts.models import Participant, User
+from app.comments.models import Comment
+from app.core.participants import current_participant
+from app.core.permissions import Action, actor_from, can
+from app.extensions import db
+from app.organizations.models import Organization
+from app.privacy import bp
+from app.privacy.forms import DeleteOwnForm, EraseForm
+from app.privacy.services import delete_own_contributions, erase_participant, participant_data
+from app.surveys.models import Response as SurveyResponse
+
+
+@bp.get("/my/data")
+def my_data() -> FlaskResponse:
+    """Download everything stored about my contributions, as JSON."""
+    participant = current_participant()
+    data = participant_data(participant) if participant else {"responses": [], "comments": []}
+    response = FlaskResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="platsdialog-mina-bidrag.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/my/delete", methods=["GET", "POST"])
+def my_delete() -> Response | str | tuple[str, int]:
+    """Delete all my contributions, after a confirmation."""
+    participant = current_participant()
+    form = DeleteOwnForm()
+    if participant is not None and form.validate_on_submit():
+        report = delete_own_contributions(participant)
+        flash(
+            _(
+                "Deleted: %(responses)s survey responses and %(comments)s comments.",
+                responses=report.responses,
+                comments=report.comments,
+            ),
+            "success",
+        )
+        return redirect(url_for("public.my_contributions"))
+    status = 422 if form.errors else 200
+    return render_template("privacy/delete.html", form=form, participant=participant), status
+
+
+def _staff_organizations() -> list[Organization]:
+    actor = actor_from(current_user)
+    organizations = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
+    return [o for o in organizations if can(actor, Action.ERASE_PARTICIPANT, o)]
+
+
+def _find_participant(form: EraseForm) -> Participant | None:
+    if form.email.data:
+        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.lower()))
+        if user is None:
+            return None
+        return db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    reference = (form.reference.data or "").strip()
+    match = re.fullmatch(r"(\d{1,9})-[0-9A-Fa-f]{4}", reference)
+    if match:
+        response = db.session.get(SurveyResponse, int(match.group(1)))
+        return response.participant if response else None
+    if reference.lstrip("#").isdigit():
+        comment = db.session.get(Comment, int(reference.lstrip("#")))
+        return comment.participant if comment else None
+    return None
+
+
+@bp.route("/manage/privacy/erase", methods=["GET", "POST"])
+@login_required
+def erase() -> Response | str | tuple[str, int]:
+    """Erase a resident's contributions on request (admins of the organization)."""
+    organizations = _staff_organizations()
+    if not organizations:
+        abort(403)
+    form = EraseForm()
+    form.organization_id.choices = [(o.id, o.name) for o in organizations]
+    preview = None
+    if form.validate_on_submit():
+        organization = next(o for o in organizations if o.id == form.organization_id.data)
+        participant = _find_participant(form)
+        if participant is None:
+            form.reference.errors.append(_("No resident was found for that."))
+        elif not form.confirm.data:
+            preview = {
+                "responses": db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(SurveyResponse)
+                    .where(SurveyResponse.participant_id == participant.id)
+                ),
+                "comments": db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(Comment)
+                    .where(Comment.participant_id == participant.id)
+                ),
+                "mode": organization.erasure_mode.value,
+            }
+        else:
+            report = erase_participant(participant, organization, actor=current_user)
+            flash(
+                _(
+                    "Erased: %(responses)s survey responses and %(comments)s comments.",
+                    responses=report.responses,
+                    comments=report.comments,
+                ),
+                "success",
+            )
+            return redirect(url_for("privacy.erase"))
+    status = 422 if form.errors and any(form.errors.values()) else 200
+    return render_template("privacy/erase.html", form=form, preview=preview), status

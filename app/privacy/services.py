@@ -1,0 +1,330 @@
+"""GDPR by design: a participant's own data, erasure on request, and retention.
+
+The audit log keeps the fact of an erasure or a retention run (counts, ids), never the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.accounts.models import Participant
+from app.analysis_ui.models import Coding, TargetType
+from app.audit.services import record
+from app.comments.models import Comment
+from app.core.models import utcnow
+from app.extensions import db
+from app.organizations.models import ErasureMode, Organization
+from app.projects.models import Activity, Project, Stage
+from app.surveys.models import Answer, AnswerFeature, Response, Survey
+
+
+@dataclass
+class ErasureReport:
+    responses: int = 0
+    comments: int = 0
+    participants: int = 0
+    organizations: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "responses": self.responses,
+            "comments": self.comments,
+            "participants": self.participants,
+        }
+
+
+def _response_scope(org_id: int | None = None) -> sa.Select[Any]:
+    """Responses joined to the organization that owns their survey."""
+    query = sa.select(Response.id).join(Survey, Survey.id == Response.survey_id)
+    if org_id is not None:
+        query = query.where(Survey.organization_id == org_id)
+    return query
+
+
+def _comment_scope(org_id: int | None = None) -> sa.Select[Any]:
+    query = sa.select(Comment.id).join(Stage, Stage.id == Comment.stage_id)
+    if org_id is not None:
+        query = query.join(Project, Project.id == Stage.project_id).where(
+            Project.organization_id == org_id
+        )
+    return query
+
+
+def participant_data(participant: Participant) -> dict[str, Any]:
+    """Everything stored about ``participant``'s contributions, for download (Art. 15/20)."""
+    responses = db.session.scalars(
+        sa.select(Response).where(Response.participant_id == participant.id).order_by(Response.id)
+    ).all()
+    comments = db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.participant_id == participant.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id)
+    ).all()
+    return {
+        "participant": {
+            "nickname": participant.nickname,
+            "account_email": participant.user.email if participant.user else None,
+            "first_seen": participant.created_at.isoformat(),
+        },
+        "responses": [
+            {
+                "id": r.id,
+                "survey_id": r.survey_id,
+                "submitted_at": r.submitted_at.isoformat(),
+                "language": r.language,
+                "answers": [
+                    {
+                        "question_id": a.question_id,
+                        "value": a.value,
+                        "text": a.text,
+                        "features": [
+                            {
+                                "geometry": f.geometry,
+                                "category_id": f.category_id,
+                                "comment": f.comment,
+                            }
+                            for f in a.features
+                        ],
+                    }
+                    for a in r.answers
+                ],
+            }
+            for r in responses
+        ],
+        "comments": [
+            {
+                "id": c.id,
+                "stage_id": c.stage_id,
+                "parent_id": c.parent_id,
+                "body": c.body,
+                "geometry": c.geometry,
+                "status": c.status.value,
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in comments
+        ],
+    }
+
+
+def _delete_codings(target: TargetType, ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        db.session.execute(
+            sa.delete(Coding).where(Coding.target_type == target, Coding.target_id.in_(ids))
+        )
+
+
+def _remove_responses(response_ids: list[int]) -> None:
+    if not response_ids:
+        return
+    answer_ids = db.session.scalars(
+        sa.select(Answer.id).where(Answer.response_id.in_(response_ids))
+    ).all()
+    feature_ids = (
+        db.session.scalars(
+            sa.select(AnswerFeature.id).where(AnswerFeature.answer_id.in_(answer_ids))
+        ).all()
+        if answer_ids
+        else []
+    )
+    _delete_codings(TargetType.ANSWER, answer_ids)
+    _delete_codings(TargetType.FEATURE, feature_ids)
+    for response in db.session.scalars(sa.select(Response).where(Response.id.in_(response_ids))):
+        db.session.delete(response)
+
+
+def _remove_comments(comment_ids: list[int]) -> None:
+    """Delete as the author would: the text goes, the thread keeps its place."""
+    if not comment_ids:
+        return
+    _delete_codings(TargetType.COMMENT, comment_ids)
+    db.session.execute(
+        sa.update(Comment)
+        .where(Comment.id.in_(comment_ids))
+        .values(
+            body="",
+            deleted_at=utcnow(),
+            participant_id=None,
+            geometry=None,
+            min_lon=None,
+            min_lat=None,
+            max_lon=None,
+            max_lat=None,
+        )
+    )
+
+
+def _unlink(response_ids: list[int], comment_ids: list[int]) -> None:
+    if response_ids:
+        db.session.execute(
+            sa.update(Response).where(Response.id.in_(response_ids)).values(participant_id=None)
+        )
+    if comment_ids:
+        db.session.execute(
+            sa.update(Comment).where(Comment.id.in_(comment_ids)).values(participant_id=None)
+        )
+
+
+def _forget_participant_if_unused(participant: Participant) -> bool:
+    """Clear the nickname and mark the participant erased once nothing links to it."""
+    linked = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Response)
+            .where(Response.participant_id == participant.id)
+        )
+        or 0
+    )
+    linked += (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Comment)
+            .where(Comment.participant_id == participant.id)
+        )
+        or 0
+    )
+    if linked:
+        return False
+    participant.nickname = None
+    participant.erased_at = participant.erased_at or utcnow()
+    return True
+
+
+def delete_own_contributions(participant: Participant) -> ErasureReport:
+    """The participant removes everything they contributed (any organization). Returns counts."""
+    response_ids = list(
+        db.session.scalars(sa.select(Response.id).where(Response.participant_id == participant.id))
+    )
+    comment_ids = list(
+        db.session.scalars(
+            sa.select(Comment.id).where(
+                Comment.participant_id == participant.id, Comment.deleted_at.is_(None)
+            )
+        )
+    )
+    _remove_responses(response_ids)
+    _remove_comments(comment_ids)
+    db.session.flush()
+    _forget_participant_if_unused(participant)
+    db.session.flush()
+    report = ErasureReport(responses=len(response_ids), comments=len(comment_ids))
+    record(
+        "privacy.self_delete",
+        object_type="participant",
+        object_id=participant.id,
+        **report.as_dict(),
+    )
+    return report
+
+
+def erase_participant(
+    participant: Participant, organization: Organization, *, actor: Any
+) -> ErasureReport:
+    """Erase ``participant``'s contributions to ``organization`` on request, anonymising or
+    removing them as the organization chose. Returns counts (also audited)."""
+    response_ids = list(
+        db.session.scalars(
+            _response_scope(organization.id).where(Response.participant_id == participant.id)
+        )
+    )
+    comment_ids = list(
+        db.session.scalars(
+            _comment_scope(organization.id).where(Comment.participant_id == participant.id)
+        )
+    )
+    if organization.erasure_mode == ErasureMode.REMOVE:
+        _remove_responses(response_ids)
+        _remove_comments(comment_ids)
+    else:
+        _unlink(response_ids, comment_ids)
+    db.session.flush()
+    forgotten = _forget_participant_if_unused(participant)
+    db.session.flush()
+    report = ErasureReport(
+        responses=len(response_ids), comments=len(comment_ids), participants=int(forgotten)
+    )
+    record(
+        "privacy.erase",
+        actor=actor,
+        organization_id=organization.id,
+        object_type="participant",
+        object_id=participant.id,
+        mode=organization.erasure_mode.value,
+        **report.as_dict(),
+    )
+    return report
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year = moment.year + month // 12
+    month = month % 12 + 1
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return moment.replace(year=year, month=month, day=min(moment.day, days))
+
+
+def enforce_retention(now: datetime | None = None, *, dry_run: bool = False) -> ErasureReport:
+    """Unlink contributions from participants N months after their round closed (N per
+    organization), and forget nicknames no longer needed. Idempotent. Returns counts."""
+    now = now or utcnow()
+    report = ErasureReport()
+    touched: set[int] = set()
+    for organization in db.session.scalars(sa.select(Organization).order_by(Organization.id)):
+        cutoff = add_months(now, -organization.retention_months)
+        expired_stages = (
+            sa.select(Stage.id)
+            .join(Project, Project.id == Stage.project_id)
+            .where(
+                Project.organization_id == organization.id,
+                Stage.closes_at.is_not(None),
+                Stage.closes_at <= cutoff,
+            )
+        )
+        expired_surveys = sa.select(Activity.survey_id).where(
+            Activity.stage_id.in_(expired_stages), Activity.survey_id.is_not(None)
+        )
+        response_rows = db.session.execute(
+            sa.select(Response.id, Response.participant_id).where(
+                Response.survey_id.in_(expired_surveys), Response.participant_id.is_not(None)
+            )
+        ).all()
+        comment_rows = db.session.execute(
+            sa.select(Comment.id, Comment.participant_id).where(
+                Comment.stage_id.in_(expired_stages), Comment.participant_id.is_not(None)
+            )
+        ).all()
+        counts = {"responses": len(response_rows), "comments": len(comment_rows)}
+        report.responses += counts["responses"]
+        report.comments += counts["comments"]
+        report.organizations[organization.slug] = counts
+        touched.update(pid for _id, pid in [*response_rows, *comment_rows])
+        if not dry_run and (response_rows or comment_rows):
+            _unlink([r.id for r in response_rows], [c.id for c in comment_rows])
+            record("privacy.retention", organization_id=organization.id, **counts)
+    if not dry_run:
+        db.session.flush()
+        for participant in db.session.scalars(
+            sa.select(Participant).where(Participant.id.in_(touched))
+        ):
+            if _forget_participant_if_unused(participant):
+                report.participants += 1
+        db.session.flush()
+    return report
