@@ -101,3 +101,14 @@ def planner(make_user: Any) -> Any:
         return make_user(role=role, org=org)
 
     return make
+
+
+@pytest.fixture()
+def english(client: Any) -> Any:
+    """Show the staff pages in English so tests can read the msgids (call after login)."""
+
+    def switch(test_client: Any = None) -> None:
+        with (test_client or client).session_transaction() as session:
+            session["lang"] = "en"
+
+    return switch

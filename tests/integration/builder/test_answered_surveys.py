@@ -9,9 +9,10 @@ from app.surveys.models import Answer, Question, QuestionOption, Survey
 
 
 @pytest.fixture()
-def answered(make_survey, make_question, make_response, planner, login):
+def answered(make_survey, make_question, make_response, planner, login, english):
     survey = make_survey(status="open")
     login(planner(survey.activity.stage.project.organization))
+    english()
     choice = make_question(survey, "single_choice", options=["Ja", "Nej"], prompt="Trivs du?")
     text = make_question(survey, "short_text", prompt="Varför?")
     make_response(survey, {choice: choice.options[0].id, text: "Fint"})

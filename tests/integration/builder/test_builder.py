@@ -15,11 +15,12 @@ from app.surveys.models import OptionKind, Question, QuestionOption, Survey, Sur
 
 
 @pytest.fixture()
-def setup(make_survey, planner, login):
+def setup(make_survey, planner, login, english):
     survey = make_survey()
     org = survey.activity.stage.project.organization
     user = planner(org)
     login(user)
+    english()
     return survey
 
 
