@@ -7,24 +7,25 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from app.exports.services import FORMATS, STAGE_KINDS
 
 KIND_CHOICES = [
-    ("responses", _l("Survey responses")),
-    ("comments", _l("Comments")),
-    ("summary", _l("Dialogue summary")),
-    ("report", _l("Draft consultation report")),
+    SelectChoice("responses", _l("Survey responses")),
+    SelectChoice("comments", _l("Comments")),
+    SelectChoice("summary", _l("Dialogue summary")),
+    SelectChoice("report", _l("Draft consultation report")),
 ]
 FORMAT_CHOICES = [
-    ("xlsx", _l("Excel (XLSX)")),
-    ("csv", _l("CSV")),
-    ("geojson", _l("GeoJSON (WGS84)")),
-    ("gpkg", _l("GeoPackage (SWEREF 99 TM)")),
-    ("pdf", _l("PDF")),
-    ("html", _l("HTML")),
-    ("docx", _l("Word (DOCX)")),
+    SelectChoice("xlsx", _l("Excel (XLSX)")),
+    SelectChoice("csv", _l("CSV")),
+    SelectChoice("geojson", _l("GeoJSON (WGS84)")),
+    SelectChoice("gpkg", _l("GeoPackage (SWEREF 99 TM)")),
+    SelectChoice("pdf", _l("PDF")),
+    SelectChoice("html", _l("HTML")),
+    SelectChoice("docx", _l("Word (DOCX)")),
 ]
 
 
@@ -34,16 +35,19 @@ class ExportForm(FlaskForm):
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES, validators=[DataRequired()])
     lang = SelectField(
         _l("Language of the file"),
-        choices=[("sv", "Svenska"), ("en", "English")],
+        choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
         default="sv",
     )
     delimiter = SelectField(
         _l("CSV separator"),
-        choices=[(";", _l("Semicolon (Swedish Excel)")), (",", _l("Comma"))],
+        choices=[
+            SelectChoice(";", _l("Semicolon (Swedish Excel)")),
+            SelectChoice(",", _l("Comma")),
+        ],
         default=";",
     )
 
-    def __init__(self, *args: Any, scope_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope_choices: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope.choices = scope_choices
 

@@ -10,6 +10,7 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app.core.htmx import is_htmx, render
 from app.core.models import translated
@@ -63,20 +64,26 @@ def _exportable_projects() -> list[Project]:
     return [p for p in projects if can(actor, Action.EXPORT, p)]
 
 
-def _scope_choices(projects: list[Project]) -> list[tuple[str, str]]:
+def _scope_choices(projects: list[Project]) -> list[SelectChoice]:
+    """Every project, stage and survey the user may export, grouped by project."""
     choices = []
     for p in projects:
         title = translated(p.title, "sv")
-        choices.append((f"project:{p.id}", _("%(project)s – all stages", project=title)))
+        choices.append(
+            SelectChoice(
+                f"project:{p.id}", _("%(project)s – all stages", project=title), optgroup=title
+            )
+        )
         for s in p.stages:
-            stage_title = f"{title} › {translated(s.title, 'sv')}"
-            choices.append((f"stage:{s.id}", stage_title))
+            stage_title = translated(s.title, "sv")
+            choices.append(SelectChoice(f"stage:{s.id}", stage_title, optgroup=title))
             for a in s.activities:
                 if a.survey is not None:
                     choices.append(
-                        (
+                        SelectChoice(
                             f"survey:{a.survey.id}",
                             f"{stage_title} › {translated(a.survey.title, 'sv')}",
+                            optgroup=title,
                         )
                     )
     return choices

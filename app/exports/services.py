@@ -123,9 +123,9 @@ def build_export(
     progress: Progress | None = None,
 ) -> ExportFile:
     """Build one export file. Raises ExportError or ExportRefused (see check_request)."""
-    check_request(kind, fmt, scope, access)
     report = progress or (lambda _p: None)
     with force_locale(lang):
+        check_request(kind, fmt, scope, access)
         return _build(kind, fmt, scope, access, lang=lang, delimiter=delimiter, progress=report)
 
 

@@ -213,11 +213,12 @@ def _maps(
         ]
         name = labels.get(theme, theme) if theme else _("All places")
         title = _("Map: %(name)s", name=name)
+        cell_text = format(cell, "g")
         desc = _(
             "%(n)s places in and around the project area; %(h)s hotspot cells of %(m)s m.",
             n=len(points),
             h=len(cells),
-            m=f"{cell:g}",
+            m=cell_text,
         )
         out.append(
             {

@@ -1,0 +1,233 @@
+"""The dialogue summary (HTML, PDF via pdftotext) and the consultation report (python-docx)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from app.extensions import db
+from app.projects.models import StageKind
+from tests.integration.exports.conftest import SWEDISH
+
+
+def _cli(runner: Any, *args: str) -> None:
+    result = runner.invoke(args=["export", *args])
+    assert result.exit_code == 0, result.output
+
+
+def test_summary_html_in_swedish_has_every_section(
+    dataset: Any, runner: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "sammanstallning.html"
+    _cli(
+        runner,
+        "summary",
+        "--stage",
+        str(dataset.stage.id),
+        "--format",
+        "html",
+        "--lang",
+        "sv",
+        "--out",
+        str(out),
+    )
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html
+    for heading in (
+        "Deltagande",
+        "Vilka som deltog",
+        "Teman",
+        "Platser och hotspots",
+        "Med invånarnas egna ord",
+        "Kommunens svar",
+        "Obesvarade frågor",
+    ):
+        assert f">{heading}<" in html, heading
+    assert "Flemingsbergs centrum" in html
+    assert "<svg" in html and "<script" not in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # Age groups of four people each are suppressed.
+    assert "&lt;5" in html
+    # Quotes carry contribution ids; the official answer and the open question are there.
+    assert f"C{dataset.comments.official.id}" in html
+    assert "Varför byggs det inte fler hyresrätter här?" in html
+    # Hidden content never reaches the summary.
+    assert "Dumheter" not in html
+
+
+def test_summary_in_english(dataset: Any, runner: Any, tmp_path: Path) -> None:
+    out = tmp_path / "summary.html"
+    _cli(
+        runner,
+        "summary",
+        "--stage",
+        str(dataset.stage.id),
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        "--out",
+        str(out),
+    )
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert ">Who took part<" in html and ">Open questions<" in html
+    assert "Safety and security" in html or "Safety" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_summary_pdf_keeps_swedish_characters(dataset: Any, runner: Any, tmp_path: Path) -> None:
+    out = tmp_path / "sammanstallning.pdf"
+    _cli(
+        runner,
+        "summary",
+        "--stage",
+        str(dataset.stage.id),
+        "--format",
+        "pdf",
+        "--lang",
+        "sv",
+        "--out",
+        str(out),
+    )
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(  # noqa: S603
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"],  # noqa: S607
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert "Dialogsammanställning".upper() in text.upper()
+    assert "Vilka som deltog" in text
+    assert "Trygghet och säkerhet" in text
+    assert "gångtunneln" in text
+    assert "Dumheter" not in text
+
+
+def test_project_summary_covers_all_stages(dataset: Any, app: Any) -> None:
+    from app.exports.queries import resolve_scope
+    from app.exports.services import Access, build_export
+
+    result = build_export(
+        "summary", "html", resolve_scope("project", dataset.project.id), Access.system()
+    )
+    html = result.data.decode("utf-8")
+    assert "Projektets alla skeden" in html
+    assert "12</strong>" in html  # participants
+
+
+def _docx_tables(path: Path) -> tuple[Any, list[Any]]:
+    document = docx.Document(str(path))
+    return document, document.tables
+
+
+def test_consultation_report_docx(dataset: Any, runner: Any, tmp_path: Path) -> None:
+    out = tmp_path / "samradsredogorelse.docx"
+    _cli(runner, "consultation-report", "--stage", str(dataset.stage.id), "--out", str(out))
+    document, tables = _docx_tables(out)
+    headings = [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith(("Heading", "Title"))
+    ]
+    assert headings[0] == ("Title", "Samrådsredogörelse")
+    names = [t for _s, t in headings]
+    for expected in (
+        "Inledning",
+        "Sammanfattning per tema",
+        "Synpunkter per tema",
+        "Bilaga: alla synpunkter",
+        "Trygghet och säkerhet",
+    ):
+        assert expected in names
+    facts = {row.cells[0].text: row.cells[1].text for row in tables[0].rows[1:]}
+    assert facts["Projekt"] == "Flemingsbergs centrum"
+    assert facts["Enkätsvar"] == "12"
+    assert facts["Deltagare"] == "12"
+
+    summary = tables[1]
+    assert [c.text for c in summary.rows[0].cells] == ["Tema", "Synpunkter", "Andel"]
+
+    theme_tables = tables[2:-1]
+    assert theme_tables
+    for table in theme_tables:
+        assert [c.text for c in table.rows[0].cells] == ["Id", "Synpunkt", "Kommunens kommentar"]
+        assert all(row.cells[2].text == "" for row in table.rows[1:])
+
+    appendix = tables[-1]
+    ids = {row.cells[0].text for row in appendix.rows[1:]}
+    texts = [row.cells[3].text for row in appendix.rows[1:]]
+    c = dataset.comments
+    for comment in (c.c1, c.c2, c.c3, c.c4, c.c5):
+        assert f"C{comment.id}" in ids
+    assert f"C{c.hidden.id}" not in ids and f"C{c.official.id}" not in ids
+    assert SWEDISH in texts
+    assert "Kontrolltecken i texten" in texts  # the control character was stripped
+    # Every contribution listed under a theme is in the appendix.
+    for table in theme_tables:
+        assert {row.cells[0].text for row in table.rows[1:]} <= ids
+
+
+def test_report_title_follows_the_stage_kind(dataset: Any, app: Any) -> None:
+    from flask_babel import force_locale
+
+    from app.exports.queries import resolve_scope
+    from app.exports.report_docx import report_title
+
+    stage = dataset.stage
+    with force_locale("sv"):
+        _check_titles(stage, resolve_scope, report_title)
+
+
+def _check_titles(stage: Any, resolve_scope: Any, report_title: Any) -> None:
+    assert report_title(resolve_scope("stage", stage.id)) == "Samrådsredogörelse"
+    stage.kind = StageKind.REVIEW
+    db.session.commit()
+    assert report_title(resolve_scope("stage", stage.id)) == "Granskningsutlåtande"
+    stage.kind = StageKind.EARLY_DIALOGUE
+    db.session.commit()
+    assert report_title(resolve_scope("stage", stage.id)) == "Sammanställning av synpunkter"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_docx_and_xlsx(dataset: Any, runner: Any, tmp_path: Path) -> None:
+    report = tmp_path / "rapport.docx"
+    workbook = tmp_path / "svar.xlsx"
+    _cli(runner, "consultation-report", "--stage", str(dataset.stage.id), "--out", str(report))
+    _cli(
+        runner,
+        "responses",
+        "--survey",
+        str(dataset.survey.id),
+        "--format",
+        "xlsx",
+        "--out",
+        str(workbook),
+    )
+    profile = tmp_path / "lo-profile"
+    for source, target in ((report, "txt:Text"), (workbook, "csv")):
+        subprocess.run(  # noqa: S603
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",  # noqa: S607
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path / "converted"),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    text = (tmp_path / "converted" / "rapport.txt").read_text(encoding="utf-8-sig")
+    assert "Samrådsredogörelse" in text and "Kommunens kommentar" in text
+    sheet = (tmp_path / "converted" / "svar.csv").read_text(encoding="utf-8", errors="replace")
+    assert "response_id" in sheet
