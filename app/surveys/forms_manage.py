@@ -228,9 +228,9 @@ def option_form(languages: list[str], **kwargs: Any) -> Any:
         valence_hint = SelectField(
             _l("Tone"),
             choices=[
-                SelectChoice("positive", _l("Positive")),
-                SelectChoice("negative", _l("Negative")),
-                SelectChoice("neutral", _l("Neutral")),
+                SelectChoice("positive", _l("Positive (something good)")),
+                SelectChoice("negative", _l("Negative (a problem)")),
+                SelectChoice("neutral", _l("Neutral (an idea or a fact)")),
             ],
             validate_choice=False,
         )
