@@ -128,8 +128,14 @@ class Actor:
 
 
 def actor_from(user: Any, participant: Participant | None = None) -> Actor:
+    """The actor of a request. A deactivated user acts as an anonymous visitor: their
+    session may outlive the deactivation, their rights must not."""
     if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "id", None):
         return Actor(None, participant)
+    if not getattr(user, "active", True):
+        return Actor(None, participant)
+    if hasattr(user, "_get_current_object"):  # a LocalProxy such as ``current_user``
+        user = user._get_current_object()
     return Actor(user, participant)
 
 
@@ -193,13 +199,20 @@ def staff_actions(user: User | None, obj: Any) -> set[Action]:
 
 
 def is_staff_of(user: User | None, obj: Any) -> bool:
-    return bool(user and (user.is_superadmin or roles_in(user, organization_id_of(obj))))
+    if user is None or not user.is_active:
+        return False
+    return bool(user.is_superadmin or roles_in(user, organization_id_of(obj)))
 
 
 def _policy_allows(actor: Actor, activity: Activity | None) -> bool:
     if activity is None or activity.policy != ParticipationPolicy.ACCOUNT:
         return True
-    return actor.user is not None and actor.user.email_verified_at is not None
+    user = actor.user
+    return user is not None and user.is_active and user.email_verified_at is not None
+
+
+def _own(actor: Actor, comment: Comment) -> bool:
+    return actor.participant is not None and comment.participant_id == actor.participant.id
 
 
 def _visible(actor: Actor, project: Project) -> bool:
@@ -215,11 +228,18 @@ def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | No
         return bool(user and user.is_active and user.is_superadmin)
 
     if action == Action.VIEW:
+        # A draft survey stays with staff even when its project is published.
+        if isinstance(obj, Survey) and obj.status == SurveyStatus.DRAFT:
+            if not is_staff_of(user, obj):
+                return False
+        # A comment waiting for approval is seen by its author and by moderating staff only;
+        # hidden and deleted comments keep their place (with a notice instead of the text).
+        if isinstance(obj, Comment) and obj.status == CommentStatus.PENDING:
+            if not _own(actor, obj) and Action.VIEW_HIDDEN not in staff_actions(user, obj):
+                return False
         project = project_of(obj)
         if project is not None:
             return _visible(actor, project)
-        if isinstance(obj, Survey):
-            return obj.status != SurveyStatus.DRAFT or is_staff_of(user, obj)
         return True
 
     if action in RESIDENT_ACTIONS:
@@ -255,8 +275,7 @@ def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | No
     if action in (Action.EDIT_COMMENT, Action.DELETE_COMMENT):
         if not isinstance(obj, Comment) or obj.deleted_at is not None or obj.is_official:
             return False
-        own = actor.participant is not None and obj.participant_id == actor.participant.id
-        if not own:
+        if not _own(actor, obj):
             return False
         if action == Action.DELETE_COMMENT:
             return True
