@@ -1,0 +1,119 @@
+// Catalogue map: the listed projects as clustered markers at their area centroids, and
+// their outlines when zoomed in. The list is the primary view; this only enhances it.
+// User-provided text reaches the map through textContent only, never innerHTML.
+(function () {
+  "use strict";
+  var map = null;
+  var cluster = null;
+  var outlines = null;
+  var OUTLINE_ZOOM = 12;
+
+  function addTiles(target, el) {
+    var url = el.getAttribute("data-tile-url");
+    if (!url) { return; }
+    L.tileLayer(url, {
+      maxZoom: 19,
+      attribution: el.getAttribute("data-tile-attribution") || ""
+    }).addTo(target);
+  }
+
+  function popupFor(title, url) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = url;
+    link.textContent = title;
+    box.appendChild(link);
+    return box;
+  }
+
+  function readAreas() {
+    var data = document.getElementById("catalogue-areas");
+    if (!data) { return {}; }
+    try { return JSON.parse(data.textContent); } catch (e) { return {}; }
+  }
+
+  function toggleOutlines() {
+    if (!map) { return; }
+    if (map.getZoom() >= OUTLINE_ZOOM) { map.addLayer(outlines); } else { map.removeLayer(outlines); }
+  }
+
+  function render(fit) {
+    if (!map) { return; }
+    cluster.clearLayers();
+    outlines.clearLayers();
+    var areas = readAreas();
+    var points = [];
+    var items = document.querySelectorAll("#catalogue-results .project-item[data-lat]");
+    Array.prototype.forEach.call(items, function (li) {
+      var lat = parseFloat(li.getAttribute("data-lat"));
+      var lon = parseFloat(li.getAttribute("data-lon"));
+      if (isNaN(lat) || isNaN(lon)) { return; }
+      var title = li.getAttribute("data-title") || "";
+      var marker = L.marker([lat, lon], { title: title, alt: title, keyboard: true });
+      marker.bindPopup(popupFor(title, li.getAttribute("data-url")));
+      cluster.addLayer(marker);
+      points.push([lat, lon]);
+      var area = areas[li.getAttribute("data-project-id")];
+      if (area) {
+        outlines.addLayer(L.geoJSON(area, {
+          interactive: false,
+          style: { color: "#005a9c", weight: 2, fillOpacity: 0.08 }
+        }));
+      }
+    });
+    if (fit) {
+      if (points.length) {
+        map.fitBounds(points, { padding: [30, 30], maxZoom: 13 });
+      } else {
+        map.setView([59.2, 17.9], 9);
+      }
+    }
+    toggleOutlines();
+  }
+
+  function setupNearMe() {
+    var box = document.getElementById("near-me");
+    var button = document.getElementById("near-me-button");
+    var status = document.getElementById("near-me-status");
+    var near = document.getElementById("f-near");
+    var form = document.getElementById("catalogue-filters");
+    if (!box || !button || !near || !form) { return; }
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) {
+        status.textContent = status.getAttribute("data-unsupported");
+        return;
+      }
+      status.textContent = status.getAttribute("data-locating");
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        // Three decimals (about 100 m) are enough to sort by distance.
+        near.value = pos.coords.latitude.toFixed(3) + "," + pos.coords.longitude.toFixed(3);
+        status.textContent = "";
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      }, function () {
+        status.textContent = status.getAttribute("data-failed");
+      }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 });
+    });
+  }
+
+  function init() {
+    setupNearMe();
+    var el = document.getElementById("catalogue-map");
+    if (!el || typeof L === "undefined" || el.getAttribute("data-ready")) { return; }
+    el.setAttribute("data-ready", "1");
+    el.setAttribute("role", "region");
+    el.setAttribute("aria-label", el.getAttribute("data-label") || "");
+    map = L.map(el, { scrollWheelZoom: false });
+    addTiles(map, el);
+    cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+    outlines = L.layerGroup();
+    map.addLayer(cluster);
+    map.on("zoomend", toggleOutlines);
+    render(true);
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.getElementById("catalogue-map") && map) { render(true); } else { init(); }
+  });
+})();

@@ -1,0 +1,200 @@
+// Maps on the project and stage pages: the project area, the stage's published comments
+// (clustered, loaded by bounding box as the map moves) and the small place picker of the
+// comment form. Every comment is also in the thread as text; the maps only enhance.
+// User text reaches the map through textContent only, never innerHTML.
+(function () {
+  "use strict";
+  var commentMaps = [];
+
+  function addTiles(map, el) {
+    var url = el.getAttribute("data-tile-url");
+    if (!url) { return; }
+    L.tileLayer(url, {
+      maxZoom: 19,
+      attribution: el.getAttribute("data-tile-attribution") || ""
+    }).addTo(map);
+  }
+
+  function areaLayer(el) {
+    var raw = el.getAttribute("data-area");
+    if (!raw) { return null; }
+    try {
+      return L.geoJSON(JSON.parse(raw), {
+        interactive: false,
+        style: { color: "#005a9c", weight: 2, fillOpacity: 0.06 }
+      });
+    } catch (e) { return null; }
+  }
+
+  function baseMap(el, options) {
+    el.setAttribute("data-ready", "1");
+    el.setAttribute("role", "region");
+    el.setAttribute("aria-label", el.getAttribute("data-label") || "");
+    var map = L.map(el, options || { scrollWheelZoom: false });
+    addTiles(map, el);
+    var area = areaLayer(el);
+    if (area) {
+      area.addTo(map);
+      map.fitBounds(area.getBounds(), { padding: [10, 10] });
+    } else {
+      map.setView([59.2, 17.9], 11);
+    }
+    return map;
+  }
+
+  function popupFor(el, props) {
+    var box = document.createElement("div");
+    box.className = "map-popup";
+    if (props.official) {
+      var badge = document.createElement("p");
+      badge.className = "badge badge-official";
+      badge.textContent = el.getAttribute("data-official-label");
+      box.appendChild(badge);
+    }
+    var text = document.createElement("p");
+    var body = String(props.body || "");
+    text.textContent = body.length > 220 ? body.slice(0, 217) + "…" : body;
+    box.appendChild(text);
+    var meta = document.createElement("p");
+    meta.className = "muted";
+    meta.textContent = el.getAttribute("data-supports-label") + " " + props.supports;
+    box.appendChild(meta);
+    var link = document.createElement("a");
+    link.href = "#c-" + props.id;
+    link.textContent = el.getAttribute("data-open-label");
+    box.appendChild(link);
+    return box;
+  }
+
+  function setupCommentMap(el) {
+    var map = baseMap(el);
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+    map.addLayer(cluster);
+    var markers = {};
+    var timer = null;
+    var pending = null;
+    var state = { map: map, el: el, markers: markers, load: load };
+
+    function load() {
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n, i) {
+        var limit = i % 2 === 0 ? 180 : 90;
+        return Math.max(-limit, Math.min(limit, n)).toFixed(5);
+      }).join(",");
+      if (pending) { pending.abort(); }
+      pending = window.AbortController ? new AbortController() : null;
+      fetch(el.getAttribute("data-comments-url") + "?bbox=" + bbox, {
+        credentials: "same-origin",
+        headers: { Accept: "application/geo+json" },
+        signal: pending ? pending.signal : undefined
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data) { return; }
+        cluster.clearLayers();
+        Object.keys(markers).forEach(function (k) { delete markers[k]; });
+        data.features.forEach(function (f) {
+          if (!f.geometry || f.geometry.type !== "Point") { return; }
+          var c = f.geometry.coordinates;
+          var label = String(f.properties.body || "").slice(0, 80);
+          var marker = L.marker([c[1], c[0]], { title: label, alt: label, keyboard: true });
+          marker.bindPopup(popupFor(el, f.properties));
+          markers[f.properties.id] = marker;
+          cluster.addLayer(marker);
+        });
+        el.dispatchEvent(new CustomEvent("comments-loaded"));
+      }).catch(function () { /* offline or aborted: the thread still lists everything */ });
+    }
+
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(load, 250);
+    });
+    load();
+    commentMaps.push(state);
+    return state;
+  }
+
+  function showOnMap(link) {
+    var state = commentMaps[0];
+    if (!state) { return; }
+    var lat = parseFloat(link.getAttribute("data-lat"));
+    var lon = parseFloat(link.getAttribute("data-lon"));
+    var id = link.getAttribute("data-comment-id");
+    state.el.scrollIntoView({ behavior: "smooth", block: "center" });
+    state.map.setView([lat, lon], 17);
+    var open = function () {
+      var marker = state.markers[id];
+      if (marker && state.map.hasLayer(marker)) { marker.openPopup(); }
+    };
+    state.el.addEventListener("comments-loaded", open, { once: true });
+    open();
+  }
+
+  function setupPicker(el) {
+    var form = el.closest("form");
+    var lat = form.querySelector("[name=lat]");
+    var lon = form.querySelector("[name=lon]");
+    var status = form.querySelector("[data-picker-status]");
+    var controls = form.querySelector(".picker-controls");
+    var map = baseMap(el, { scrollWheelZoom: false, tap: true });
+    var marker = null;
+
+    function place(latValue, lonValue, announce) {
+      lat.value = latValue.toFixed(6);
+      lon.value = lonValue.toFixed(6);
+      if (marker) { marker.setLatLng([latValue, lonValue]); }
+      else { marker = L.marker([latValue, lonValue], { keyboard: false }).addTo(map); }
+      if (announce && status) { status.textContent = el.getAttribute("data-chosen"); }
+    }
+
+    function clear() {
+      lat.value = "";
+      lon.value = "";
+      if (marker) { map.removeLayer(marker); marker = null; }
+      if (status) { status.textContent = el.getAttribute("data-cleared"); }
+    }
+
+    if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
+      place(parseFloat(lat.value), parseFloat(lon.value), false);
+    }
+    map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, true); });
+    if (controls) { controls.hidden = false; }
+    var use = form.querySelector("[data-use-location]");
+    if (use) {
+      use.addEventListener("click", function () {
+        if (!navigator.geolocation) { status.textContent = el.getAttribute("data-failed"); return; }
+        status.textContent = el.getAttribute("data-locating");
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          place(pos.coords.latitude, pos.coords.longitude, true);
+          map.setView([pos.coords.latitude, pos.coords.longitude], 16);
+        }, function () {
+          status.textContent = el.getAttribute("data-failed");
+        }, { enableHighAccuracy: true, timeout: 10000 });
+      });
+    }
+    var remove = form.querySelector("[data-clear-place]");
+    if (remove) { remove.addEventListener("click", clear); }
+  }
+
+  function init(root) {
+    if (typeof L === "undefined") { return; }
+    var scope = root || document;
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-map]:not([data-ready])"), function (el) {
+      if (el.getAttribute("data-comments-url")) { setupCommentMap(el); } else { baseMap(el); }
+    });
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-picker]:not([data-ready])"), setupPicker);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function () { init(document); });
+  // The server says a comment was posted (HX-Trigger): show it on the map if it has a place.
+  document.body.addEventListener("comment-posted", function () {
+    commentMaps.forEach(function (state) { state.load(); });
+  });
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("a.show-on-map") : null;
+    if (link && commentMaps.length) {
+      e.preventDefault();
+      showOnMap(link);
+    }
+  });
+})();
