@@ -141,7 +141,9 @@ def _load(survey_id: int) -> tuple[Survey, bool]:
     actor = actor_from(current_user, current_participant())
     preview = request.values.get("preview") == "1"
     if preview:
-        require(actor, Action.EDIT_SURVEY, survey)
+        if not can(actor, Action.EDIT_SURVEY, survey):
+            # A draft stays invisible; an open survey exists, but the preview is staff-only.
+            abort(404 if survey.status == SurveyStatus.DRAFT else 403)
     elif survey.status == SurveyStatus.DRAFT:
         abort(404)  # drafts are seen only through the staff preview
     else:

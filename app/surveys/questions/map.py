@@ -88,6 +88,8 @@ class MapQuestion(QuestionKind):
             return False
         value = raw.get("value")
         if isinstance(value, dict):
+            if set(value) - {"place", "description"}:
+                return False  # something unexpected: let validation say so
             description = value.get("description")
             has_text = isinstance(description, str) and description.strip()
             return value.get("place") in (None, "") and not has_text
