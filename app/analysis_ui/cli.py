@@ -1,5 +1,41 @@
 """`flask analysis ...` commands."""
 
+import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.extensions import db
+
 cli = AppGroup("analysis", help="analysis commands.")
+
+
+@cli.command("recode")
+@click.option("--stage", "stage_ids", type=int, multiple=True, help="Stage id (repeatable).")
+@click.option("--all", "all_stages", is_flag=True, help="Every stage of every project.")
+def recode(stage_ids: tuple[int, ...], all_stages: bool) -> None:
+    """Code the contributions of stages again and recompute their indicators."""
+    from app.analysis_ui.services import recode_and_recompute
+    from app.projects.models import Stage
+
+    if not stage_ids and not all_stages:
+        raise click.UsageError("give --stage ID or --all")
+    if all_stages:
+        stages = list(db.session.scalars(sa.select(Stage).order_by(Stage.id)))
+    else:
+        stages = []
+        for sid in stage_ids:
+            stage = db.session.get(Stage, sid)
+            if stage is None:
+                raise click.BadParameter(f"no stage with id {sid}", param_hint="--stage")
+            stages.append(stage)
+    contributions = codings = 0
+    for stage in stages:
+        counts, snap = recode_and_recompute(stage)
+        db.session.commit()
+        contributions += counts.contributions
+        codings += counts.codings
+        click.echo(
+            f"stage {stage.id}: {counts.contributions} contributions, {counts.codings} codings, "
+            f"{snap.data['totals']['participants']} participants"
+        )
+    click.echo(f"{len(stages)} stages, {contributions} contributions, {codings} codings")

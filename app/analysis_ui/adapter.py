@@ -1,0 +1,463 @@
+"""The one place where ORM rows become inputs of the pure-Python ``analysis`` package.
+
+A stage's contributions are its residents' comments (published or pending, not deleted, not
+official), the free-text answers of its surveys and the map features drawn in them. Each has
+a stable key: "C12" comment 12, "A34" answer 34, "F5" map feature 5. Everything is read with
+a handful of bulk queries per stage; nothing here loads rows lazily one by one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from analysis.indicators import AnswerThread, StageInfo
+from analysis.models import Contribution
+from analysis.models import PopulationRow as PopRow
+from app.analysis_ui.models import Coding, PopulationRow, TargetType
+from app.comments.models import Comment, CommentStatus
+from app.core.models import translated
+from app.extensions import db
+from app.projects.models import Activity, ActivityKind, Project, Stage, StageAction
+from app.surveys.models import (
+    DEMOGRAPHIC_TYPES,
+    Answer,
+    AnswerFeature,
+    Question,
+    QuestionOption,
+    Response,
+)
+
+PREFIX = {TargetType.COMMENT: "C", TargetType.ANSWER: "A", TargetType.FEATURE: "F"}
+TYPE_OF_PREFIX = {v: k for k, v in PREFIX.items()}
+#: Resident actions that make a stage "open for dialogue".
+DIALOGUE_ACTIONS = {StageAction.RESPOND, StageAction.COMMENT, StageAction.PLACE_ON_MAP}
+#: Rows per ``IN (...)`` list: below SQLite's variable limit.
+CHUNK = 900
+
+
+def key_of(target_type: TargetType | str, target_id: int) -> str:
+    return f"{PREFIX[TargetType(target_type)]}{target_id}"
+
+
+def parse_key(key: str) -> tuple[TargetType, int] | None:
+    """("C12") → (comment, 12); None for anything else."""
+    if len(key) < 2 or key[0] not in TYPE_OF_PREFIX or not key[1:].isdigit():
+        return None
+    return TYPE_OF_PREFIX[key[0]], int(key[1:])
+
+
+def participant_key(participant_id: int | None, fallback: str) -> str:
+    return f"p{participant_id}" if participant_id is not None else fallback
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A contribution with what the app needs besides the analysis record."""
+
+    key: str
+    target_type: TargetType
+    target_id: int
+    stage_id: int
+    contribution: Contribution
+    supports: int = 0
+    #: Public content that may be quoted (published comments, survey answers).
+    quotable: bool = True
+    #: The question's codebook theme (map features often carry no text).
+    theme_hint: str | None = None
+    #: The map category's valence hint ("negative" for "Känns otryggt").
+    valence_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One act of taking part (a comment or a survey response), for participation counts."""
+
+    participant: str
+    at: datetime
+
+
+@dataclass
+class StageData:
+    """Everything the indicators of one stage need, read in bulk."""
+
+    stage: Stage
+    items: list[Item] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    demographics: dict[str, dict[str, str]] = field(default_factory=dict)
+    threads: list[AnswerThread] = field(default_factory=list)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _centre(geometry: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """(lon, lat) of a point, or the centroid of a line or area."""
+    if not geometry:
+        return None, None
+    if geometry.get("type") == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        return float(lon), float(lat)
+    from app.core.geo import from_geojson
+
+    point = from_geojson(geometry).centroid
+    return float(point.x), float(point.y)
+
+
+def _survey_ids(stage_ids: Sequence[int]) -> dict[int, int]:
+    """survey id → stage id for the survey activities of ``stage_ids``."""
+    rows = db.session.execute(
+        sa.select(Activity.survey_id, Activity.stage_id).where(
+            Activity.stage_id.in_(stage_ids),
+            Activity.kind == ActivityKind.SURVEY,
+            Activity.survey_id.is_not(None),
+        )
+    )
+    return {sid: stage_id for sid, stage_id in rows}
+
+
+def _comment_items(comments: Iterable[Comment]) -> list[Item]:
+    items = []
+    for c in comments:
+        lon, lat = _centre(c.geometry)
+        items.append(
+            Item(
+                key=key_of(TargetType.COMMENT, c.id),
+                target_type=TargetType.COMMENT,
+                target_id=c.id,
+                stage_id=c.stage_id,
+                contribution=Contribution(
+                    id=key_of(TargetType.COMMENT, c.id),
+                    text=c.body or "",
+                    lang=c.language,
+                    channel="web",
+                    participant_id=participant_key(c.participant_id, f"comment:{c.id}"),
+                    created_at=c.created_at,
+                    lon=lon,
+                    lat=lat,
+                    stage_id=str(c.stage_id),
+                ),
+                supports=c.supports_count,
+                quotable=c.status == CommentStatus.PUBLISHED,
+            )
+        )
+    return items
+
+
+def _resident_comments(condition: Any) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(
+                condition,
+                Comment.is_official.is_(False),
+                Comment.deleted_at.is_(None),
+                Comment.status.in_([CommentStatus.PUBLISHED, CommentStatus.PENDING]),
+            )
+            .order_by(Comment.id)
+        )
+    )
+
+
+def _answer_rows(condition: Any) -> list[tuple[Answer, Response, Question]]:
+    return list(
+        db.session.execute(
+            sa.select(Answer, Response, Question)
+            .join(Response, Answer.response_id == Response.id)
+            .join(Question, Answer.question_id == Question.id)
+            .where(condition)
+            .order_by(Answer.id)
+        ).all()
+    )
+
+
+def _answer_items(
+    rows: Iterable[tuple[Answer, Response, Question]], stage_of_survey: dict[int, int]
+) -> list[Item]:
+    items = []
+    for a, r, q in rows:
+        if q.type in DEMOGRAPHIC_TYPES or not (a.text or "").strip():
+            continue
+        stage_id = stage_of_survey.get(r.survey_id, 0)
+        items.append(
+            Item(
+                key=key_of(TargetType.ANSWER, a.id),
+                target_type=TargetType.ANSWER,
+                target_id=a.id,
+                stage_id=stage_id,
+                contribution=Contribution(
+                    id=key_of(TargetType.ANSWER, a.id),
+                    text=a.text or "",
+                    lang=r.language,
+                    channel=str(r.channel),
+                    participant_id=participant_key(r.participant_id, f"response:{r.id}"),
+                    created_at=r.submitted_at,
+                    stage_id=str(stage_id),
+                ),
+                theme_hint=q.theme_hint,
+            )
+        )
+    return items
+
+
+def _feature_rows(
+    condition: Any,
+) -> list[tuple[AnswerFeature, Response, Question, QuestionOption | None]]:
+    return list(
+        db.session.execute(
+            sa.select(AnswerFeature, Response, Question, QuestionOption)
+            .join(Answer, AnswerFeature.answer_id == Answer.id)
+            .join(Response, Answer.response_id == Response.id)
+            .join(Question, Answer.question_id == Question.id)
+            .outerjoin(QuestionOption, AnswerFeature.category_id == QuestionOption.id)
+            .where(condition)
+            .order_by(AnswerFeature.id)
+        ).all()
+    )
+
+
+def _feature_items(
+    rows: Iterable[tuple[AnswerFeature, Response, Question, QuestionOption | None]],
+    stage_of_survey: dict[int, int],
+) -> list[Item]:
+    items = []
+    for f, r, q, option in rows:
+        stage_id = stage_of_survey.get(r.survey_id, 0)
+        lon, lat = _centre(f.geometry)
+        items.append(
+            Item(
+                key=key_of(TargetType.FEATURE, f.id),
+                target_type=TargetType.FEATURE,
+                target_id=f.id,
+                stage_id=stage_id,
+                contribution=Contribution(
+                    id=key_of(TargetType.FEATURE, f.id),
+                    text=f.comment or "",
+                    lang=r.language,
+                    channel=str(r.channel),
+                    category=translated(option.label, "sv") if option is not None else None,
+                    participant_id=participant_key(r.participant_id, f"response:{r.id}"),
+                    created_at=r.submitted_at,
+                    lon=lon,
+                    lat=lat,
+                    stage_id=str(stage_id),
+                ),
+                theme_hint=q.theme_hint,
+                valence_hint=option.valence_hint if option is not None else None,
+            )
+        )
+    return items
+
+
+def stage_items(stage: Stage) -> list[Item]:
+    """Every codable contribution of ``stage`` (comments, free-text answers, map features)."""
+    surveys = _survey_ids([stage.id])
+    items = _comment_items(_resident_comments(Comment.stage_id == stage.id))
+    if surveys:
+        in_surveys = Response.survey_id.in_(list(surveys))
+        items += _answer_items(_answer_rows(in_surveys), surveys)
+        items += _feature_items(_feature_rows(in_surveys), surveys)
+    return items
+
+
+def target_items(target_type: TargetType | str, ids: Sequence[int]) -> list[Item]:
+    """The contributions with these ids (ones that are not codable are left out)."""
+    target_type = TargetType(target_type)
+    items: list[Item] = []
+    for chunk in _chunks(ids):
+        if target_type == TargetType.COMMENT:
+            items += _comment_items(_resident_comments(Comment.id.in_(chunk)))
+            continue
+        if target_type == TargetType.ANSWER:
+            rows = _answer_rows(Answer.id.in_(chunk))
+            surveys = _stage_of_surveys({r.survey_id for _a, r, _q in rows})
+            items += _answer_items(rows, surveys)
+        else:
+            frows = _feature_rows(AnswerFeature.id.in_(chunk))
+            surveys = _stage_of_surveys({r.survey_id for _f, r, _q, _o in frows})
+            items += _feature_items(frows, surveys)
+    return items
+
+
+def _stage_of_surveys(survey_ids: set[int]) -> dict[int, int]:
+    if not survey_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Activity.survey_id, Activity.stage_id).where(
+            Activity.survey_id.in_(list(survey_ids))
+        )
+    )
+    return {sid: stage_id for sid, stage_id in rows if sid is not None}
+
+
+def demographics(survey_ids: Sequence[int]) -> dict[str, dict[str, str]]:
+    """Each participant's demographic answers as option codes: {"age_band": "18-29", ...}."""
+    if not survey_ids:
+        return {}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            sa.select(Question).where(
+                Question.survey_id.in_(list(survey_ids)),
+                Question.type.in_(list(DEMOGRAPHIC_TYPES)),
+            )
+        )
+    }
+    if not questions:
+        return {}
+    codes = {
+        o.id: o.code or translated(o.label, "sv")
+        for o in db.session.scalars(
+            sa.select(QuestionOption).where(QuestionOption.question_id.in_(list(questions)))
+        )
+    }
+    out: dict[str, dict[str, str]] = {}
+    rows = db.session.execute(
+        sa.select(Response.id, Response.participant_id, Answer.question_id, Answer.value)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Answer.question_id.in_(list(questions)))
+        .order_by(Response.submitted_at)
+    )
+    for response_id, participant_id, question_id, value in rows:
+        option_id = _option_id(value)
+        if option_id is None or option_id not in codes:
+            continue
+        key = participant_key(participant_id, f"response:{response_id}")
+        out.setdefault(key, {})[str(questions[question_id].type)] = codes[option_id]
+    return out
+
+
+def _option_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, dict):
+        return _option_id(value.get("option") or value.get("option_id"))
+    if isinstance(value, list) and len(value) == 1:
+        return _option_id(value[0])
+    return None
+
+
+def stage_data(stage: Stage) -> StageData:
+    """Contributions, participation events, demographics and answer threads of ``stage``."""
+    surveys = _survey_ids([stage.id])
+    comments = _resident_comments(Comment.stage_id == stage.id)
+    items = _comment_items(comments)
+    events = [
+        Event(participant_key(c.participant_id, f"comment:{c.id}"), c.created_at) for c in comments
+    ]
+    if surveys:
+        in_surveys = Response.survey_id.in_(list(surveys))
+        items += _answer_items(_answer_rows(in_surveys), surveys)
+        items += _feature_items(_feature_rows(in_surveys), surveys)
+        events += [
+            Event(participant_key(pid, f"response:{rid}"), at)
+            for rid, pid, at in db.session.execute(
+                sa.select(Response.id, Response.participant_id, Response.submitted_at).where(
+                    in_surveys
+                )
+            )
+        ]
+    data = StageData(stage, items, events, demographics(list(surveys)))
+    data.threads = answer_threads(stage, comments)
+    return data
+
+
+def answer_threads(stage: Stage, comments: Sequence[Comment]) -> list[AnswerThread]:
+    """Resident comments that asked for (or got) an official answer, with when it came.
+
+    A thread is a resident comment marked as needing an answer or replied to officially; it is
+    answered at ``answered_at`` or at the first official reply, whichever is earlier.
+    """
+    first_reply: dict[int, datetime] = {}
+    for parent_id, at in db.session.execute(
+        sa.select(Comment.parent_id, sa.func.min(Comment.created_at))
+        .where(
+            Comment.stage_id == stage.id,
+            Comment.is_official.is_(True),
+            Comment.parent_id.is_not(None),
+        )
+        .group_by(Comment.parent_id)
+    ):
+        first_reply[parent_id] = at
+    threads = []
+    for c in comments:
+        if not c.needs_answer and c.id not in first_reply:
+            continue
+        times = [t for t in (c.answered_at, first_reply.get(c.id)) if t is not None]
+        threads.append(
+            AnswerThread(
+                key_of(TargetType.COMMENT, c.id), c.created_at, min(times) if times else None
+            )
+        )
+    return threads
+
+
+def stage_infos(project: Project, counts: dict[int, int] | None = None) -> list[StageInfo]:
+    """The project's stages as the stage-coverage indicator needs them."""
+    kinds = defaultdict(set)
+    for stage_id, kind in db.session.execute(
+        sa.select(Activity.stage_id, Activity.kind).where(
+            Activity.stage_id.in_([s.id for s in project.stages] or [0])
+        )
+    ):
+        kinds[stage_id].add(kind)
+    infos = []
+    for s in project.stages:
+        allowed = {str(a) for a in (s.allowed_actions or [])}
+        open_ = bool(kinds[s.id]) and bool(allowed & {str(a) for a in DIALOGUE_ACTIONS})
+        infos.append(
+            StageInfo(
+                id=str(s.id),
+                level=str(s.participation_level),
+                open_for_dialogue=open_,
+                contributions=(counts or {}).get(s.id, 0),
+            )
+        )
+    return infos
+
+
+def population(organization_id: int, year: int | None = None) -> tuple[int | None, list[PopRow]]:
+    """The organization's population rows of ``year`` (default: the latest year stored)."""
+    if year is None:
+        year = db.session.scalar(
+            sa.select(sa.func.max(PopulationRow.year)).where(
+                PopulationRow.organization_id == organization_id
+            )
+        )
+    if year is None:
+        return None, []
+    rows = db.session.scalars(
+        sa.select(PopulationRow).where(
+            PopulationRow.organization_id == organization_id, PopulationRow.year == year
+        )
+    )
+    return year, [PopRow(r.district, r.age_band, r.gender, r.count) for r in rows]
+
+
+def codings_of(items: Sequence[Item]) -> dict[str, list[Coding]]:
+    """Stored coding rows per contribution key, read in chunks per target type."""
+    ids: dict[TargetType, list[int]] = defaultdict(list)
+    for it in items:
+        ids[it.target_type].append(it.target_id)
+    out: dict[str, list[Coding]] = defaultdict(list)
+    for target_type, target_ids in ids.items():
+        for chunk in _chunks(target_ids):
+            for row in db.session.scalars(
+                sa.select(Coding)
+                .where(Coding.target_type == target_type, Coding.target_id.in_(chunk))
+                .order_by(Coding.id)
+            ):
+                out[key_of(target_type, row.target_id)].append(row)
+    return out

@@ -1,0 +1,413 @@
+"""Writes of the analysis_ui domain: automatic coding, human review decisions, stored
+indicators and the population reference.
+
+Machine codings (source like ``rule:v1``) and human decisions (source ``human:<user id>``)
+are separate ``Coding`` rows. Recoding replaces the machine rows of the coder's own source and
+never touches a human decision; when the indicators are computed a human decision always wins.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+
+from analysis.codebook import CodebookError, load_codebook
+from analysis.coder import Coder, default_coder
+from analysis.models import VALENCES, CodedContribution, ThemeAssignment
+from analysis.valence import valence as score_valence
+from app.analysis_ui import adapter
+from app.analysis_ui.adapter import Item
+from app.analysis_ui.models import (
+    Codebook,
+    Coding,
+    IndicatorSnapshot,
+    ReviewState,
+    TargetType,
+    Theme,
+)
+from app.core.models import utcnow
+from app.extensions import db
+from app.projects.models import Project, Stage
+
+log = logging.getLogger(__name__)
+
+HUMAN_PREFIX = "human:"
+#: Confidence given to a theme that comes only from the question's theme hint.
+HINT_CONFIDENCE = 0.6
+
+
+class AnalysisError(Exception):
+    """A request the analysis services refuse; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- The coder ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _coder_from_extra(extra_json: str) -> Coder:
+    return Coder(load_codebook(extra=json.loads(extra_json)))
+
+
+def coder_for(project: Project | None) -> Coder:
+    """The coder of ``project``: the default codebook plus its organization's and its own
+    themes and patterns (stored ``Codebook`` rows). Falls back to the default codebook when
+    an extension is malformed, so coding never blocks a resident's submission."""
+    if project is None:
+        return default_coder()
+    rows = db.session.scalars(
+        sa.select(Theme)
+        .join(Codebook, Theme.codebook_id == Codebook.id)
+        .where(
+            sa.or_(
+                Codebook.project_id == project.id,
+                sa.and_(
+                    Codebook.organization_id == project.organization_id,
+                    Codebook.project_id.is_(None),
+                ),
+            )
+        )
+        .order_by(Codebook.id, Theme.position, Theme.id)
+    ).all()
+    extra = [
+        {"id": t.key, "label": t.label or {"en": t.key}, "patterns": t.patterns}
+        for t in rows
+        if t.patterns
+    ]
+    if not extra:
+        return default_coder()
+    try:
+        return _coder_from_extra(json.dumps(extra, sort_keys=True))
+    except (CodebookError, TypeError, ValueError):
+        log.warning("malformed codebook extension for project %s; using the default", project.id)
+        return default_coder()
+
+
+def theme_labels(coder: Coder) -> dict[str, dict[str, str]]:
+    return {t.id: dict(t.label) for t in coder.codebook.themes}
+
+
+# --- Automatic coding ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodingCounts:
+    contributions: int
+    codings: int
+
+
+def _code_one(coder: Coder, item: Item) -> CodedContribution:
+    c = item.contribution
+    coded = coder.code(c.text, c.lang, c.category, c.id) if c.text.strip() else None
+    themes = list(coded.themes) if coded else []
+    val = coded.valence if coded else "neutral"
+    if item.valence_hint in VALENCES and val == "neutral":
+        val = item.valence_hint  # the resident's own map category speaks for itself
+    if coded is None and c.category:
+        val = coder.scorer.category_valence(c.category) or val
+    if item.theme_hint and item.theme_hint not in {t.theme for t in themes}:
+        if item.target_type == TargetType.FEATURE:
+            themes.append(ThemeAssignment(item.theme_hint, HINT_CONFIDENCE, ("question",)))
+    return CodedContribution(
+        c.id, coded.lang if coded else (c.lang or coder.default_lang), tuple(themes),
+        val, coder.source, coder.version,
+    )  # fmt: skip
+
+
+def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
+    """Code ``items`` and store machine codings, replacing earlier ones of the same source.
+
+    Human decisions (other sources) are never touched. Returns how many contributions were
+    coded and how many coding rows were stored.
+    """
+    by_type: dict[TargetType, list[int]] = defaultdict(list)
+    for it in items:
+        by_type[it.target_type].append(it.target_id)
+    for target_type, ids in by_type.items():
+        for start in range(0, len(ids), adapter.CHUNK):
+            db.session.execute(
+                sa.delete(Coding).where(
+                    Coding.target_type == target_type,
+                    Coding.target_id.in_(ids[start : start + adapter.CHUNK]),
+                    Coding.source == coder.source,
+                    Coding.review_state == ReviewState.MACHINE,
+                )
+            )
+    rows = []
+    now = utcnow()
+    for it in items:
+        coded = _code_one(coder, it)
+        for t in coded.themes:
+            rows.append(
+                {
+                    "target_type": it.target_type,
+                    "target_id": it.target_id,
+                    "stage_id": it.stage_id or None,
+                    "theme_key": t.theme,
+                    "source": coder.source,
+                    "confidence": max(0.0, min(1.0, float(t.confidence))),
+                    "valence": coded.valence,
+                    "review_state": ReviewState.MACHINE,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        db.session.execute(sa.insert(Coding), rows)
+    db.session.flush()
+    return CodingCounts(len(items), len(rows))
+
+
+def code_contributions(stage: Stage) -> CodingCounts:
+    """Code every contribution of ``stage`` again (comments, free-text answers, map features)."""
+    return code_items(adapter.stage_items(stage), coder_for(stage.project))
+
+
+def code_targets(target_type: TargetType | str, ids: Sequence[int]) -> CodingCounts:
+    """Code the given contributions; ids that are not codable (deleted, official) are skipped."""
+    items = adapter.target_items(target_type, list(ids))
+    if not items:
+        return CodingCounts(0, 0)
+    total = CodingCounts(0, 0)
+    by_stage: dict[int, list[Item]] = defaultdict(list)
+    for it in items:
+        by_stage[it.stage_id].append(it)
+    for stage_id, stage_items in by_stage.items():
+        stage = db.session.get(Stage, stage_id) if stage_id else None
+        counts = code_items(stage_items, coder_for(stage.project if stage else None))
+        total = CodingCounts(
+            total.contributions + counts.contributions, total.codings + counts.codings
+        )
+    return total
+
+
+def code_target(target_type: TargetType | str, target_id: int) -> CodingCounts:
+    """Code one contribution."""
+    return code_targets(target_type, [target_id])
+
+
+def enqueue_coding(target_type: TargetType | str, ids: Iterable[int]) -> None:
+    """Code new contributions without holding up the resident.
+
+    With ``REDIS_URL`` the job goes to RQ (queue ``RQ_QUEUE``) once the request's transaction
+    has committed, so the worker finds the rows. Without Redis the rule coder (fast) runs
+    right here inside a savepoint; a failure is logged and never breaks the submission.
+    """
+    target_type = TargetType(target_type)
+    id_list = [int(i) for i in ids]
+    if not id_list:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("REDIS_URL"):
+
+        def send(_session: Any) -> None:
+            _send_to_rq(app, str(target_type), id_list)
+
+        sa.event.listen(db.session(), "after_commit", send, once=True)
+        return
+    try:
+        with db.session.begin_nested():
+            code_targets(target_type, id_list)
+    except Exception:  # noqa: BLE001 - coding is best effort; recode fixes it later
+        log.exception("automatic coding of %s %s failed", target_type, id_list)
+
+
+def enqueue_response_coding(response: Any) -> None:
+    """Code a survey response's free-text answers and map features (see enqueue_coding)."""
+    answers = [a for a in response.answers if a.id is not None]
+    enqueue_coding(TargetType.ANSWER, [a.id for a in answers if (a.text or "").strip()])
+    enqueue_coding(TargetType.FEATURE, [f.id for a in answers for f in a.features])
+
+
+def _send_to_rq(app: Flask, target_type: str, ids: list[int]) -> None:
+    try:
+        import redis
+        from rq import Queue
+
+        queue = Queue(
+            str(app.config.get("RQ_QUEUE") or "platsdialog"),
+            connection=redis.Redis.from_url(app.config["REDIS_URL"]),
+        )
+        queue.enqueue("app.analysis_ui.services.run_coding_job", target_type, ids)
+    except Exception:  # noqa: BLE001 - Redis down must not fail a committed submission
+        log.exception("could not queue coding of %s %s", target_type, ids)
+
+
+def run_coding_job(target_type: str, ids: list[int]) -> int:
+    """RQ entry point: code and commit; builds its own app when run outside one."""
+    if has_app_context():
+        counts = code_targets(target_type, ids)
+        db.session.commit()
+        return counts.codings
+    from app import create_app
+
+    app = create_app()
+    with app.app_context():
+        try:
+            counts = code_targets(target_type, ids)
+            db.session.commit()
+            return counts.codings
+        finally:
+            db.session.remove()
+
+
+# --- Final codings (human decisions win) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Final:
+    """A contribution's final coding: machine themes with human decisions applied."""
+
+    themes: tuple[str, ...]
+    confidence: Mapping[str, float]
+    valence: str
+    machine: tuple[str, ...]
+    reviewed: bool
+    #: theme → the human decision that settles it ("accepted", "rejected", "human").
+    decisions: Mapping[str, str]
+
+
+def is_human(row: Coding) -> bool:
+    return row.source.startswith(HUMAN_PREFIX) or row.review_state != ReviewState.MACHINE
+
+
+def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
+    """Machine themes of ``source`` (any machine source when it has none), minus themes a
+    human rejected, plus themes a human accepted or added; the latest human decision wins."""
+    machine_rows = [r for r in rows if not is_human(r)]
+    own = [r for r in machine_rows if r.source == source]
+    machine_rows = own or machine_rows
+    decisions: dict[str, str] = {}
+    for r in sorted((r for r in rows if is_human(r)), key=lambda r: (r.created_at, r.id)):
+        decisions[r.theme_key] = str(r.review_state)
+    confidence = {r.theme_key: r.confidence for r in machine_rows}
+    machine = tuple(sorted(confidence, key=lambda t: -confidence[t]))
+    themes = [t for t in machine if decisions.get(t) != ReviewState.REJECTED]
+    for theme, state in decisions.items():
+        if state != ReviewState.REJECTED and theme not in themes:
+            themes.append(theme)
+            confidence.setdefault(theme, 1.0)
+    val = next((r.valence for r in machine_rows if r.valence in VALENCES), None)
+    if val is None:
+        c = item.contribution
+        if item.valence_hint in VALENCES:
+            val = item.valence_hint
+        else:
+            val = score_valence(c.text, c.lang, c.category) if c.text.strip() else "neutral"
+    return Final(tuple(themes), confidence, val, machine, bool(decisions), decisions)
+
+
+def finals(items: Sequence[Item], source: str) -> dict[str, Final]:
+    stored = adapter.codings_of(items)
+    return {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
+
+
+# --- Human review -------------------------------------------------------------------------
+
+
+def decide(
+    item: Item, theme: str, decision: ReviewState | str, reviewer_id: int, known: Iterable[str]
+) -> Coding:
+    """Store a reviewer's decision on one theme of one contribution (flushed).
+
+    ``decision`` is accepted, rejected or human (added). One row per reviewer and theme: a
+    later decision by the same reviewer replaces the earlier one. Raises ``AnalysisError``
+    (422) for an unknown theme or decision.
+    """
+    try:
+        state = ReviewState(decision)
+    except ValueError:
+        raise AnalysisError(422, "unknown decision") from None
+    if state == ReviewState.MACHINE:
+        raise AnalysisError(422, "unknown decision")
+    if theme not in set(known):
+        raise AnalysisError(422, "unknown theme")
+    source = f"{HUMAN_PREFIX}{reviewer_id}"
+    row = db.session.scalar(
+        sa.select(Coding).where(
+            Coding.target_type == item.target_type,
+            Coding.target_id == item.target_id,
+            Coding.theme_key == theme,
+            Coding.source == source,
+        )
+    )
+    if row is None:
+        row = Coding(
+            target_type=item.target_type,
+            target_id=item.target_id,
+            stage_id=item.stage_id or None,
+            theme_key=theme,
+            source=source,
+        )
+        db.session.add(row)
+    row.review_state = state
+    row.confidence = 1.0
+    row.reviewer_id = reviewer_id
+    row.created_at = utcnow()
+    db.session.flush()
+    return row
+
+
+# --- Snapshots ----------------------------------------------------------------------------
+
+
+def store_snapshot(stage: Stage, data: dict[str, Any]) -> IndicatorSnapshot:
+    snap = db.session.scalar(
+        sa.select(IndicatorSnapshot).where(IndicatorSnapshot.stage_id == stage.id)
+    )
+    if snap is None:
+        snap = IndicatorSnapshot(stage_id=stage.id)
+        db.session.add(snap)
+    snap.data = data
+    snap.computed_at = utcnow()
+    db.session.flush()
+    return snap
+
+
+def recompute(stage: Stage) -> IndicatorSnapshot:
+    """Compute the stage's indicators from its stored codings and store them (flushed)."""
+    from app.analysis_ui.indicators import compute
+
+    return store_snapshot(stage, compute(stage))
+
+
+def recode_and_recompute(stage: Stage) -> tuple[CodingCounts, IndicatorSnapshot]:
+    """Code the whole stage again, then store fresh indicators."""
+    counts = code_contributions(stage)
+    return counts, recompute(stage)
+
+
+def snapshot_of(stage: Stage) -> IndicatorSnapshot | None:
+    return db.session.scalar(
+        sa.select(IndicatorSnapshot).where(IndicatorSnapshot.stage_id == stage.id)
+    )
+
+
+def day_counts(events: Sequence[adapter.Event]) -> list[dict[str, Any]]:
+    """Per day (UTC): contributions and distinct participants."""
+    contributions: Counter[str] = Counter()
+    people: dict[str, set[str]] = defaultdict(set)
+    for e in events:
+        day = _day(e.at)
+        contributions[day] += 1
+        people[day].add(e.participant)
+    return [
+        {"date": d, "contributions": contributions[d], "participants": len(people[d])}
+        for d in sorted(contributions)
+    ]
+
+
+def _day(at: datetime) -> str:
+    return at.date().isoformat()
