@@ -4,6 +4,7 @@ with the keyboard only through the text alternative."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -172,3 +173,33 @@ def test_keyboard_only_resident_uses_the_text_alternative(page: Page, live_serve
     map_answer = next(a for a in answers if a.question_id == point.id)
     tunnel = point.options_of(OptionKind.PLACE)[1].id
     assert map_answer.value == {"place": tunnel, "description": "Gångtunneln under vägen"}
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_RUN = (
+    "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+)
+
+
+def test_survey_pages_have_no_serious_axe_violations_and_fit_360px(
+    browser, live_server, map_survey
+):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/s/{map_survey.id}")
+        expect(page.locator(".map-canvas")).to_be_visible()
+        page.locator(".map-canvas").click()
+        expect(page.get_by_label("Kommentar", exact=True)).to_be_visible()
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(AXE_RUN) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+        page.get_by_role("button", name="Nästa").click()
+        expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(AXE_RUN) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
