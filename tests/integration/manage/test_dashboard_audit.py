@@ -16,9 +16,9 @@ from app.projects.models import ActivityKind, ProjectStatus
 
 def _cell(html: str, row_attr: str, col: str) -> str:
     row = html[html.index(row_attr) :]
-    match = re.search(rf'data-col="{col}">([^<]*)<', row)
+    match = re.search(rf'data-col="{col}">(.*?)</(td|span)>', row, re.S)
     assert match, (row_attr, col)
-    return match.group(1).strip()
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
 def _build(make_project, make_activity, make_comment, make_response, make_flag, org) -> Any:
