@@ -103,7 +103,8 @@
     el.setAttribute("data-ready", "1");
     el.setAttribute("role", "region");
     el.setAttribute("aria-label", el.getAttribute("data-label") || "");
-    map = L.map(el, { scrollWheelZoom: false });
+    // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
+    map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 });
     addTiles(map, el);
     cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
     outlines = L.layerGroup();

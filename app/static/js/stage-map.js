@@ -30,7 +30,8 @@
     el.setAttribute("data-ready", "1");
     el.setAttribute("role", "region");
     el.setAttribute("aria-label", el.getAttribute("data-label") || "");
-    var map = L.map(el, options || { scrollWheelZoom: false });
+    // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
+    var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19 }, options || {}));
     addTiles(map, el);
     var area = areaLayer(el);
     if (area) {
@@ -135,7 +136,7 @@
     var lon = form.querySelector("[name=lon]");
     var status = form.querySelector("[data-picker-status]");
     var controls = form.querySelector(".picker-controls");
-    var map = baseMap(el, { scrollWheelZoom: false, tap: true });
+    var map = baseMap(el, { tap: true });
     var marker = null;
 
     function place(latValue, lonValue, announce) {
