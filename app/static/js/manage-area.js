@@ -46,11 +46,23 @@
       }
     }
 
+    var lang = document.documentElement.lang || "sv";
+    try { map.pm.setLang(lang); } catch (e) { map.pm.setLang("en"); }
     map.pm.addControls({
       position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
       drawRectangle: true, drawCircle: false, drawText: false, cutPolygon: false,
       rotateMode: false, drawPolygon: true, editMode: true, dragMode: true, removalMode: true
     });
+    // Geoman's buttons carry their name on the parent's title only; give screen readers it.
+    function nameButtons() {
+      el.querySelectorAll(".button-container[title]").forEach(function (box) {
+        var button = box.querySelector(".leaflet-buttons-control-button");
+        if (button) { button.setAttribute("aria-label", box.getAttribute("title")); }
+      });
+    }
+    nameButtons();
+    map.on("pm:globaleditmodetoggled pm:globaldrawmodetoggled pm:globalremovalmodetoggled",
+           nameButtons);
     map.on("pm:create", function (e) {
       drawn.addLayer(e.layer);
       watch(e.layer);
