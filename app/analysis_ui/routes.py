@@ -1,3 +1,330 @@
-"""Routes of the analysis_ui domain."""
+"""Staff views of the analysis: stage and project indicators, the comparison of two stages,
+the coding review and the population reference upload (all under /manage/analysis).
 
-from app.analysis_ui import bp  # noqa: F401
+Pages render from the stored ``IndicatorSnapshot``; only the "Recompute" button recomputes.
+``Action.VIEW_ANALYSIS`` opens the indicator pages (project partners included), ``Action.CODE``
+the review screen. Nothing here shows who wrote a contribution.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from analysis.indicators import stage_coverage
+from app.analysis_ui import bp, queries, services
+from app.analysis_ui.adapter import parse_key, stage_infos, target_items
+from app.analysis_ui.adapter import population as population_rows
+from app.analysis_ui.forms import DecisionForm, PopulationForm, RecomputeForm
+from app.analysis_ui.indicators import VERSION
+from app.audit.services import record
+from app.core.i18n import tr
+from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.extensions import db
+from app.organizations.models import Organization
+from app.projects.models import Project, Stage
+
+
+def require_staff(action: Action, obj: Any) -> None:
+    """Allow ``action`` or abort: 403 for the object's own staff and partners, else 404, so
+    staff pages of another organization never reveal what exists there."""
+    if obj is None:
+        abort(404)
+    if can(actor_from(current_user), action, obj):
+        return
+    if is_staff_of(current_user, obj) or is_partner(current_user, project_of(obj)):
+        abort(403)
+    abort(404)
+
+
+def _stage(stage_id: int, action: Action = Action.VIEW_ANALYSIS) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    require_staff(action, stage)
+    assert stage is not None  # noqa: S101 (require_staff aborted otherwise)
+    return stage
+
+
+def dimension_label(dim: str) -> str:
+    return {"age_band": _("Age"), "gender": _("Gender"), "district": _("District")}.get(dim, dim)
+
+
+def group_label(group: str) -> str:
+    labels = {
+        "woman": _("Women"),
+        "man": _("Men"),
+        "other": _("Other gender"),
+        "no_answer": _("Gender not given"),
+        "unknown": _("Not stated"),
+    }
+    if group in labels:
+        return labels[group]
+    if group[:1].isdigit():
+        return _("%(band)s years", band=group)
+    return group
+
+
+def kind_label(kind: str) -> str:
+    return {"comment": _("Comment"), "answer": _("Survey answer"), "feature": _("Map pin")}.get(
+        kind, kind
+    )
+
+
+def level_label(level: str | None) -> str:
+    return {
+        "information": _("Information"),
+        "consultation": _("Consultation"),
+        "dialogue": _("Dialogue"),
+        "influence": _("Influence"),
+        "codecision": _("Co-decision"),
+    }.get(level or "", level or "–")
+
+
+def _theme_label(labels: dict[str, dict[str, str]]) -> Any:
+    def label(key: str) -> str:
+        return tr(labels.get(key)) or key
+
+    return label
+
+
+def _helpers(labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    return {
+        "theme_label": _theme_label(labels),
+        "dimension_label": dimension_label,
+        "group_label": group_label,
+        "kind_label": kind_label,
+        "level_label": level_label,
+    }
+
+
+def _visible_quotes(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    quotes = data.get("quotes", {})
+    keys = [q["id"] for qs in quotes.values() for q in qs]
+    ok = queries.quotable_now(keys)
+    return {t: [q for q in qs if q["id"] in ok] for t, qs in quotes.items()}
+
+
+@bp.get("/analysis/stages/<int:stage_id>")
+@login_required
+def stage_view(stage_id: int) -> Any:
+    """Indicators of one stage, rendered from its stored snapshot."""
+    stage = _stage(stage_id)
+    snap = services.snapshot_of(stage)
+    data = snap.data if snap is not None and snap.data.get("version") == VERSION else None
+    theme = request.args.get("theme")
+    if data is not None:
+        mapped = data["hotspots"]["themes"]
+        if theme not in mapped:
+            theme = next(iter(mapped), None)
+    return render_template(
+        "analysis_ui/stage.html",
+        stage=stage,
+        project=stage.project,
+        snap=snap,
+        data=data,
+        quotes=_visible_quotes(data) if data else {},
+        map_theme=theme,
+        form=RecomputeForm(),
+        may_code=can(actor_from(current_user), Action.CODE, stage),
+        **_helpers(data["labels"] if data else {}),
+    )
+
+
+@bp.post("/analysis/stages/<int:stage_id>/recompute")
+@login_required
+def stage_recompute(stage_id: int) -> Any:
+    """Code the stage again and store fresh indicators."""
+    stage = _stage(stage_id)
+    form = RecomputeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    counts, _snap = services.recode_and_recompute(stage)
+    record(
+        "analysis.recompute",
+        actor=current_user,
+        organization_id=stage.project.organization_id,
+        obj=stage,
+    )
+    flash(_("Indicators recomputed from %(n)s contributions.", n=counts.contributions), "success")
+    return redirect(url_for("analysis_ui.stage_view", stage_id=stage.id))
+
+
+@bp.get("/analysis/projects/<int:project_id>")
+@login_required
+def project_view(project_id: int) -> Any:
+    """The project's stages with their stored key figures and the stage coverage."""
+    project = db.session.get(Project, project_id)
+    require_staff(Action.VIEW_ANALYSIS, project)
+    assert project is not None  # noqa: S101
+    snaps = queries.snapshots_of(project)
+    labels: dict[str, dict[str, str]] = {}
+    for s in snaps.values():
+        labels.update(s.data.get("labels", {}))
+    counts = {sid: s.data.get("totals", {}).get("contributions", 0) for sid, s in snaps.items()}
+    coverage = stage_coverage(stage_infos(project, counts))
+    return render_template(
+        "analysis_ui/project.html",
+        project=project,
+        snaps=snaps,
+        coverage=coverage,
+        **_helpers(labels),
+    )
+
+
+@bp.get("/analysis/projects/<int:project_id>/compare")
+@login_required
+def compare(project_id: int) -> Any:
+    """Two stages of a project side by side: participation and themes."""
+    project = db.session.get(Project, project_id)
+    require_staff(Action.VIEW_ANALYSIS, project)
+    assert project is not None  # noqa: S101
+    stages = {s.id: s for s in project.stages}
+    snaps = queries.snapshots_of(project)
+    with_data = [s for s in project.stages if s.id in snaps]
+    a_id = request.args.get("a", type=int)
+    b_id = request.args.get("b", type=int)
+    if a_id is None and len(with_data) >= 2:
+        a_id, b_id = with_data[-2].id, with_data[-1].id
+    if (a_id is not None and a_id not in stages) or (b_id is not None and b_id not in stages):
+        abort(404)
+    a = snaps.get(a_id) if a_id else None
+    b = snaps.get(b_id) if b_id else None
+    labels: dict[str, dict[str, str]] = {}
+    rows = []
+    if a is not None and b is not None:
+        labels = {**a.data.get("labels", {}), **b.data.get("labels", {})}
+        ta = {t["theme"]: t for t in a.data.get("themes", [])}
+        tb = {t["theme"]: t for t in b.data.get("themes", [])}
+        for key in list(dict.fromkeys([*ta, *tb])):
+            rows.append({"theme": key, "a": ta.get(key), "b": tb.get(key)})
+        rows.sort(
+            key=lambda r: -max((r["a"] or {}).get("share", 0), (r["b"] or {}).get("share", 0))
+        )
+    return render_template(
+        "analysis_ui/compare.html",
+        project=project,
+        stages=project.stages,
+        a_stage=stages.get(a_id) if a_id else None,
+        b_stage=stages.get(b_id) if b_id else None,
+        a=a.data if a else None,
+        b=b.data if b else None,
+        rows=rows,
+        **_helpers(labels),
+    )
+
+
+@bp.get("/analysis/stages/<int:stage_id>/review")
+@login_required
+def review(stage_id: int) -> Any:
+    """The coding review: one contribution at a time, with the list of all of them."""
+    stage = _stage(stage_id, Action.CODE)
+    data = queries.review_data(stage)
+    index = data.index_of(request.args.get("item"))
+    if index is None:
+        index = data.first_unreviewed()
+        if index is None and data.items:
+            index = 0
+    item = data.items[index] if index is not None else None
+    labels = services.theme_labels(data.coder)
+    form = DecisionForm()
+    form.theme.choices = [(t, tr(labels.get(t)) or t) for t in data.themes]
+    return render_template(
+        "analysis_ui/review.html",
+        stage=stage,
+        project=stage.project,
+        data=data,
+        item=item,
+        final=data.finals[item.key] if item else None,
+        index=index,
+        next_item=data.items[index + 1]
+        if index is not None and index + 1 < len(data.items)
+        else None,
+        prev_item=data.items[index - 1] if index else None,
+        agreement=queries.live_agreement(data),
+        form=form,
+        reviewed=sum(1 for f in data.finals.values() if f.reviewed),
+        **_helpers(labels),
+    )
+
+
+@bp.post("/analysis/stages/<int:stage_id>/review/<key>")
+@login_required
+def review_decide(stage_id: int, key: str) -> Any:
+    """Store a reviewer's accept, reject or add decision on one theme."""
+    stage = _stage(stage_id, Action.CODE)
+    parsed = parse_key(key)
+    if parsed is None:
+        abort(404)
+    items = [it for it in target_items(parsed[0], [parsed[1]]) if it.stage_id == stage.id]
+    if not items:
+        abort(404)
+    coder = services.coder_for(stage.project)
+    themes = list(coder.codebook.theme_ids)
+    form = DecisionForm()
+    form.theme.choices = [(t, t) for t in themes]
+    if not form.validate_on_submit() or form.decision.data not in ("accepted", "rejected", "human"):
+        flash(_("Choose a theme and a decision."), "error")
+        return redirect(url_for("analysis_ui.review", stage_id=stage.id, item=key)), 303
+    services.decide(items[0], form.theme.data, form.decision.data, current_user.id, themes)
+    record(
+        f"coding.{form.decision.data}",
+        actor=current_user,
+        organization_id=stage.project.organization_id,
+        obj=stage,
+        reason=f"{key}:{form.theme.data}",
+    )
+    target = key
+    if form.next.data and parse_key(form.next.data):
+        target = form.next.data
+    return redirect(url_for("analysis_ui.review", stage_id=stage.id, item=target) + "#item"), 303
+
+
+@bp.route("/analysis/organizations/<int:org_id>/population", methods=["GET", "POST"])
+@login_required
+def population(org_id: int) -> Any:
+    """Upload the population reference (district × age band × gender) as CSV."""
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        abort(404)
+    actor = actor_from(current_user)
+    if not can(actor, Action.MANAGE_PROJECT, org):
+        abort(403 if is_staff_of(current_user, org) else 404)
+    form = PopulationForm()
+    if request.method == "GET":
+        form.year.data = date.today().year
+    errors: list[tuple[int, str]] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        raw = upload.read() if upload else b""
+        if not raw:
+            form.file.errors = [_("Choose a CSV file.")]
+        else:
+            lines, errors = services.parse_population_csv(raw)
+            if not errors:
+                stored = services.replace_population(org.id, form.year.data, lines)
+                record(
+                    "population.upload",
+                    actor=current_user,
+                    organization_id=org.id,
+                    obj=org,
+                    reason=", ".join(f"{y}: {n}" for y, n in sorted(stored.items())),
+                )
+                flash(_("%(n)s population rows stored.", n=sum(stored.values())), "success")
+                return redirect(url_for("analysis_ui.population", org_id=org.id))
+    year, rows = population_rows(org.id)
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "analysis_ui/population.html",
+            org=org,
+            form=form,
+            errors=errors,
+            year=year,
+            total=sum(r.count for r in rows),
+            row_count=len(rows),
+        ),
+        status,
+    )

@@ -411,3 +411,129 @@ def day_counts(events: Sequence[adapter.Event]) -> list[dict[str, Any]]:
 
 def _day(at: datetime) -> str:
     return at.date().isoformat()
+
+
+# --- Population reference -----------------------------------------------------------------
+
+POPULATION_COLUMNS = ("district", "age_band", "gender", "count")
+AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65-79", "80+")
+GENDERS = ("woman", "man", "other", "no_answer")
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationLine:
+    district: str
+    age_band: str
+    gender: str
+    count: int
+    year: int | None
+
+
+def parse_population_csv(raw: bytes) -> tuple[list[PopulationLine], list[tuple[int, str]]]:
+    """Parse ``district,age_band,gender,count[,year]`` (UTF-8 with or without BOM, comma or
+    semicolon). Returns (lines, errors); each error is (line number, message) and the
+    caller stores nothing when there is any."""
+    import csv
+    import io
+
+    from flask_babel import gettext as _
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [(0, _("The file is not UTF-8 text."))]
+    lines_in = text.splitlines()
+    if not lines_in or not lines_in[0].strip():
+        return [], [(1, _("The file is empty."))]
+    delimiter = ";" if lines_in[0].count(";") > lines_in[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    if header[:4] != list(POPULATION_COLUMNS) or header[4:] not in ([], ["year"]):
+        return [], [
+            (
+                1,
+                _(
+                    "The first line must be: %(columns)s",
+                    columns="district,age_band,gender,count[,year]",
+                ),
+            )
+        ]
+    has_year = len(header) == 5
+    out: list[PopulationLine] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            errors.append((number, _("Expected %(n)s columns.", n=len(header))))
+            continue
+        district, age, gender, count_text = (c.strip() for c in row[:4])
+        problems = []
+        if not district:
+            problems.append(_("The district is empty."))
+        elif len(district) > 100:
+            problems.append(_("The district name is too long."))
+        if age not in AGE_BANDS:
+            problems.append(_("Unknown age band “%(value)s”.", value=age))
+        if gender not in GENDERS:
+            problems.append(_("Unknown gender “%(value)s”.", value=gender))
+        try:
+            count = int(count_text)
+        except ValueError:
+            count = -1
+            problems.append(_("The count must be a whole number."))
+        else:
+            if count < 0:
+                problems.append(_("The count cannot be negative."))
+        year = None
+        if has_year:
+            year_text = row[4].strip()
+            if year_text:
+                if year_text.isdigit() and 1900 <= int(year_text) <= 2100:
+                    year = int(year_text)
+                else:
+                    problems.append(_("The year must be between 1900 and 2100."))
+        key = (district.casefold(), age, gender, year)
+        if not problems and key in seen:
+            problems.append(_("Same district, age band and gender as line %(n)s.", n=seen[key]))
+        if problems:
+            errors.append((number, " ".join(problems)))
+            continue
+        seen[key] = number
+        out.append(PopulationLine(district, age, gender, count, year))
+    if not out and not errors:
+        errors.append((2, _("The file has no rows.")))
+    return out, errors
+
+
+def replace_population(
+    organization_id: int, default_year: int, lines: Sequence[PopulationLine]
+) -> dict[int, int]:
+    """Replace the organization's rows for every year in ``lines`` (flushed).
+
+    Returns rows stored per year."""
+    from app.analysis_ui.models import PopulationRow
+
+    by_year: dict[int, list[PopulationLine]] = defaultdict(list)
+    for line in lines:
+        by_year[line.year or default_year].append(line)
+    for year, rows in by_year.items():
+        db.session.execute(
+            sa.delete(PopulationRow).where(
+                PopulationRow.organization_id == organization_id, PopulationRow.year == year
+            )
+        )
+        db.session.add_all(
+            PopulationRow(
+                organization_id=organization_id,
+                year=year,
+                district=r.district,
+                age_band=r.age_band,
+                gender=r.gender,
+                count=r.count,
+            )
+            for r in rows
+        )
+    db.session.flush()
+    return {year: len(rows) for year, rows in by_year.items()}
