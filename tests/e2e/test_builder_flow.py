@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-expect.set_options(timeout=5000)
-
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason
 from app.extensions import db
 from app.organizations.models import Role
