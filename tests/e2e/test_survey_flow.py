@@ -203,3 +203,14 @@ def test_survey_pages_have_no_serious_axe_violations_and_fit_360px(
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+def test_survey_opened_from_the_stage_page_has_a_working_map(page: Page, live_server, map_survey):
+    """The stage page's link is hx-boosted (only the body is swapped): styles must follow."""
+    stage = map_survey.activity.stage
+    project = stage.project
+    page.goto(f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}")
+    page.locator(f"a[href$='/s/{map_survey.id}']").first.click()
+    expect(page.get_by_text("Sida 1 av 2")).to_be_visible()
+    expect(page.locator(".map-canvas.leaflet-container")).to_be_visible()
+    assert page.locator(".map-canvas").bounding_box()["height"] > 100
