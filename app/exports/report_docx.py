@@ -83,7 +83,13 @@ def _source(item: Item) -> str:
 def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = None) -> bytes:
     """The report as DOCX bytes."""
     report = progress or (lambda _p: None)
-    data = load_dataset(scope, include_comments=True, include_hidden=False, include_people=False)
+    data = load_dataset(
+        scope,
+        include_comments=True,
+        include_hidden=False,
+        include_people=False,
+        only_text_answers=True,
+    )
     report(20)
     all_items = build_items(data)
     results = code_items(all_items)

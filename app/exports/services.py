@@ -147,7 +147,7 @@ def _build(
 
         progress(5)
         context = summary.build_context(scope, lang=lang, progress=progress)
-        html = summary.render_html(context)
+        html = summary.render_html(context, for_print=fmt == "pdf")
         progress(85)
         if fmt == "html":
             return ExportFile(f"{stem}.html", html.encode("utf-8"), MIMETYPES["html"])

@@ -51,6 +51,8 @@ from app.extensions import db
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
 DIMENSIONS = ("age_band", "gender", "district", "relation")
 MAX_LISTED = 60
+#: Pins drawn per map; beyond this a regular sample is drawn (hotspots use every place).
+MAX_PINS = 1500
 
 Progress = Callable[[int], None]
 
@@ -211,15 +213,22 @@ def _maps(
             for (x, y), it, keep in zip(xy, placed, mask, strict=True)
             if keep
         ]
+        total = len(points)
+        if total > MAX_PINS:
+            # A regular sample keeps the picture; thousands of SVG pins only slow the PDF.
+            step = total / MAX_PINS
+            points = [points[int(i * step)] for i in range(MAX_PINS)]
         name = labels.get(theme, theme) if theme else _("All places")
         title = _("Map: %(name)s", name=name)
         cell_text = format(cell, "g")
         desc = _(
             "%(n)s places in and around the project area; %(h)s hotspot cells of %(m)s m.",
-            n=len(points),
+            n=total,
             h=len(cells),
             m=cell_text,
         )
+        if total > len(points):
+            desc += " " + _("A regular sample of %(k)s places is drawn.", k=len(points))
         out.append(
             {
                 "title": title,
@@ -234,7 +243,13 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
     """Everything the summary template shows, computed from published content only."""
     report = progress or (lambda _p: None)
     threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
-    data = load_dataset(scope, include_comments=True, include_hidden=False, include_people=False)
+    data = load_dataset(
+        scope,
+        include_comments=True,
+        include_hidden=False,
+        include_people=False,
+        only_text_answers=True,
+    )
     report(20)
     items = build_items(data)
     results = code_items(items)
@@ -375,9 +390,7 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         "open_more": max(0, len(open_questions) - MAX_LISTED),
         "who": who,
         # Our own stylesheet, inlined so the downloaded file is self-contained.
-        "css": Markup(  # noqa: S704
-            (STATIC / "summary.css").read_text(encoding="utf-8")
-        ),
+        "css": Markup((STATIC / "summary.css").read_text(encoding="utf-8")),  # noqa: S704
         "dates": _dates(scope),
     }
 
@@ -391,8 +404,17 @@ def _dates(scope: Scope) -> tuple[date | None, date | None]:
     )
 
 
-def render_html(context: dict[str, Any]) -> str:
-    """The summary as one self-contained HTML document (styles and charts inline)."""
+SCREEN_ONLY = "/* screen only"
+
+
+def render_html(context: dict[str, Any], *, for_print: bool = False) -> str:
+    """The summary as one self-contained HTML document (styles and charts inline).
+
+    ``for_print`` leaves out the screen-only rules (media features WeasyPrint cannot read).
+    """
+    if for_print:
+        css = str(context["css"]).split(SCREEN_ONLY)[0]
+        context = {**context, "css": Markup(css)}  # noqa: S704 - our own stylesheet
     return render_template("exports/summary.html", **context)
 
 

@@ -87,7 +87,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             header.append(cell)
         ws.append(header)
         for row in t.rows:
-            ws.append([safe_cell(v) for v in row])
+            ws.append([safe_cell(v) if isinstance(v, str) else v for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
