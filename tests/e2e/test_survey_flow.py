@@ -3,6 +3,7 @@ with the keyboard only through the text alternative."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,30 @@ def test_survey_opened_from_the_stage_page_has_a_working_map(page: Page, live_se
     expect(page.get_by_text("Sida 1 av 2")).to_be_visible()
     expect(page.locator(".map-canvas.leaflet-container")).to_be_visible()
     assert page.locator(".map-canvas").bounding_box()["height"] > 100
+
+
+def test_resident_draws_an_area_with_the_drawing_tool(page: Page, live_server, map_survey):
+    area = Question(
+        type=QuestionType.MAP_POLYGON,
+        page=1,
+        position=5,
+        prompt={"sv": "Vilket område?", "en": "Which area?"},
+        settings={"restrict_to_area": True},
+        options=[QuestionOption(kind=OptionKind.CATEGORY, label={"sv": "Idé"}, icon="bulb")],
+    )
+    map_survey.questions.append(area)
+    db.session.commit()
+    page.goto(f"{live_server.url}/s/{map_survey.id}")
+    canvas = page.locator(f"#q{area.id}-map")
+    canvas.scroll_into_view_if_needed()
+    draw = page.locator(f"#question-{area.id}").get_by_role("button", name="Rita ett område")
+    draw.click()
+    box = canvas.bounding_box()
+    for dx, dy in [(0.47, 0.4), (0.53, 0.4), (0.53, 0.6)]:
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    page.locator(f"#question-{area.id}").get_by_role("button", name="Avsluta ritningen").click()
+    status = page.locator(f"#question-{area.id} [data-status]")
+    expect(status).to_have_text("Tillagd. Välj kategori och skriv en kommentar under kartan.")
+    stored = json.loads(page.locator(f"#q{area.id}_features").input_value())
+    assert stored[0]["geometry"]["type"] == "Polygon"
+    assert len(stored[0]["geometry"]["coordinates"][0]) == 4
