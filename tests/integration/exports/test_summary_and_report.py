@@ -231,3 +231,62 @@ def test_libreoffice_opens_docx_and_xlsx(dataset: Any, runner: Any, tmp_path: Pa
     assert "Samrådsredogörelse" in text and "Kommunens kommentar" in text
     sheet = (tmp_path / "converted" / "svar.csv").read_text(encoding="utf-8", errors="replace")
     assert "response_id" in sheet
+
+
+def test_summary_compares_participants_with_the_population(dataset: Any, app: Any) -> None:
+    from app.analysis_ui.models import PopulationRow
+    from app.exports.queries import resolve_scope
+    from app.exports.services import Access, build_export
+
+    for gender, count in (("woman", 5000), ("man", 4800)):
+        for age in ("16-19", "20-29", "30-64"):
+            db.session.add(
+                PopulationRow(
+                    organization_id=dataset.org.id,
+                    year=2025,
+                    district="Flemingsberg",
+                    age_band=age,
+                    gender=gender,
+                    count=count,
+                )
+            )
+    db.session.commit()
+    result = build_export(
+        "summary", "html", resolve_scope("stage", dataset.stage.id), Access.system(), lang="sv"
+    )
+    html = result.data.decode("utf-8")
+    assert "Andel av befolkningen" in html
+    assert "olikhetsindex D = 0.01" in html  # 6 + 6 participants against 49 % / 51 %
+    assert "Deltagare per 1 000 invånare: 0.4." in html
+
+
+def test_partner_may_export_the_aggregated_summary(dataset: Any, client: Any, login: Any) -> None:
+    import time
+
+    from app.exports.models import ExportJob, JobStatus
+
+    login(dataset.partner)
+    response = client.post(
+        "/manage/exports/",
+        data={
+            "scope": f"stage:{dataset.stage.id}",
+            "kind": "summary",
+            "format": "html",
+            "lang": "sv",
+            "delimiter": ";",
+        },
+    )
+    assert response.status_code == 303
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    for _ in range(600):
+        db.session.expire_all()
+        job = db.session.get(ExportJob, job_id)
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            break
+        time.sleep(0.1)
+    assert job.status == JobStatus.DONE
+    download = client.get(f"/manage/exports/jobs/{job_id}/download")
+    html = download.data.decode("utf-8")
+    download.close()
+    assert "Vilka som deltog" in html and "&lt;5" in html
+    assert "Dumheter" not in html
