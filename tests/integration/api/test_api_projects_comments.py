@@ -263,3 +263,29 @@ def test_api_post_needs_csrf_in_the_browser(make_app, discussion):
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "csrf"
         assert db.session.scalar(db.select(db.func.count(Comment.id))) == 0
+
+
+def test_a_racing_duplicate_client_id_answers_with_the_stored_comment(
+    client, discussion, monkeypatch
+):
+    """When two requests pass the first look-up at once, the unique constraint decides and
+    the loser answers 200 with the winner's comment, inside a savepoint."""
+    from app.comments import services
+
+    stage = discussion()
+    payload = {"body": "Samtidigt", "client_id": CID}
+    first = client.post(f"/api/v1/stages/{stage.id}/comments", json=payload)
+    assert first.status_code == 201
+    real = services._by_client_id
+    calls = []
+
+    def blind_first_time(stage_, client_id):
+        calls.append(client_id)
+        return None if len(calls) == 1 else real(stage_, client_id)
+
+    monkeypatch.setattr(services, "_by_client_id", blind_first_time)
+    again = client.post(f"/api/v1/stages/{stage.id}/comments", json=payload)
+    assert again.status_code == 200
+    assert again.get_json() == first.get_json()
+    assert len(calls) == 2
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
