@@ -27,6 +27,7 @@ from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.core.security import CSP
 from app.extensions import db
 from app.projects.models import Stage
 from app.surveys import bp
@@ -46,6 +47,20 @@ from app.surveys.forms_manage import (
 from app.surveys.models import OptionKind, Question, QuestionOption, Survey
 
 TRIGGER = "survey-changed"
+#: The site's CSP, except that a page of our own origin may frame the resident preview.
+PREVIEW_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
+
+@bp.after_request
+def allow_framing_the_preview(response: Any) -> Any:
+    """Let the builder show ``/s/<id>?preview=1`` in its phone frame (same origin only).
+
+    The site forbids framing everywhere (clickjacking); the staff preview stores nothing,
+    so the builder may embed it. Set here because the security headers only fill gaps."""
+    if request.path.startswith("/s/") and request.values.get("preview") == "1":
+        response.headers["Content-Security-Policy"] = PREVIEW_CSP
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 # --- helpers -------------------------------------------------------------------------------

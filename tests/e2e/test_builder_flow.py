@@ -4,6 +4,8 @@ writes an official answer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason
@@ -12,6 +14,18 @@ from app.organizations.models import Role
 from app.projects.models import ActivityKind
 from app.surveys.models import OptionKind, QuestionType, Survey, SurveyStatus
 from tests.conftest import TEST_PASSWORD
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_RUN = (
+    "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+)
+
+
+def _no_serious_axe_violations(page: Page) -> None:
+    page.evaluate(AXE.read_text())
+    assert page.evaluate(AXE_RUN) == [], page.url
 
 
 def _login(page: Page, base: str, email: str) -> None:
@@ -84,8 +98,11 @@ def test_planner_builds_and_opens_a_survey(
         page.get_by_role("button", name="Add option").click()
         expect(page.locator("#options .option-card strong", has_text=label)).to_be_visible()
 
+    _no_serious_axe_violations(page)
+
     # Open it.
     page.get_by_role("link", name="Back to all questions").click()
+    _no_serious_axe_violations(page)
     page.get_by_role("button", name="Open the survey").click()
     expect(page.locator("#survey-status")).to_contain_text("The survey is open.")
 
@@ -131,6 +148,7 @@ def test_planner_moderates_and_answers(
     _login(page, base, "planerare@example.se")
     page.goto(f"{base}/manage/moderation?lang=en")
 
+    _no_serious_axe_violations(page)
     item = page.locator(f"#c-{rude.id}")
     expect(item).to_contain_text("Offensive (1)")
     item.get_by_label("Reason for hiding (shown publicly)").fill("Personangrepp")
@@ -144,6 +162,7 @@ def test_planner_moderates_and_answers(
     expect(page.locator(f"#c-{question.id}")).to_contain_text("Waiting for an official answer")
     page.goto(f"{base}/manage/answers")
     page.locator(f"#c-{question.id}").get_by_role("link", name="Write an official answer").click()
+    _no_serious_axe_violations(page)
     page.get_by_label("Official answer").fill("Förskolan öppnar i augusti 2027.")
     page.get_by_role("button", name="Publish the answer").click()
     expect(page.get_by_text("The official answer is published.")).to_be_visible()

@@ -555,3 +555,14 @@ def test_question_of_another_survey_is_404(client, setup, make_survey, make_ques
     q = make_question(other)
     assert client.get(url(setup, f"/questions/{q.id}")).status_code == 404
     assert db.session.scalar(db.select(db.func.count(Activity.id))) == 2
+
+
+def test_preview_may_be_framed_by_the_builder_only(client, setup, make_question):
+    make_question(setup)
+    preview = client.get(f"/s/{setup.id}?preview=1")
+    assert preview.status_code == 200
+    assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
+    assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    other = client.get("/")
+    assert "frame-ancestors 'none'" in other.headers["Content-Security-Policy"]
+    assert other.headers["X-Frame-Options"] == "DENY"
