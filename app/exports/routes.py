@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,13 @@ from app.exports.forms import ExportForm
 from app.exports.jobs import create_job
 from app.exports.models import ExportJob, JobStatus
 from app.exports.queries import Scope, ScopeNotFound, resolve_scope
-from app.exports.services import ExportError, ExportRefused, access_for, check_request
+from app.exports.services import (
+    MIMETYPES,
+    ExportError,
+    ExportRefused,
+    access_for,
+    check_request,
+)
 from app.extensions import db
 from app.organizations.models import Membership
 from app.projects.models import Activity, Project, ProjectPartner, Stage
@@ -174,9 +181,13 @@ def download(job_id: int) -> Any:
     job = _own_job(job_id)
     if job.status != JobStatus.DONE or not job.file_path or not Path(job.file_path).is_file():
         abort(404)
+    path = Path(job.file_path)
+    # Read into memory: exports are a few MB, and no file handle outlives the response
+    # (response compression would otherwise leave the file open).
     return send_file(
-        job.file_path,
+        io.BytesIO(path.read_bytes()),
         as_attachment=True,
-        download_name=job.file_name or Path(job.file_path).name,
+        download_name=job.file_name or path.name,
+        mimetype=MIMETYPES.get(path.suffix.lstrip("."), "application/octet-stream"),
         max_age=0,
     )
