@@ -277,3 +277,33 @@ def test_rq_path_runs_the_job_in_a_worker(dataset: Any, make_app: Any, login: An
             db.session.remove()
     finally:
         queue.delete(delete_jobs=True)
+
+
+def test_a_job_fails_cleanly_when_the_user_lost_the_right(
+    dataset: Any, client: Any, login: Any
+) -> None:
+    from app.exports.jobs import execute_job
+    from app.organizations.models import Membership, Role
+
+    job = ExportJob(
+        organization_id=dataset.org.id,
+        user_id=dataset.facilitator.id,
+        kind="responses",
+        params={"format": "csv", "scope_type": "survey", "scope_id": dataset.survey.id},
+    )
+    db.session.add(job)
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == dataset.facilitator.id)
+    )
+    membership.role = Role.MODERATOR
+    db.session.commit()
+    execute_job(job.id)
+    db.session.expire_all()
+    failed = db.session.get(ExportJob, job.id)
+    assert failed.status == JobStatus.FAILED and failed.file_path is None
+    assert _audits("export.responses") == []
+    login(dataset.facilitator)
+    # The moderator may no longer export the scope: the job is gone for them.
+    assert _get(client, f"/manage/exports/jobs/{job.id}").status_code == 404
+    page = _get(client, "/manage/exports/").get_data(as_text=True)
+    assert "Det finns inget som du får exportera." in page
