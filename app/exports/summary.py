@@ -32,7 +32,7 @@ from analysis.models import PopulationRow as PopRecord
 from analysis.quotes import representative_quotes
 from analysis.representativeness import representativeness
 from analysis.suppression import suppress_table, suppress_value
-from app.analysis_ui.models import PopulationRow
+from app.analysis_ui.models import PopulationRow, TargetType
 from app.comments.models import CommentStatus
 from app.core.models import translated
 from app.exports import charts
@@ -51,6 +51,8 @@ from app.extensions import db
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
 DIMENSIONS = ("age_band", "gender", "district", "relation")
 MAX_LISTED = 60
+#: Contributions the summary may quote: published comments only.
+QUOTE_SOURCES = frozenset({TargetType.COMMENT})
 #: Pins drawn per map; beyond this a regular sample is drawn (hotspots use every place).
 MAX_PINS = 1500
 
@@ -328,7 +330,12 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
     )
     report(60)
 
-    text_items = [it for it in items if it.contribution.text.strip()]
+    # Quote only what residents published (live, non-hidden comments; hidden and pending ones
+    # are never loaded). Survey free text counts in the themes but was never published or
+    # moderated, so it is not quoted; widen QUOTE_SOURCES to change that.
+    text_items = [
+        it for it in items if it.target_type in QUOTE_SOURCES and it.contribution.text.strip()
+    ]
     coded_map = as_coded(items, results)
     quotes = []
     for t in shown[:6]:

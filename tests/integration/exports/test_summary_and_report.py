@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -56,6 +57,10 @@ def test_summary_html_in_swedish_has_every_section(
     # Quotes carry contribution ids; the official answer and the open question are there.
     assert f"C{dataset.comments.official.id}" in html
     assert "Varför byggs det inte fler hyresrätter här?" in html
+    # Quotes are published comments only, each with its contribution id.
+    quoted = re.findall(r"<footer>Synpunkt (\w+)</footer>", html)
+    assert f"C{dataset.comments.c1.id}" in quoted
+    assert all(cid.startswith("C") for cid in quoted)
     # Hidden content never reaches the summary.
     assert "Dumheter" not in html
 
