@@ -351,8 +351,14 @@ def _option_id(value: Any) -> int | None:
 
 def stage_data(stage: Stage) -> StageData:
     """Contributions, participation events, demographics and answer threads of ``stage``."""
-    surveys = _survey_ids([stage.id])
-    comments = _resident_comments(Comment.stage_id == stage.id)
+    return stages_data(stage, [stage.id])
+
+
+def stages_data(stage: Stage, stage_ids: Sequence[int]) -> StageData:
+    """The same for several stages at once (a whole project); ``stage`` labels the result."""
+    ids = list(stage_ids) or [0]
+    surveys = _survey_ids(ids)
+    comments = _resident_comments(Comment.stage_id.in_(ids))
     items = _comment_items(comments)
     events = [
         Event(participant_key(c.participant_id, f"comment:{c.id}"), c.created_at) for c in comments
@@ -370,11 +376,11 @@ def stage_data(stage: Stage) -> StageData:
             )
         ]
     data = StageData(stage, items, events, demographics(list(surveys)))
-    data.threads = answer_threads(stage, comments)
+    data.threads = answer_threads(ids, comments)
     return data
 
 
-def answer_threads(stage: Stage, comments: Sequence[Comment]) -> list[AnswerThread]:
+def answer_threads(stage_ids: Sequence[int], comments: Sequence[Comment]) -> list[AnswerThread]:
     """Resident comments that asked for (or got) an official answer, with when it came.
 
     A thread is a resident comment marked as needing an answer or replied to officially; it is
@@ -384,7 +390,7 @@ def answer_threads(stage: Stage, comments: Sequence[Comment]) -> list[AnswerThre
     for parent_id, at in db.session.execute(
         sa.select(Comment.parent_id, sa.func.min(Comment.created_at))
         .where(
-            Comment.stage_id == stage.id,
+            Comment.stage_id.in_(list(stage_ids)),
             Comment.is_official.is_(True),
             Comment.parent_id.is_not(None),
         )

@@ -33,7 +33,7 @@ from analysis.suppression import MIN_COUNT, suppress_table, suppress_value
 from app.analysis_ui import adapter
 from app.analysis_ui.services import coder_for, day_counts, finals, theme_labels
 from app.core.models import utcnow
-from app.projects.models import Stage
+from app.projects.models import Project, Stage
 
 #: Bump when the document's shape changes; screens show "recompute" for older documents.
 VERSION = 1
@@ -49,10 +49,19 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 
 def compute(stage: Stage) -> dict[str, Any]:
     """The stage's indicator document (see the module docstring)."""
-    project = stage.project
+    return _compute(stage.project, adapter.stage_data(stage), stage)
+
+
+def compute_project(project: Project) -> dict[str, Any]:
+    """The same document over all stages of ``project`` (participants counted once)."""
+    first = project.stages[0] if project.stages else None
+    data = adapter.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
+    return _compute(project, data, None)
+
+
+def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> dict[str, Any]:
     coder = coder_for(project)
     themes = list(coder.codebook.theme_ids)
-    data = adapter.stage_data(stage)
     items = data.items
     final = finals(items, coder.source)
     for it in items:
@@ -91,7 +100,7 @@ def compute(stage: Stage) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "version": VERSION,
         "computed_at": utcnow().isoformat(),
-        "stage_id": stage.id,
+        "stage_id": stage.id if stage is not None else None,
         "coder": coder.source,
         "labels": theme_labels(coder),
         "totals": {
@@ -104,7 +113,7 @@ def compute(stage: Stage) -> dict[str, Any]:
         "themes": _themes(citems, themes),
         "hotspots": _hotspots(items, coded, themes),
         "quotes": _quotes(items, coded, themes),
-        "coverage": _coverage(stage),
+        "coverage": _coverage(project, stage),
         "answers": _answers(data),
         "youth": _youth(citems),
         "quality": _quality(citems),
@@ -273,15 +282,15 @@ def _quotes(
     return out
 
 
-def _coverage(stage: Stage) -> dict[str, Any]:
-    cov = stage_coverage(adapter.stage_infos(stage.project))
+def _coverage(project: Project, stage: Stage | None) -> dict[str, Any]:
+    cov = stage_coverage(adapter.stage_infos(project))
     return {
         "stages": cov.stages,
         "with_dialogue": cov.with_dialogue,
         "coverage": _r(cov.coverage),
         "highest_level": cov.highest_level,
         "mean_level": _r(cov.mean_level, 2),
-        "level": str(stage.participation_level),
+        "level": str(stage.participation_level) if stage is not None else cov.highest_level,
     }
 
 

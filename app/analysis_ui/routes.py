@@ -20,7 +20,7 @@ from app.analysis_ui import bp, queries, services
 from app.analysis_ui.adapter import parse_key, stage_infos, target_items
 from app.analysis_ui.adapter import population as population_rows
 from app.analysis_ui.forms import DecisionForm, PopulationForm, RecomputeForm
-from app.analysis_ui.indicators import VERSION
+from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
 from app.core.i18n import tr
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
@@ -107,6 +107,15 @@ def _visible_quotes(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {t: [q for q in qs if q["id"] in ok] for t, qs in quotes.items()}
 
 
+def _map_theme(data: dict[str, Any] | None) -> str | None:
+    """The theme whose hotspots the map shows: asked for, else the first with places."""
+    if data is None:
+        return None
+    mapped = data["hotspots"]["themes"]
+    theme = request.args.get("theme")
+    return theme if theme in mapped else next(iter(mapped), None)
+
+
 @bp.get("/analysis/stages/<int:stage_id>")
 @login_required
 def stage_view(stage_id: int) -> Any:
@@ -114,11 +123,6 @@ def stage_view(stage_id: int) -> Any:
     stage = _stage(stage_id)
     snap = services.snapshot_of(stage)
     data = snap.data if snap is not None and snap.data.get("version") == VERSION else None
-    theme = request.args.get("theme")
-    if data is not None:
-        mapped = data["hotspots"]["themes"]
-        if theme not in mapped:
-            theme = next(iter(mapped), None)
     return render_template(
         "analysis_ui/stage.html",
         stage=stage,
@@ -126,7 +130,8 @@ def stage_view(stage_id: int) -> Any:
         snap=snap,
         data=data,
         quotes=_visible_quotes(data) if data else {},
-        map_theme=theme,
+        map_theme=_map_theme(data),
+        map_url=lambda key: url_for("analysis_ui.stage_view", stage_id=stage.id, theme=key),
         form=RecomputeForm(),
         may_code=can(actor_from(current_user), Action.CODE, stage),
         **_helpers(data["labels"] if data else {}),
@@ -155,7 +160,10 @@ def stage_recompute(stage_id: int) -> Any:
 @bp.get("/analysis/projects/<int:project_id>")
 @login_required
 def project_view(project_id: int) -> Any:
-    """The project's stages with their stored key figures and the stage coverage."""
+    """The project's stages with their stored key figures, and indicators over all stages.
+
+    The whole-project figures are computed on each visit (participants are counted once across
+    stages, so stage snapshots cannot simply be added up)."""
     project = db.session.get(Project, project_id)
     require_staff(Action.VIEW_ANALYSIS, project)
     assert project is not None  # noqa: S101
@@ -165,11 +173,18 @@ def project_view(project_id: int) -> Any:
         labels.update(s.data.get("labels", {}))
     counts = {sid: s.data.get("totals", {}).get("contributions", 0) for sid, s in snaps.items()}
     coverage = stage_coverage(stage_infos(project, counts))
+    data = compute_project(project) if project.stages else None
+    if data is not None:
+        labels.update(data["labels"])
     return render_template(
         "analysis_ui/project.html",
         project=project,
         snaps=snaps,
         coverage=coverage,
+        data=data,
+        quotes=_visible_quotes(data) if data else {},
+        map_theme=_map_theme(data),
+        map_url=lambda key: url_for("analysis_ui.project_view", project_id=project.id, theme=key),
         **_helpers(labels),
     )
 

@@ -172,3 +172,17 @@ def test_recompute_button_recodes_and_stores(
     assert response.status_code == 302
     db.session.expire_all()
     assert services.snapshot_of(stage).data["totals"]["coded_items"] == 4
+
+
+def test_project_page_counts_every_stage_once(
+    client: Any, login: Any, seeded: Any, make_comment: Any, make_partner: Any
+) -> None:
+    project = seeded["project"]
+    other = next(s for s in project.stages if s.id != seeded["stage"].id)
+    make_comment(other, PARK)
+    login(make_partner(project))
+    page = client.get(f"/manage/analysis/projects/{project.id}?lang=en").get_data(as_text=True)
+    assert "All stages together" in page
+    assert "Texts and pins analysed</dt><dd>4<" in page.replace("\n", "")
+    assert PENDING not in page and UNSAFE in page
+    assert "Hemliga Hanna" not in page
