@@ -501,8 +501,12 @@ def update_question(question: Question, data: QuestionInput, *, default_lang: st
                 "A condition must point to an option of an earlier choice question on "
                 "this or an earlier page."
             )
-    settings, setting_errors = _validate_settings(qtype, data.settings, survey.languages or [])
-    errors.update(setting_errors)
+    if qtype == question.type:
+        settings, setting_errors = _validate_settings(qtype, data.settings, survey.languages or [])
+        errors.update(setting_errors)
+    else:
+        # The form showed the old type's settings: start the new type from its defaults.
+        settings = default_settings(qtype)
     if errors:
         raise BuilderError(errors)
 

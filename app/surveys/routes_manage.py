@@ -478,6 +478,7 @@ def update_question(survey_id: int, question_id: int) -> Any:
     languages = _languages(survey)
     form = question_form(languages)
     form.condition.choices = _condition_choices(survey, question)
+    old_type = question.type
     if form.validate():
         data = svc.QuestionInput(
             type=form.type.data,
@@ -505,6 +506,12 @@ def update_question(survey_id: int, question_id: int) -> Any:
             return render_template(template, **ctx), 409
         else:
             message = _("The question was saved.")
+            if is_htmx() and question.type != old_type:
+                # The options section changes with the type: reload the whole page.
+                flash(message, "success")
+                response = make_response("", 204)
+                response.headers["HX-Redirect"] = _question_url(question)
+                return response
             fresh = _question_context(survey, question, notice=message)
             return _done(
                 "surveys/manage/_question_form.html", _question_url(question), message, **fresh

@@ -566,3 +566,37 @@ def test_preview_may_be_framed_by_the_builder_only(client, setup, make_question)
     other = client.get("/")
     assert "frame-ancestors 'none'" in other.headers["Content-Security-Policy"]
     assert other.headers["X-Frame-Options"] == "DENY"
+
+
+def test_type_change_without_responses_resets_options(client, setup, make_question):
+    q = make_question(setup, "single_choice", options=["A", "B"])
+    response = client.post(
+        url(setup, f"/questions/{q.id}"),
+        data=question_data(type="map_polygon"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/manage/surveys/{setup.id}/questions/{q.id}"
+    db.session.expire_all()
+    q = db.session.get(Question, q.id)
+    assert q.type == "map_polygon" and q.options == []
+    assert q.settings["restrict_to_area"] is True
+
+
+def test_question_form_htmx_fragment_and_422(client, setup, make_question):
+    q = make_question(setup, "short_text")
+    ok = client.post(
+        url(setup, f"/questions/{q.id}"),
+        data=question_data(type="short_text", max_length="150"),
+        headers={"HX-Request": "true"},
+    )
+    assert ok.status_code == 200 and ok.headers["HX-Trigger"] == "survey-changed"
+    assert ok.get_data(as_text=True).lstrip().startswith('<section id="question-form"')
+    bad = client.post(
+        url(setup, f"/questions/{q.id}"),
+        data=question_data(type="short_text", prompt_sv=""),
+        headers={"HX-Request": "true"},
+    )
+    assert bad.status_code == 422 and 'id="prompt_sv-error"' in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Question, q.id).settings["max_length"] == 150
