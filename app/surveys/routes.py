@@ -74,7 +74,9 @@ class Flow:
     def on_page(self, page: int) -> list[Question]:
         return [q for q in self.questions if q.page == page]
 
-    def evaluate(self, required_for: set[int] | None = None) -> tuple[dict[int, Cleaned], dict]:
+    def evaluate(
+        self, required_for: set[int] | None = None
+    ) -> tuple[dict[int, Cleaned], dict[str, str]]:
         """Validate the answers so far; answers to questions now hidden are ignored."""
         return validate_answers(
             self.survey,
@@ -176,12 +178,12 @@ def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugRespons
         and participant is not None
         and earlier_response(survey.id, participant.id) is not None
     ):
-        error = SubmissionError(
+        refused = SubmissionError(
             409, "already_answered", _("You have already answered this survey. Thank you!")
         )
         status = 200 if request.method == "GET" else 409
         return render_template(
-            "surveys/unavailable.html", survey=survey, error=error, stage=_stage(survey)
+            "surveys/unavailable.html", survey=survey, error=refused, stage=_stage(survey)
         ), status
     return None
 
