@@ -9,7 +9,7 @@ from app.accounts.passwords import verify_password
 from app.accounts.tokens import MAX_AGE, Purpose, make_token
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.organizations.models import Role
+from app.organizations.models import Membership, Role
 from tests.conftest import TEST_PASSWORD
 from tests.integration.accounts.conftest import audit_actions, count, link_in
 
@@ -274,3 +274,25 @@ def test_account_email_taken_by_someone_else(client, make_user, login):
     assert user.email == "jag@example.se"
     assert count(AuditEvent) == events
     assert count(User) == 2
+
+
+def test_account_page_links_organization_admins_to_administration(
+    client, make_user, make_org, login
+):
+    org = make_org(name="Nynäshamns kommun")
+    user = make_user(role=Role.ADMIN, org=org)
+    other = make_org(name="Salems kommun")
+    db.session.add(Membership(user_id=user.id, organization_id=other.id, role=Role.MODERATOR))
+    db.session.commit()
+    login(user)
+    html = client.get("/account").get_data(as_text=True)
+    assert f"/admin/organizations/{org.id}/members" in html
+    assert f"/admin/organizations/{other.id}/members" not in html
+
+
+def test_reset_by_mailed_link_also_verifies_the_address(client, make_user):
+    user = make_user(verified=False)
+    token = make_token(user, Purpose.RESET_PASSWORD)
+    assert client.post(f"/reset/{token}", data={"password": NEW, "confirm": NEW}).status_code == 302
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
