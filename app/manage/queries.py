@@ -69,6 +69,20 @@ def load_activity(activity_id: int, *actions: Action) -> Activity:
     return found
 
 
+def preload_tree(project: Project) -> None:
+    """Load the project's stages with their activities, documents and partners at once,
+    so the overview and stage pages make no query per stage or partner."""
+    db.session.scalars(
+        db.select(Project)
+        .where(Project.id == project.id)
+        .options(
+            selectinload(Project.stages).selectinload(Stage.activities),
+            selectinload(Project.documents),
+            selectinload(Project.partners).joinedload(ProjectPartner.organization),
+        )
+    ).unique().all()
+
+
 def load_child(model: type[Document] | type[ProjectPartner], project: Project, obj_id: int) -> Any:
     """A document or partner of ``project`` (404 when it belongs to another project)."""
     obj = db.session.get(model, obj_id)

@@ -20,6 +20,7 @@ from app.manage.queries import (
     current_actor,
     load_child,
     load_project,
+    preload_tree,
 )
 from app.organizations.models import Organization
 from app.projects import services
@@ -90,6 +91,7 @@ def project_new() -> Page:
 
 
 def _overview(project: Project, status: int = 200, **forms: Any) -> tuple[str, int]:
+    preload_tree(project)
     languages = project.organization.languages
     forms.setdefault("document_form", document_form(languages)(prefix="doc"))
     pform = forms.setdefault("partner_form", partner_form(languages)(prefix="partner"))

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.manage import bp
-from app.manage.queries import load_activity, load_project, load_stage
+from app.manage.queries import load_activity, load_project, load_stage, preload_tree
 from app.projects import services
 from app.projects.forms import (
     action_label,
@@ -59,6 +59,7 @@ def to_local(value: datetime | None) -> datetime | None:
 
 
 def _stages_page(project: Project, status: int = 200, form: Any = None) -> tuple[str, int]:
+    preload_tree(project)
     form = form or stage_add_form(project.organization.languages)()
     moved = request.args.get("moved", type=int)
     return (

@@ -267,3 +267,22 @@ def test_stage_permissions(client, login, make_user, make_org, project, org):
         ).status_code
         == 404
     )
+
+
+def test_stage_and_overview_pages_make_no_query_per_stage(
+    client, as_planner, make_project, make_activity, org, count_queries
+):
+    small = make_project(org, template="oversiktsplan")
+    big = make_project(org, template="detaljplan_extended")
+    for project in (small, big):
+        for stage in project.stages:
+            make_activity(stage, ActivityKind.DISCUSSION)
+    counts = {}
+    for project in (small, big):
+        for url in (f"/manage/projects/{project.id}", f"/manage/projects/{project.id}/stages"):
+            client.get(url)
+            with count_queries() as statements:
+                assert client.get(url).status_code == 200
+            counts.setdefault(url.rsplit("/", 1)[-1].isdigit(), []).append(len(statements))
+    for small_count, big_count in counts.values():
+        assert big_count == small_count
