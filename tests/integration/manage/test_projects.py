@@ -248,3 +248,33 @@ def test_anonymous_is_sent_to_login(client, org, make_project):
     response = client.get(f"/manage/projects/{project.id}")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_fields_follow_the_organizations_languages(client, login, make_org, make_user):
+    org = make_org(slug="salem", languages=["sv"])
+    login(make_user(role=Role.PLANNER, org=org))
+    html = client.get("/manage/projects/new?org=salem").get_data(as_text=True)
+    assert 'name="title_sv"' in html
+    assert 'name="title_en"' not in html
+    response = client.post(
+        "/manage/projects/new?org=salem",
+        data={
+            "template": "free",
+            "kind": "park",
+            "slug": "lekparken",
+            "title_sv": "Lekparken",
+            "title_en": "Ignored",
+        },
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Project)).title == {"sv": "Lekparken"}
+
+
+def test_dashboard_in_swedish_by_default(client, org, planner, make_project):
+    from tests.conftest import TEST_PASSWORD
+
+    make_project(org)
+    client.post("/login", data={"email": planner.email, "password": TEST_PASSWORD})
+    html = client.get("/manage/").get_data(as_text=True)
+    assert "Öppna dialogomgångar" in html
+    assert "Nytt projekt" in html
