@@ -246,7 +246,10 @@ def _hotspots(
             if not c.kind:
                 continue
             half = grid.size / 2
-            (w, e), (s, n) = tf.transform([c.x - half, c.x + half], [c.y - half, c.y + half])
+            xs = [c.x - half, c.x + half, c.x + half, c.x - half]
+            ys = [c.y - half, c.y - half, c.y + half, c.y + half]
+            lons, lats = tf.transform(xs, ys)
+            w, e, s, n = min(lons), max(lons), min(lats), max(lats)
             cells.append(
                 {
                     "kind": c.kind,
@@ -254,6 +257,8 @@ def _hotspots(
                     "z": _r(c.z, 2),
                     "p": _r(c.p, 5),
                     "bounds": [[_r(s, 6), _r(w, 6)], [_r(n, 6), _r(e, 6)]],
+                    # The exact cell: a square in SWEREF 99 TM is slightly turned in WGS84.
+                    "corners": [[_r(la, 6), _r(lo, 6)] for lo, la in zip(lons, lats, strict=True)],
                 }
             )
         cells.sort(key=lambda c: -abs(c["z"] or 0))

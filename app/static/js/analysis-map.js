@@ -1,7 +1,17 @@
-// Hotspot map of the analysis page: significant Gi* cells as rectangles (the table next to
-// the map lists the same cells, so the page is complete without this script).
+// Hotspot map of the analysis pages: significant Gi* cells drawn as their grid squares (the
+// table next to the map lists the same cells, so the page is complete without this script).
 (function () {
   "use strict";
+
+  function style(hot) {
+    // Border style as well as colour: hot cells solid, cold cells dashed.
+    return {
+      color: hot ? "#a4161a" : "#1d4e89",
+      weight: 2,
+      dashArray: hot ? null : "6 4",
+      fillOpacity: 0.35,
+    };
+  }
 
   function init() {
     var el = document.getElementById("hotspot-map");
@@ -15,16 +25,11 @@
     var layers = [];
     cells.forEach(function (c) {
       var hot = c.kind === "hot";
-      var rect = L.rectangle(c.bounds, {
-        color: hot ? "#a4161a" : "#1d4e89",
-        weight: 2,
-        dashArray: hot ? null : "6 4",
-        fillOpacity: 0.35,
-      });
+      var shape = c.corners ? L.polygon(c.corners, style(hot)) : L.rectangle(c.bounds, style(hot));
       var label = (hot ? el.dataset.hotLabel : el.dataset.coldLabel) + ": " + c.count + " (z " + c.z + ")";
-      rect.bindTooltip(label);
-      rect.addTo(map);
-      layers.push(rect);
+      shape.bindTooltip(label);
+      shape.addTo(map);
+      layers.push(shape);
     });
     if (layers.length) {
       map.fitBounds(L.featureGroup(layers).getBounds(), { padding: [20, 20] });
