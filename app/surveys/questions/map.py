@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.core import geo
 from app.surveys.models import OptionKind, QuestionOption, QuestionType
@@ -226,12 +227,10 @@ class MapQuestion(QuestionKind):
                 if feature.comment:
                     part = f"{part}: {feature.comment}" if part else feature.comment
                 parts.append(part or _("marked on the map"))
-            return (
-                _("%(n)s marked on the map", n=len(cleaned.features))
-                + " ("
-                + "; ".join(parts)
-                + ")"
+            count = ngettext(
+                "%(num)s marking on the map", "%(num)s markings on the map", len(cleaned.features)
             )
+            return f"{count} ({'; '.join(parts)})"
         value = cleaned.value or {}
         parts = []
         if "place" in value:
