@@ -93,7 +93,11 @@ def _stored() -> tuple[list[Response], list[Answer], list[AnswerFeature]]:
 
 
 def test_phone_resident_drops_a_pin_and_submits(browser, playwright, live_server, map_survey):
-    context = browser.new_context(**playwright.devices["Pixel 7"])
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"],
+        geolocation={"latitude": 59.2201, "longitude": 17.9501},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/s/{map_survey.id}")
@@ -112,6 +116,10 @@ def test_phone_resident_drops_a_pin_and_submits(browser, playwright, live_server
             str(map_survey.questions[0].options_of(OptionKind.CATEGORY)[1].id)
         )
         comment.fill("Mörkt och ingen belysning")
+        expect(page.get_by_text("1 av högst 3 markerade.")).to_be_visible()
+        page.get_by_role("button", name="Använd min position").click()
+        expect(page.get_by_text("2 av högst 3 markerade.")).to_be_visible()
+        page.get_by_role("button", name="Ta bort (Markering 2)").click()
         expect(page.get_by_text("1 av högst 3 markerade.")).to_be_visible()
         page.get_by_role("button", name="Nästa").click()
         expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
