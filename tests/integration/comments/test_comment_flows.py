@@ -338,3 +338,28 @@ def test_user_text_is_escaped(client, discussion, make_comment):
     html = client.get(stage_path(stage)).get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_edit_and_delete_with_htmx_return_the_comment(client, discussion, make_comment, resident):
+    stage = discussion()
+    me = resident(client)
+    mine = make_comment(stage, "Förstaa", participant=me)
+    form = client.get(f"/comments/{mine.id}/edit", headers=HX).get_data(as_text=True)
+    assert "<html" not in form and "Förstaa" in form
+    html = client.post(f"/comments/{mine.id}/edit", data={"body": "Första"}, headers=HX)
+    assert html.get_data(as_text=True).lstrip().startswith(f'<article id="c-{mine.id}"')
+    assert "Första" in html.get_data(as_text=True) and "ändrad" in html.get_data(as_text=True)
+    bad = client.post(f"/comments/{mine.id}/edit", data={"body": " "}, headers=HX)
+    assert bad.status_code == 422 and bad.headers["HX-Retarget"] == f"#slot-{mine.id}"
+    gone = client.post(f"/comments/{mine.id}/delete", headers=HX).get_data(as_text=True)
+    assert gone.lstrip().startswith(f'<article id="c-{mine.id}"')
+    assert "Borttagen av skribenten" in gone and "Första" not in gone
+
+
+def test_flag_with_htmx_thanks_in_place(client, discussion, make_comment):
+    stage = discussion()
+    comment = make_comment(stage, "Reklam")
+    response = client.post(f"/comments/{comment.id}/flag", data={"reason": "spam"}, headers=HX)
+    assert response.status_code == 200
+    assert "En moderator kommer att titta" in response.get_data(as_text=True)
+    assert "<html" not in response.get_data(as_text=True)
