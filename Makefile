@@ -65,5 +65,8 @@ seed: install translations ## Seed the demo data (idempotent)
 reset: install translations ## Drop and re-seed the demo data
 	$(BIN)/flask db upgrade && $(BIN)/flask demo reset
 
-bench: install translations ## Run the benchmarks; they print figures and ratios
-	@for b in bench/*.py; do echo "== $$b =="; $(BIN)/python $$b || exit 1; done
+bench: install translations ## Run the benchmarks in full; they print figures and ratios
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	@status=0; for b in analysis exports geojson throughput load faults; do \
+	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py =="; $(BIN)/python bench/$$b.py || status=1; fi; \
+	done; exit $$status

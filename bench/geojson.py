@@ -1,0 +1,134 @@
+"""The stage map with 10,000 geolocated comments: server time of the bounding-box GeoJSON.
+
+Seeds 10,000 published comments with points in a stage (bulk insert), then times
+GET /api/v1/stages/{id}/comments?bbox=... in-process (server time, no network) for a whole-
+area box, a quarter box and a small box, against GET /healthz measured in the same run.
+Target (DESIGN.md section 10): < 100 ms for the bounding-box GeoJSON.
+
+    python bench/geojson.py [--db sqlite|postgres|both] [--comments 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import AREA, SECRET, database, seed  # noqa: E402
+
+
+def bulk_comments(app: Any, stage_id: int, count: int) -> None:
+    import sqlalchemy as sa
+
+    from app.comments.models import Comment
+    from app.core.models import utcnow
+    from app.extensions import db
+    from app.projects.models import Activity, ActivityKind
+
+    rng = random.Random(10_000)
+    with app.app_context():
+        activity_id = db.session.scalar(
+            sa.select(Activity.id).where(
+                Activity.stage_id == stage_id, Activity.kind == ActivityKind.DISCUSSION
+            )
+        )
+        now = utcnow()
+        rows = []
+        for i in range(count):
+            lon, lat = rng.uniform(17.9401, 17.9599), rng.uniform(59.2151, 59.2249)
+            rows.append(
+                {
+                    "activity_id": activity_id,
+                    "stage_id": stage_id,
+                    "body": f"Synpunkt {i}: mer grönska och trygg belysning vid gångvägen.",
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "min_lon": lon,
+                    "max_lon": lon,
+                    "min_lat": lat,
+                    "max_lat": lat,
+                    "status": "published",
+                    "created_at": now,
+                    "client_id": str(uuid.uuid4()),
+                    "supports_count": rng.randint(0, 9),
+                    "flags_count": 0,
+                    "is_official": False,
+                    "needs_answer": False,
+                }
+            )
+        for start in range(0, len(rows), 2000):
+            db.session.execute(sa.insert(Comment), rows[start : start + 2000])
+        db.session.commit()
+
+
+def timed(client: Any, path: str, repeat: int) -> tuple[float, int, int]:
+    samples = []
+    size = status = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        size, status = len(response.data), response.status_code
+    return statistics.median(samples), size, status
+
+
+def run(kind: str, count: int, repeat: int) -> bool:
+    from app import create_app
+
+    with database(kind) as (url, instance):
+        ids = seed(url, instance)
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "SECRET_KEY": SECRET,
+                "RATELIMIT_ENABLED": False,
+                "INSTANCE_DIR": str(instance),
+            }
+        )
+        bulk_comments(app, ids["stage_id"], count)
+        client = app.test_client()
+        baseline, _, _ = timed(client, "/healthz", repeat)
+        (w, s), (e, n) = AREA[0], AREA[2]
+        boxes = {
+            "whole area": (w, s, e, n),
+            "quarter": (w, s, (w + e) / 2, (s + n) / 2),
+            "small": (w, s, w + (e - w) / 10, s + (n - s) / 10),
+        }
+        ok = True
+        for name, box in boxes.items():
+            path = f"/api/v1/stages/{ids['stage_id']}/comments?bbox=" + ",".join(map(str, box))
+            ms, size, status = timed(client, path, repeat)
+            ok &= status == 200 and ms < 100
+            print(
+                f"{kind:8} {name:11} {ms:7.1f} ms median ({size / 1024:.0f} KiB, HTTP {status}) "
+                f"ratio to /healthz {ms / baseline:.0f}x  target < 100 ms: "
+                f"{'met' if ms < 100 else 'MISSED'}"
+            )
+        with app.app_context():
+            from app.extensions import db
+
+            db.engine.dispose()
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    tempfile.tempdir = None
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = [run(k, args.comments, args.repeat) for k in kinds]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

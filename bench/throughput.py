@@ -1,0 +1,134 @@
+"""Submission throughput: POST /api/v1/surveys/{id}/responses against a bare Flask endpoint
+that does nothing, on the same gunicorn settings, measured with wrk in the same run.
+
+Target (DESIGN.md section 10): ratio >= 0.5. Also checks that every 2xx was stored.
+
+    python bench/throughput.py [--db sqlite|postgres|both] [--seconds 10] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import ROOT, Gunicorn, Resident, database, seed  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def wrk(port: int, seconds: float, connections: int, env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            "-s",
+            str(HERE / "submit.lua"),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    p99_ms = float("nan")
+    if p99:
+        value, unit = float(p99.group(1)), p99.group(2)
+        p99_ms = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return {
+        "rate": rate,
+        "requests": total,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "p99_ms": p99_ms,
+    }
+
+
+def run(kind: str, seconds: float, connections: int, workers: int, threads: int) -> bool:
+    with database(kind) as (url, instance):
+        ids = seed(url, instance)
+        app_server = Gunicorn(url, instance, workers=workers, threads=threads)
+        bare_server = Gunicorn(
+            url, instance, workers=workers, threads=threads, app="bench.bare_app:app"
+        )
+        app_server.start()
+        resident = Resident(app_server.port)
+        resident.new_identity()
+        env = {
+            "SURVEY": str(ids["survey_id"]),
+            "Q_MAP": str(ids["q_map"]),
+            "Q_CHOICE": str(ids["q_choice"]),
+            "Q_TEXT": str(ids["q_text"]),
+            "CATEGORY": str(ids["categories"][0]),
+            "OPTION": str(ids["options"][0]),
+            "COOKIE": "; ".join(f"{k}={v}" for k, v in resident.cookies.items()),
+            "TOKEN": resident.token,
+        }
+        resident.reset()
+        try:
+            submit = wrk(app_server.port, seconds, connections, env)
+        finally:
+            app_server.stop()
+        bare_server.start()
+        try:
+            bare = wrk(bare_server.port, seconds, connections, env)
+        finally:
+            bare_server.stop()
+        stored = json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.seed_data",
+                    "verify",
+                ],
+                cwd=ROOT,
+                env=app_server.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )["response_rows"]
+    ok_responses = submit["requests"] - submit["non2xx"]
+    ratio = submit["rate"] / bare["rate"] if bare["rate"] else float("nan")
+    print(
+        f"{kind:8} submit={submit['rate']:.0f}/s (p99 {submit['p99_ms']:.0f} ms, "
+        f"non-2xx {submit['non2xx']}) bare={bare['rate']:.0f}/s ratio={ratio:.2f} "
+        f"(target >= 0.5) stored={stored} of {ok_responses} acknowledged"
+    )
+    return submit["non2xx"] == 0 and stored >= ok_responses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install -y wrk (make bench installs it)")
+        return 1
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = [run(k, args.seconds, args.connections, args.workers, args.threads) for k in kinds]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
