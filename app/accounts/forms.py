@@ -148,10 +148,30 @@ class AccountForm(FlaskForm):
     notify_feedback = BooleanField(
         _l("Email me when the municipality publishes feedback on dialogues I took part in.")
     )
+    current_password = PasswordField(
+        _l("Current password (only to change the email address)"),
+        # No Optional(): it would end the chain before ``validate_current_password`` runs.
+        validators=[Length(max=PASSWORD_MAX, message=_l("The current password is wrong."))],
+    )
 
-    def __init__(self, *args: Any, languages: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        languages: list[str] | None = None,
+        current_email: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.current_email = current_email
         self.locale.choices = [
             SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages or []
         ]
         self.locale.validators = [DataRequired(_l("Choose a language."))]
+
+    def email_changes(self) -> bool:
+        return (self.email.data or "").strip().lower() != self.current_email
+
+    def validate_current_password(self, field: Any) -> None:
+        # Whoever takes over a session must not be able to move the account to their mailbox.
+        if self.email_changes() and not field.data:
+            raise ValidationError(_l("Enter your current password to change the email address."))

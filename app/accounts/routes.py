@@ -17,6 +17,7 @@ from app.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from app.accounts.passwords import verify_password
 from app.accounts.services import (
     DuplicateEmail,
     WrongPassword,
@@ -205,26 +206,33 @@ def account() -> Page:
     """The account page: settings and memberships."""
     user = current_user._get_current_object()
     languages = list(current_app.config["LANGUAGES"])
-    form = AccountForm(obj=user, languages=languages)
+    form = AccountForm(obj=user, languages=languages, current_email=user.email)
     if request.method == "GET" and user.locale not in languages:
         form.locale.data = current_language()
     if form.validate_on_submit():
-        try:
-            changed = update_account(
-                user,
-                email=form.email.data or "",
-                display_name=form.display_name.data or "",
-                locale=form.locale.data,
-                notify_feedback=bool(form.notify_feedback.data),
-            )
-        except DuplicateEmail:
-            form.email.errors.append(_duplicate_message())
+        if form.email_changes() and not verify_password(
+            user.password_hash, form.current_password.data or ""
+        ):
+            form.current_password.errors.append(_("The current password is wrong."))
         else:
-            session["lang"] = user.locale  # the choice applies at once, not only next login
-            flash(_("Your account settings are saved."), "success")
-            if changed:
-                flash(_("We have sent a link to your new email address to verify it."), "success")
-            return redirect(url_for("accounts.account"))
+            try:
+                changed = update_account(
+                    user,
+                    email=form.email.data or "",
+                    display_name=form.display_name.data or "",
+                    locale=form.locale.data,
+                    notify_feedback=bool(form.notify_feedback.data),
+                )
+            except DuplicateEmail:
+                form.email.errors.append(_duplicate_message())
+            else:
+                session["lang"] = user.locale  # the choice applies at once, not at next login
+                flash(_("Your account settings are saved."), "success")
+                if changed:
+                    flash(
+                        _("We have sent a link to your new email address to verify it."), "success"
+                    )
+                return redirect(url_for("accounts.account"))
     memberships = db.session.scalars(
         db.select(Membership)
         .where(Membership.user_id == user.id)

@@ -267,7 +267,10 @@ def test_account_email_taken_by_someone_else(client, make_user, login):
     user = make_user("jag@example.se")
     login(user)
     events = count(AuditEvent)
-    response = client.post("/account", data={"email": "Upptagen@example.se", "locale": "sv"})
+    response = client.post(
+        "/account",
+        data={"email": "Upptagen@example.se", "locale": "sv", "current_password": TEST_PASSWORD},
+    )
     assert response.status_code == 422
     assert 'id="email-error"' in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -296,3 +299,24 @@ def test_reset_by_mailed_link_also_verifies_the_address(client, make_user):
     assert client.post(f"/reset/{token}", data={"password": NEW, "confirm": NEW}).status_code == 302
     db.session.refresh(user)
     assert user.email_verified_at is not None
+
+
+def test_changing_the_email_needs_the_current_password(client, make_user, login, mails):
+    user = make_user("jag@example.se")
+    login(user)
+    for password, message in (("", "Ange ditt nuvarande lösenord"), ("fel lösenord", "är fel")):
+        response = client.post(
+            "/account",
+            data={"email": "kapad@example.se", "locale": "sv", "current_password": password},
+        )
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert 'id="current_password-error"' in html and message in html
+    db.session.refresh(user)
+    assert user.email == "jag@example.se"
+    assert mails() == []
+    # Other settings change without it.
+    response = client.post("/account", data={"email": "JAG@example.se", "locale": "en"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.email, user.locale) == ("jag@example.se", "en")

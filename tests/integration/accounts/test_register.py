@@ -7,6 +7,7 @@ import pytest
 from app.accounts.models import User
 from app.accounts.tokens import Purpose, make_token
 from app.extensions import db
+from tests.conftest import TEST_PASSWORD
 from tests.integration.accounts.conftest import audit_actions, link_in, user_count
 
 GOOD = {
@@ -154,7 +155,13 @@ def test_verification_link_dies_when_the_address_changes(client, make_user, logi
     old_token = make_token(user, Purpose.VERIFY_EMAIL)
     login(user)
     response = client.post(
-        "/account", data={"email": "ny@example.se", "display_name": "", "locale": "sv"}
+        "/account",
+        data={
+            "email": "ny@example.se",
+            "display_name": "",
+            "locale": "sv",
+            "current_password": TEST_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert client.get(f"/verify/{old_token}").status_code == 422
