@@ -161,7 +161,14 @@ def _build(
     threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
     data = load_dataset(
         scope,
-        include_comments=kind == "comments",
+        # The responses workbook of a stage or project carries its comments on a sheet too.
+        include_comments=kind == "comments"
+        or (
+            kind == "responses"
+            and fmt == "xlsx"
+            and scope.type != "survey"
+            and not access.aggregate_only
+        ),
         include_responses=kind == "responses",
         include_hidden=access.hidden and not access.aggregate_only,
         include_people=access.personal,
@@ -227,6 +234,8 @@ def _build(
             )
         if fmt == "xlsx":
             sheets.append(tables.map_table(data, results, lang=lang, personal=access.personal))
+            if scope.type != "survey":
+                sheets.append(tables.comments_table(data, results, personal=access.personal))
     progress(85)
     if fmt == "csv":
         if len(sheets) == 1:

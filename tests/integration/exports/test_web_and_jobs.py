@@ -82,7 +82,10 @@ def test_planner_exports_in_the_background_and_downloads(
     body = response.data
     response.close()  # send_file streams from disk
     wb = openpyxl.load_workbook(io.BytesIO(body))
-    assert f"S{dataset.survey.id} Enkät" in wb.sheetnames
+    # A stage's workbook: a sheet per survey, the map answers, the comments and the readme.
+    assert wb.sheetnames == [f"S{dataset.survey.id} Enkät", "Kartsvar", "Kommentarer", "Läs mig"]
+    comment_ids = [r[0].value for r in wb["Kommentarer"].iter_rows(min_row=2)]
+    assert dataset.comments.hidden.id in comment_ids  # planners may see hidden comments
 
     events = _audits("export.responses")
     assert len(events) == 1
