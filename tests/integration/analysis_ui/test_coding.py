@@ -153,3 +153,18 @@ def test_background_coding_through_rq(make_app: Any, make_project: Any, make_com
             assert [r.theme_key for r in codings(TargetType.COMMENT, comment.id)] == ["safety"]
         finally:
             queue.delete(delete_jobs=True)
+
+
+def test_a_new_survey_response_is_coded_right_away(
+    make_project: Any, make_survey: Any, make_response: Any
+) -> None:
+    stage = make_project().current_stage
+    setup = make_survey(stage)
+    response = make_response(setup, text=PARK, pins=[(INSIDE, "like", "Fina träd här")])
+    services.enqueue_response_coding(response)
+    db.session.commit()
+    answer = next(a for a in response.answers if a.text)
+    feature = next(a for a in response.answers if a.features).features[0]
+    assert "green" in [r.theme_key for r in codings(TargetType.ANSWER, answer.id)]
+    pin = codings(TargetType.FEATURE, feature.id)
+    assert "safety" in [r.theme_key for r in pin]  # the map question's theme hint

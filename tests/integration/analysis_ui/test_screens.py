@@ -186,3 +186,18 @@ def test_project_page_counts_every_stage_once(
     assert "Texts and pins analysed</dt><dd>4<" in page.replace("\n", "")
     assert PENDING not in page and UNSAFE in page
     assert "Hemliga Hanna" not in page
+
+
+def test_review_page_reads_in_bulk(
+    client: Any, login: Any, seeded: Any, make_comment: Any, count_queries: Any
+) -> None:
+    login(seeded["facilitator"])
+    url = f"/manage/analysis/stages/{seeded['stage'].id}/review"
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for _ in range(8):
+        make_comment(seeded["stage"], PARK)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
