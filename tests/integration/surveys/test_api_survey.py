@@ -143,3 +143,26 @@ def test_api_post_query_count_is_bounded(web, make_survey):
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
     others = len(statements) - len(inserts)
     assert others <= 15, statements
+
+
+def test_summaries_of_stored_answers(web, make_survey, make_app):
+    from app.surveys.queries import summarise_survey
+
+    kit = make_survey()
+    assert post(web, kit, kit.payload()).status_code == 201
+    answers = kit.replace("likert", {"value": 2})
+    assert post(make_app().test_client(), kit, kit.payload(answers)).status_code == 201
+    db.session.expire_all()
+    summary = summarise_survey(kit.survey)
+    assert summary[kit.qid("likert")]["mean"] == 3.0
+    assert summary[kit.qid("likert")]["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
+    single = summary[kit.qid("single")]["options"]
+    assert [o["count"] for o in single] == [2, 0, 0]
+    point = summary[kit.qid("point")]
+    assert point["feature_count"] == 2
+    assert (
+        point["categories"][0]["count"] == 2
+        and point["categories"][0]["label"]["sv"] == "Bra plats"
+    )
+    assert summary[kit.qid("short")]["text_count"] == 2
+    assert summary[kit.qid("conditional")]["total"] == 0
