@@ -68,7 +68,10 @@ def login() -> Page:
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            language = session.get("lang")
             session.clear()  # no session fixation: a new session on login
+            if language:
+                session["lang"] = language  # the visitor's language choice is not a secret
             login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next"), url_for("public.catalogue")))
         form.password.errors.append(_("The email address or password is wrong."))

@@ -320,3 +320,10 @@ def test_changing_the_email_needs_the_current_password(client, make_user, login,
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.email, user.locale) == ("jag@example.se", "en")
+
+
+def test_login_keeps_the_chosen_language(client, make_user):
+    user = make_user()
+    client.get("/?lang=en")
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert '<html lang="en">' in client.get("/account").get_data(as_text=True)
