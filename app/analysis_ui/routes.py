@@ -141,8 +141,8 @@ def stage_view(stage_id: int) -> Any:
 @bp.post("/analysis/stages/<int:stage_id>/recompute")
 @login_required
 def stage_recompute(stage_id: int) -> Any:
-    """Code the stage again and store fresh indicators."""
-    stage = _stage(stage_id)
+    """Code the stage again and store fresh indicators (coders only: it rewrites codings)."""
+    stage = _stage(stage_id, Action.CODE)
     form = RecomputeForm()
     if not form.validate_on_submit():
         abort(400)

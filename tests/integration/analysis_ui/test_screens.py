@@ -94,6 +94,8 @@ def test_partner_sees_aggregates_only(
         data={"decision": "accepted", "theme": "safety"},
     )
     assert post.status_code == 403
+    assert client.post(f"/manage/analysis/stages/{stage.id}/recompute").status_code == 403
+    assert "/recompute" not in page
 
 
 def test_residents_and_other_organizations_get_404(
