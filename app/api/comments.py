@@ -108,7 +108,7 @@ def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -
             {
                 "type": "Feature",
                 "id": row.id,
-                "geometry": row.geometry,
+                "geometry": queries.point_of(row),
                 "properties": {
                     "id": row.id,
                     "body": row.body,
