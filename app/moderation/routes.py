@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -195,7 +195,7 @@ def bulk() -> Any:
         target = form.reason if exc.field == "reason" else form.action
         target.errors = [str(exc)]
         return _queue_page(422, bulk_form=form, selected_ids=set(ids))
-    message = _("%(done)s comments changed.", done=done)
+    message = ngettext("%(num)d comment changed.", "%(num)d comments changed.", done)
     if skipped:
         message += " " + _(
             "%(n)s were skipped because the action did not apply to them.", n=skipped

@@ -58,6 +58,7 @@ def test_planner_builds_and_opens_a_survey(
     questions = page.locator("#questions .question-card")
     expect(questions).to_have_count(1)
     questions.first.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit question")
     page.get_by_label("Question (Swedish)").fill("Var känner du dig otrygg?")
     page.get_by_role("button", name="Save question").click()
     expect(page.get_by_text("The question was saved.")).to_be_visible()
@@ -78,6 +79,7 @@ def test_planner_builds_and_opens_a_survey(
 
     # A relation question (default options) and a single choice shown only for residents.
     page.get_by_role("link", name="Back to all questions").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Survey builder")
     page.get_by_label("Question type").select_option("relation")
     page.get_by_role("button", name="Add question").click()
     expect(questions).to_have_count(2)
@@ -85,6 +87,7 @@ def test_planner_builds_and_opens_a_survey(
     page.get_by_role("button", name="Add question").click()
     expect(questions).to_have_count(3)
     questions.nth(2).get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit question")
     page.get_by_label("Question (Swedish)").fill("Hur trivs du i ditt kvarter?")
     condition = page.get_by_label("Show only when an earlier answer is")
     expect(condition.locator("option").nth(1)).to_contain_text("Jag bor här")
@@ -102,6 +105,7 @@ def test_planner_builds_and_opens_a_survey(
 
     # Open it.
     page.get_by_role("link", name="Back to all questions").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Survey builder")
     _no_serious_axe_violations(page)
     page.get_by_role("button", name="Open the survey").click()
     expect(page.locator("#survey-status")).to_contain_text("The survey is open.")

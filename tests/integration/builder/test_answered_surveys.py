@@ -26,7 +26,7 @@ def url(survey, tail=""):
 def test_builder_warns_about_responses(client, answered):
     survey, _, _ = answered
     page = client.get(url(survey)).get_data(as_text=True)
-    assert "The survey has 1 responses" in page
+    assert "The survey has 1 response" in page
 
 
 def test_deleting_an_answered_question_archives_it(client, answered):
@@ -134,3 +134,10 @@ def test_option_used_by_a_condition_cannot_be_deleted(client, answered, make_que
     assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(QuestionOption, choice.options[1].id).archived_at is None
+
+
+def test_banner_in_swedish(client, answered):
+    survey, _, _ = answered
+    with client.session_transaction() as session:
+        session["lang"] = "sv"
+    assert "Enkäten har 1 svar" in client.get(url(survey)).get_data(as_text=True)
