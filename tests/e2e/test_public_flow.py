@@ -25,7 +25,7 @@ def test_catalogue_to_stage_post_on_map_and_support(
             activity_id=activity.id,
             stage_id=stage.id,
             participant_id=other.id,
-            body="Fler cykelställ vid stationen",
+            body="Fler cykelställ <b>vid</b> stationen",
             geometry=INSIDE,
             min_lon=17.95,
             max_lon=17.95,
@@ -66,6 +66,12 @@ def test_catalogue_to_stage_post_on_map_and_support(
         db.session.refresh(posted)
         assert posted.body == "Bänkar i skuggan vore fint"
         assert posted.geometry is not None and posted.geometry["type"] == "Point"
+
+        # "Placed on the map" opens the comment's popup; its text is text, never markup.
+        page.locator(".show-on-map").last.click()
+        popup = page.locator("#stage-map .leaflet-popup-content")
+        expect(popup).to_contain_text("Fler cykelställ <b>vid</b> stationen")
+        expect(popup.locator("b")).to_have_count(0)
 
         agree = page.get_by_role("button", name="Håller med")
         expect(agree).to_have_count(1)  # only the other resident's comment, not my own

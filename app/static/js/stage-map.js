@@ -69,12 +69,14 @@
 
   function setupCommentMap(el) {
     var map = baseMap(el);
-    var cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+    var cluster = L.markerClusterGroup
+      ? L.markerClusterGroup({ chunkedLoading: true })
+      : L.layerGroup();
     map.addLayer(cluster);
     var markers = {};
     var timer = null;
     var pending = null;
-    var state = { map: map, el: el, markers: markers, load: load };
+    var state = { map: map, el: el, markers: markers, cluster: cluster, load: load };
 
     function load() {
       var b = map.getBounds();
@@ -90,17 +92,21 @@
         signal: pending ? pending.signal : undefined
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
         if (!data) { return; }
-        cluster.clearLayers();
-        Object.keys(markers).forEach(function (k) { delete markers[k]; });
+        // Markers already on the map stay: panning back and forth only adds new ones.
+        var fresh = [];
         data.features.forEach(function (f) {
-          if (!f.geometry || f.geometry.type !== "Point") { return; }
+          var id = f.properties.id;
+          if (markers[id] || !f.geometry || f.geometry.type !== "Point") { return; }
           var c = f.geometry.coordinates;
           var label = String(f.properties.body || "").slice(0, 80);
           var marker = L.marker([c[1], c[0]], { title: label, alt: label, keyboard: true });
-          marker.bindPopup(popupFor(el, f.properties));
-          markers[f.properties.id] = marker;
-          cluster.addLayer(marker);
+          // Built when opened, so thousands of comments cost no DOM until then.
+          marker.bindPopup(function () { return popupFor(el, f.properties); });
+          markers[id] = marker;
+          fresh.push(marker);
         });
+        if (cluster.addLayers) { cluster.addLayers(fresh); }
+        else { fresh.forEach(function (m) { cluster.addLayer(m); }); }
         el.dispatchEvent(new CustomEvent("comments-loaded"));
       }).catch(function () { /* offline or aborted: the thread still lists everything */ });
     }
@@ -124,7 +130,12 @@
     state.map.setView([lat, lon], 17);
     var open = function () {
       var marker = state.markers[id];
-      if (marker && state.map.hasLayer(marker)) { marker.openPopup(); }
+      if (!marker) { return; }
+      if (state.cluster.zoomToShowLayer) {
+        state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+      } else {
+        marker.openPopup();
+      }
     };
     state.el.addEventListener("comments-loaded", open, { once: true });
     open();
