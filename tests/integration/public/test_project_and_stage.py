@@ -154,3 +154,23 @@ def test_stage_page_query_count_is_bounded(
     assert response.status_code == 200
     assert "Svar 0" in response.get_data(as_text=True)
     assert len(statements) <= 20, "\n".join(statements)
+
+
+def test_pages_in_english(client, discussion, make_comment):
+    stage = discussion()
+    make_comment(stage, "A comment")
+    project = stage.project
+    html = client.get(project_path(project) + "?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Current stage" in html and "Consultation" in html
+    html = client.get(stage_path(stage)).get_data(as_text=True)
+    assert "Discussion" in html and "What can be influenced" in html and "Agree" in html
+
+
+def test_stage_page_ignores_bad_paging_and_sorting(client, discussion, make_comment):
+    stage = discussion()
+    make_comment(stage, "Kommentar")
+    for query in ("?page=abc", "?page=-3", "?page=999", "?sort=<script>"):
+        response = client.get(stage_path(stage) + query)
+        assert response.status_code == 200, query
+        assert "Kommentar" in response.get_data(as_text=True)
