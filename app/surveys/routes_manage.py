@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import record
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
@@ -78,6 +79,18 @@ def require_staff(action: Action, obj: Any) -> None:
     if is_staff_of(current_user, obj) or is_partner(current_user, project_of(obj)):
         abort(403)
     abort(404)
+
+
+def _audit(action: str, survey: Survey, obj: Any = None, **data: Any) -> None:
+    """Record a builder change (who changed which survey) in the audit log."""
+    record(
+        action,
+        actor=current_user,
+        organization_id=survey.organization_id,
+        obj=obj if obj is not None else survey,
+        survey_id=survey.id,
+        **data,
+    )
 
 
 def _survey(survey_id: int) -> Survey:
@@ -222,6 +235,7 @@ def create_survey() -> Any:
     require_staff(Action.EDIT_SURVEY, stage)
     assert stage is not None  # noqa: S101
     survey = svc.create_survey(stage)
+    _audit("survey.create", survey, stage_id=stage.id)
     return redirect(_builder_url(survey), code=303)
 
 
@@ -246,6 +260,7 @@ def update_settings(survey_id: int) -> Any:
         except svc.BuilderError as exc:
             _apply_errors(form, exc.fields)
         else:
+            _audit("survey.update", survey)
             return _done(
                 "surveys/manage/_settings.html",
                 _builder_url(survey, "survey-settings"),
@@ -272,6 +287,7 @@ def change_status(survey_id: int) -> Any:
         svc.set_status(survey, target)
     except svc.BuilderConflict as exc:
         return _conflict(survey, str(exc), "surveys/manage/_status.html")
+    _audit("survey.open" if target == "open" else "survey.close", survey)
     message = _("The survey is open.") if target == "open" else _("The survey is closed.")
     return _done(
         "surveys/manage/_status.html",
@@ -294,6 +310,7 @@ def duplicate(survey_id: int) -> Any:
         return _builder_page(survey, 422, duplicate_form=form)
     require_staff(Action.EDIT_SURVEY, target)
     copy = svc.duplicate_survey(survey, target)
+    _audit("survey.duplicate", copy, source_id=survey.id, stage_id=target.id)
     flash(_("The survey was copied into a new draft."), "success")
     response = redirect(_builder_url(copy), code=303)
     if is_htmx():
@@ -321,6 +338,7 @@ def add_question(survey_id: int) -> Any:
         except svc.BuilderError as exc:
             _apply_errors(form, exc.fields)
         else:
+            _audit("question.create", survey, question, type=question.type.value)
             if is_htmx():
                 return _done(
                     "surveys/manage/_questions.html",
@@ -505,6 +523,7 @@ def update_question(survey_id: int, question_id: int) -> Any:
             )
             return render_template(template, **ctx), 409
         else:
+            _audit("question.update", survey, question)
             message = _("The question was saved.")
             if is_htmx() and question.type != old_type:
                 # The options section changes with the type: reload the whole page.
@@ -542,6 +561,7 @@ def move_question(survey_id: int, question_id: int) -> Any:
         )
     except svc.BuilderConflict as exc:
         return _conflict(survey, str(exc), "surveys/manage/_questions.html")
+    _audit("question.move", survey, question, page=question.page)
     return _done(
         "surveys/manage/_questions.html",
         _builder_url(survey, f"q-{question.id}"),
@@ -560,6 +580,12 @@ def delete_question(survey_id: int, question_id: int) -> Any:
         archived = svc.delete_question(question)
     except svc.BuilderConflict as exc:
         return _conflict(survey, str(exc), "surveys/manage/_questions.html")
+    _audit(
+        "question.archive" if archived else "question.delete",
+        survey,
+        object_type="question",
+        object_id=question_id,
+    )
     message = (
         _("The question was archived: its answers are kept.")
         if archived
@@ -617,12 +643,13 @@ def add_option(survey_id: int, question_id: int) -> Any:
     form = option_form(languages, prefix=f"new-{kind}")
     if form.validate():
         try:
-            svc.add_option(
+            option = svc.add_option(
                 question, _option_input(form, languages), default_lang=_default_lang(survey)
             )
         except svc.BuilderError as exc:
             _apply_errors(form, exc.fields)
         else:
+            _audit("option.create", survey, option, question_id=question.id)
             return _options_done(survey, question, _("Added."))
     new_forms = {OptionKind(kind): form} if kind in {k.value for k in OptionKind} else {}
     if not new_forms:
@@ -656,6 +683,7 @@ def update_option(survey_id: int, option_id: int) -> Any:
                 open_option=option.id,
             )
         else:
+            _audit("option.update", survey, option, label_changed_after_answers=warn or None)
             message = _("Saved.")
             if warn:
                 message = _(
@@ -678,6 +706,7 @@ def move_option(survey_id: int, option_id: int) -> Any:
     if direction not in ("up", "down"):
         abort(400)
     svc.move_option(option, direction)
+    _audit("option.move", survey, option)
     return _options_done(survey, option.question, _("Moved."))
 
 
@@ -692,6 +721,12 @@ def delete_option(survey_id: int, option_id: int) -> Any:
         archived = svc.delete_option(option)
     except svc.BuilderConflict as exc:
         return _options_response(survey, question, 409, error=str(exc))
+    _audit(
+        "option.archive" if archived else "option.delete",
+        survey,
+        object_type="question_option",
+        object_id=option_id,
+    )
     message = (
         _("The option was archived: answers that chose it are kept.") if archived else _("Deleted.")
     )

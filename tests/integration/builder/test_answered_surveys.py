@@ -141,3 +141,19 @@ def test_banner_in_swedish(client, answered):
     with client.session_transaction() as session:
         session["lang"] = "sv"
     assert "Enkäten har 1 svar" in client.get(url(survey)).get_data(as_text=True)
+
+
+def test_builder_changes_are_audited(client, answered):
+    from app.audit.models import AuditEvent
+
+    survey, choice, text = answered
+    client.post(url(survey, f"/questions/{text.id}/delete"))
+    client.post(url(survey, f"/options/{choice.options[1].id}/delete"))
+    client.post(url(survey, "/status"), data={"status": "closed"})
+    events = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.object_id) for e in events] == [
+        ("question.archive", text.id),
+        ("option.archive", choice.options[1].id),
+        ("survey.close", survey.id),
+    ]
+    assert all(e.organization_id == survey.organization_id for e in events)
