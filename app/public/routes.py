@@ -75,7 +75,7 @@ def stage_state(stage: Stage) -> str:
 
 @bp.app_context_processor
 def ladder_labels() -> dict[str, Any]:
-    return {"labels": labels}
+    return {"public_labels": labels}
 
 
 def _actor() -> Any:
