@@ -62,7 +62,7 @@ PROJECT_STATUSES = {
 }
 
 STAGE_STATUSES = {
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-    "upcoming": _l("Upcoming"),
+    "open": _l("In progress"),
+    "closed": _l("Finished"),
+    "upcoming": _l("Coming up"),
 }

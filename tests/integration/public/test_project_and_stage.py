@@ -23,7 +23,7 @@ def test_project_page_shows_timeline_with_current_stage_levels_and_influence(cli
     assert "Vad går att påverka" in html
     assert current.influence["sv"] in html
     assert "<p>Första stycket.</p>" in html and "<p>Andra stycket.</p>" in html
-    assert "Öppet" in html and "Kommande" in html
+    assert "Pågår" in html and "Kommande" in html and "Avslutat" in html
 
 
 def test_project_page_lists_open_activities_documents_partners(
