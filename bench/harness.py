@@ -146,14 +146,15 @@ class Gunicorn:
         )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
                 if conn.getresponse().status in (200, 404):
-                    conn.close()
                     return
             except OSError:
                 pass
+            finally:
+                conn.close()
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start on port {self.port}")
 
