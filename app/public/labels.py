@@ -43,12 +43,12 @@ LEVEL_EXPLANATIONS = {
 }
 
 STAGE_KINDS = {
-    StageKind.START: _l("Start"),
+    StageKind.START: _l("Start (planning assignment)"),
     StageKind.EARLY_DIALOGUE: _l("Early dialogue"),
     StageKind.ANNOUNCEMENT: _l("Public announcement"),
-    StageKind.CONSULTATION: _l("Consultation"),
+    StageKind.CONSULTATION: _l("Consultation (samråd)"),
     StageKind.NOTIFICATION: _l("Notification"),
-    StageKind.REVIEW: _l("Review"),
+    StageKind.REVIEW: _l("Review (granskning)"),
     StageKind.ADOPTION: _l("Adoption"),
     StageKind.IN_FORCE: _l("In force"),
     StageKind.IMPLEMENTATION: _l("Implementation"),

@@ -46,6 +46,7 @@ def test_filter_by_municipality_status_and_stage(client, make_org, make_project)
     assert "Tyresöprojektet" in html and "Samrådsprojektet" not in html
 
     html = client.get(f"/?stage={StageKind.CONSULTATION.value}").get_data(as_text=True)
+    assert '<option value="samrad" selected>Samråd</option>' in html
     assert "Samrådsprojektet" in html and "Startprojektet" not in html
 
     html = client.get("/?municipality=huddinge&stage=start").get_data(as_text=True)
