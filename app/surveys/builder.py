@@ -561,7 +561,7 @@ def _dependents(question: Question) -> list[Question]:
     ]
 
 
-def _ordered(survey: Survey) -> list[Question]:
+def ordered(survey: Survey) -> list[Question]:
     return sorted(survey.active_questions, key=lambda q: (q.page, q.position, q.id))
 
 
@@ -597,7 +597,7 @@ def move_question(question: Question, *, direction: str | None = None, page: int
 
     Raises BuilderConflict if the move would break a display condition."""
     survey = question.survey
-    order = _ordered(survey)
+    order = ordered(survey)
     pages = {q.id: q.page for q in order}
     if page is not None:
         if page < 1:
@@ -655,7 +655,7 @@ def delete_question(question: Question) -> bool:
     survey.questions.remove(question)
     db.session.delete(question)
     db.session.flush()
-    _renumber([q for q in _ordered(survey) if q.page == question.page])
+    _renumber([q for q in ordered(survey) if q.page == question.page])
     db.session.flush()
     return False
 
@@ -828,7 +828,7 @@ def duplicate_survey(source: Survey, stage: Stage) -> Survey:
     copy.resubmission = source.resubmission
     question_map: dict[int, Question] = {}
     option_map: dict[int, QuestionOption] = {}
-    for question in _ordered(source):
+    for question in ordered(source):
         new_q = Question(
             survey=copy,
             type=question.type,

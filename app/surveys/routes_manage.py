@@ -171,6 +171,19 @@ def _survey_initial(survey: Survey) -> dict[str, Any]:
     return data
 
 
+def _condition_labels(survey: Survey) -> dict[int, str]:
+    """ "Prompt → option" of each question's display condition, for the question list."""
+    options = {o.id: o for q in survey.questions for o in q.options}
+    prompts = {q.id: q.prompt for q in survey.questions}
+    labels = {}
+    for q in survey.active_questions:
+        option = options.get(q.condition_option_id or -1)
+        if q.condition_question_id in prompts and option is not None:
+            prompt = tr(prompts[q.condition_question_id]) or _("Untitled question")
+            labels[q.id] = f"{prompt} → {tr(option.label)}"
+    return labels
+
+
 def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
     stage = svc.stage_of(survey)
     blocking, warnings = svc.open_problems(survey)
@@ -181,7 +194,8 @@ def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
         "responses": svc.response_count(survey),
         "blocking": blocking,
         "warnings": warnings,
-        "questions": svc._ordered(survey),
+        "questions": svc.ordered(survey),
+        "condition_labels": _condition_labels(survey),
         "pages": svc.pages_of(survey),
         "type_labels": type_labels(),
         "settings_form": survey_form(_all_languages(survey), data=_survey_initial(survey)),

@@ -600,3 +600,15 @@ def test_question_form_htmx_fragment_and_422(client, setup, make_question):
     assert bad.status_code == 422 and 'id="prompt_sv-error"' in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Question, q.id).settings["max_length"] == 150
+
+
+def test_question_list_names_the_condition(client, setup, make_question):
+    first = make_question(setup, options=["Ja", "Nej"], prompt="Bor du här?")
+    make_question(
+        setup,
+        "short_text",
+        condition_question_id=first.id,
+        condition_option_id=first.options[0].id,
+    )
+    page = client.get(url(setup)).get_data(as_text=True)
+    assert "Shown only if the answer is: Bor du här? → Ja" in page
