@@ -80,3 +80,25 @@ def test_catalogue_to_stage_post_on_map_and_support(
         assert page.evaluate("window.__noReload") is True
     finally:
         context.close()
+
+
+def test_near_me_sorts_the_catalogue_by_distance(browser, playwright, live_server, make_project):
+    far = [[18.30, 59.00], [18.31, 59.00], [18.31, 59.01], [18.30, 59.01], [18.30, 59.00]]
+    make_project(title={"sv": "Nära parken"})
+    make_project(title={"sv": "Långt bort"}, area={"type": "Polygon", "coordinates": [far]})
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"],
+        permissions=["geolocation"],
+        geolocation={"latitude": 59.22, "longitude": 17.95},
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        titles = page.locator(".project-item h3")
+        expect(titles.first).to_have_text("Långt bort")  # newest first
+        page.get_by_role("button", name="Sortera efter avstånd från mig").click()
+        expect(page.get_by_text("närmast först")).to_be_visible()
+        expect(titles.first).to_have_text("Nära parken")
+        expect(page.locator(".distance").first).to_contain_text("km")
+    finally:
+        context.close()
