@@ -62,6 +62,9 @@ def test_planner_builds_and_opens_a_survey(
     page.get_by_label("Question (Swedish)").fill("Var känner du dig otrygg?")
     page.get_by_role("button", name="Save question").click()
     expect(page.get_by_text("The question was saved.")).to_be_visible()
+    # The phone preview reloads after the change and shows the new text.
+    preview = page.frame_locator("#survey-preview")
+    expect(preview.get_by_text("Var känner du dig otrygg?").first).to_be_visible()
     options = page.locator("#options")
     for label in ("Idea", "Needs improvement"):
         card = options.locator(".option-card").filter(has=page.locator("strong", has_text=label))
