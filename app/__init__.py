@@ -184,6 +184,13 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def remember_language() -> None:
         from flask import session
+        from flask_babel import refresh
+
+        # Per-request state must not survive into the next request when an app context is
+        # shared (as in tests, or in CLI code that issues requests).
+        for name in ("participant", "new_participant_token", "_login_user"):
+            g.pop(name, None)
+        refresh()
 
         # A lasting session keeps the CSRF secret, so submissions that waited offline still
         # carry a valid token when they are sent days later.

@@ -9,6 +9,7 @@ PACKAGES=(
   "leaflet.markercluster@1.5.3"
   "@geoman-io/leaflet-geoman-free@2.20.2"
   "htmx.org@2.0.8"
+  "htmx-ext-head-support@2.0.5"
   "axe-core@4.14.1"
 )
 work=$(mktemp -d)
@@ -25,6 +26,7 @@ cp "$nm/leaflet.markercluster/dist/leaflet.markercluster.js" \
 cp "$nm/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.js" \
    "$nm/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css" "$dest/geoman/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$dest/htmx/"
+cp "$nm/htmx-ext-head-support/head-support.js" "$dest/htmx/head-support.js"
 # axe-core is used only by the browser tests; it is not served.
 mkdir -p tests/e2e/vendor
 cp "$nm/axe-core/axe.min.js" tests/e2e/vendor/

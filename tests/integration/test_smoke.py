@@ -38,3 +38,11 @@ def test_draft_project_page_is_hidden_from_residents(client, make_project):
     draft = make_project(status=ProjectStatus.DRAFT)
     response = client.get(f"/p/{draft.organization.slug}/{draft.slug}")
     assert response.status_code == 404
+
+
+def test_language_and_participant_do_not_leak_between_requests(client, app):
+    """Each request decides its own language and participant, even in a shared context."""
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    other = app.test_client()
+    assert '<html lang="sv">' in other.get("/").get_data(as_text=True)
