@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi.py
 
-.PHONY: help install run test test-sqlite test-postgres lint fmt bench translations chromium seed reset
+.PHONY: help install run test test-sqlite test-postgres lint fmt bench translations test-tools seed reset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -30,10 +30,10 @@ run: install translations ## Upgrade the SQLite database, seed the demo when emp
 	@echo "Platsdialog is at http://127.0.0.1:$(PORT)/"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-chromium: ## Install Debian's Chromium for the browser tests when missing
-	@bash scripts/ensure_chromium.sh
+test-tools: ## Install Chromium, pdftotext and LibreOffice from Debian when missing
+	@bash scripts/ensure_test_tools.sh
 
-test: install translations chromium ## Lint, then the whole suite on SQLite and on PostgreSQL
+test: install translations test-tools ## Lint, then the whole suite on SQLite and on PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python scripts/i18n.py --check
