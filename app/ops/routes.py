@@ -22,6 +22,7 @@ SHELL_ASSETS = [
     "img/icon.svg",
     "img/icon-192.png",
     "vendor/htmx/htmx.min.js",
+    "vendor/htmx/head-support.js",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "vendor/leaflet/images/marker-icon.png",
@@ -38,6 +39,8 @@ SHELL_ASSETS = [
     "css/survey.css",
     "css/public.css",
     "js/survey.js",
+    "js/survey-offline.js",
+    "js/comments-offline.js",
     "js/map-draw.js",
     "js/stage-map.js",
     "js/comments.js",
@@ -46,9 +49,7 @@ SHELL_ASSETS = [
 
 def _shell_urls() -> list[str]:
     root = Path(current_app.static_folder or "static")
-    return [
-        url_for("static", filename=name) for name in SHELL_ASSETS if (root / name).is_file()
-    ]
+    return [url_for("static", filename=name) for name in SHELL_ASSETS if (root / name).is_file()]
 
 
 @bp.get("/healthz")

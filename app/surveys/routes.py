@@ -220,6 +220,32 @@ def _render_page(
                 live_condition=live,
             )
         )
+    # Every other page rides along, hidden, so a page opened once holds the whole survey and
+    # survey-offline.js can finish it without the network; the server still reads only the
+    # inputs of the page it rendered.
+    blocks = []
+    for number in flow.pages:
+        if number == page:
+            blocks.append({"page": number, "items": items, "current": True})
+            continue
+        blocks.append(
+            {
+                "page": number,
+                "current": False,
+                "items": [
+                    Item(
+                        question=question,
+                        kind=kind_for(question),
+                        raw=flow.state.answers.get(question.id, {}),
+                        error=None,
+                        hidden=question.id not in visible,
+                        live_condition=question.condition_question_id is not None,
+                    )
+                    for question in flow.on_page(number)
+                ],
+            }
+        )
+    all_items = [item for block in blocks for item in block["items"]]
     shown = ",".join(str(i.question.id) for i in items if not i.hidden)
     form.state.data = flow.state.dump()
     form.step.data = str(page)
@@ -236,7 +262,7 @@ def _render_page(
         and activity.policy == ParticipationPolicy.NICKNAME
     )
     index = flow.pages.index(page) + 1 if page in flow.pages else 1
-    map_kinds = [i.kind for i in items if isinstance(i.kind, MapQuestion)]
+    map_kinds = [i.kind for i in all_items if isinstance(i.kind, MapQuestion)]
     needs_geoman = any(k.geometry_type != "Point" for k in map_kinds)
     return render_template(
         "surveys/take.html",
@@ -245,6 +271,19 @@ def _render_page(
         project=_stage(flow.survey).project if _stage(flow.survey) else None,
         form=form,
         items=items,
+        blocks=blocks,
+        offline_questions=[
+            {
+                "id": i.question.id,
+                "type": i.kind.type.value,
+                "page": i.question.page,
+                "required": bool(i.question.required),
+                "condition": [i.question.condition_question_id, i.question.condition_option_id]
+                if i.question.condition_question_id is not None
+                else None,
+            }
+            for i in all_items
+        ],
         page=page,
         page_index=index,
         page_count=len(flow.pages),

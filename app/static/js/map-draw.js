@@ -246,14 +246,21 @@
     this.save();
   };
 
+  // A map on a survey page not shown yet (survey-offline.js pages through in the browser)
+  // would be drawn at size zero: build it when its page is shown.
+  function visible(root) {
+    return !root.closest("[data-survey-page][hidden]");
+  }
+
   function init(scope) {
     if (typeof L === "undefined") { return; }
     (scope || document).querySelectorAll("[data-map-draw]").forEach(function (root) {
-      if (root.dataset.ready) { return; }
+      if (root.dataset.ready || !visible(root)) { return; }
       root.dataset.ready = "1";
       new MapQuestion(root);
     });
   }
+  document.addEventListener("pd:survey-page-shown", function () { init(document); });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {

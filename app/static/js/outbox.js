@@ -42,7 +42,8 @@
           line.setAttribute("data-state", item.error ? "failed" : "waiting");
           line.textContent = item.error
             ? (strings.failed || "Could not be sent:") + " " + item.error
-            : (strings.waiting || "Waiting to send") + (item.title ? ": " + item.title : "");
+            : (strings.waiting || "Waiting to send") + (item.title ? ": " + item.title : "") +
+              " · " + fmtTime(item.queuedAt);
           box.appendChild(line);
         });
       }
@@ -51,6 +52,14 @@
         line.className = "outbox-sent";
         line.setAttribute("data-state", "sent");
         line.textContent = (strings.sent || "Sent") + " " + fmtTime(item.sentAt) + (item.title ? ": " + item.title : "");
+        const receiptLabel = box.getAttribute("data-receipt-label");
+        if (receiptLabel && item.receiptUrl) {
+          const link = document.createElement("a");
+          link.href = item.receiptUrl;
+          link.textContent = receiptLabel;
+          line.appendChild(document.createTextNode(" "));
+          line.appendChild(link);
+        }
         box.appendChild(line);
       });
       box.hidden = !(p.length || s.length);
