@@ -78,6 +78,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_static_handling(app)
     register_abuse_limits(app)
     register_bot_trap(app)
+
+    from app.analysis_ui.hooks import register_auto_coding
+
+    register_auto_coding()
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)

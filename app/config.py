@@ -103,6 +103,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(days=_int(env.get("SESSION_DAYS"), 30)),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        # Code new contributions into themes as they arrive (analysis_ui.hooks).
+        # background (default) | sync | off
+        "AUTO_CODING": env.get("AUTO_CODING", "background").strip().lower(),
         # Resident forms: seconds a person needs at least before sending (bots are faster).
         "BOT_TRAP_MIN_SECONDS": float(env.get("BOT_TRAP_MIN_SECONDS", "2")),
         # Privacy.

@@ -73,6 +73,8 @@ def base_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BOT_TRAP_MIN_SECONDS": 0,
+        # Tests that check automatic coding turn it on; others measure their own work.
+        "AUTO_CODING": "off",
         "INSTANCE_DIR": str(instance),
         "MAIL_DIR": str(instance / "mail"),
         "UPLOAD_DIR": str(instance / "uploads"),

@@ -17,9 +17,37 @@ cli = AppGroup("demo", help="Demo data for Södertörn municipalities.")
 def _seed() -> None:
     started = time.perf_counter()
     counts = demo.seed(current_app.config["DEMO_PASSWORD"])
-    db.session.commit()
+    db.session.commit()  # contributions are coded into themes as they commit (AUTO_CODING)
+    snapshots = _compute_indicators()
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    click.echo(f"Seeded the demo in {time.perf_counter() - started:.1f} s: {summary}.")
+    click.echo(
+        f"Seeded the demo in {time.perf_counter() - started:.1f} s: {summary}, "
+        f"indicators for {snapshots} stages."
+    )
+
+
+def _compute_indicators() -> int:
+    """Store indicators for every stage that has contributions, so analysis pages have data."""
+    if current_app.config.get("AUTO_CODING") == "off":
+        return 0
+    import sqlalchemy as sa
+
+    from app.analysis_ui.services import recompute
+    from app.comments.models import Comment
+    from app.projects.models import Activity, Stage
+    from app.surveys.models import Response
+
+    with_comments = sa.select(Comment.stage_id)
+    with_responses = sa.select(Activity.stage_id).join(
+        Response, Response.survey_id == Activity.survey_id
+    )
+    stages = db.session.scalars(
+        sa.select(Stage).where(sa.or_(Stage.id.in_(with_comments), Stage.id.in_(with_responses)))
+    ).all()
+    for stage in stages:
+        recompute(stage)
+    db.session.commit()
+    return len(stages)
 
 
 @cli.command("seed")
