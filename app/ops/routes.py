@@ -76,7 +76,11 @@ def service_worker() -> Response:
         ("|".join(precache) + str(template.stat().st_mtime_ns)).encode()
     ).hexdigest()[:12]
     body = render_template(
-        "ops/sw.js", version=version, precache=precache, offline_url=url_for("ops.offline")
+        "ops/sw.js",
+        version=version,
+        precache=precache,
+        offline_url=url_for("ops.offline"),
+        outbox_core_url=url_for("static", filename="js/outbox-core.js"),
     )
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

@@ -262,7 +262,9 @@ def _render_page(
         and activity.policy == ParticipationPolicy.NICKNAME
     )
     index = flow.pages.index(page) + 1 if page in flow.pages else 1
-    map_kinds = [i.kind for i in all_items if isinstance(i.kind, MapQuestion)]
+    # Only this page's map libraries load with it; survey-offline.js loads the others when
+    # it shows a later page (they are precached by the service worker).
+    map_kinds = [i.kind for i in items if isinstance(i.kind, MapQuestion)]
     needs_geoman = any(k.geometry_type != "Point" for k in map_kinds)
     return render_template(
         "surveys/take.html",

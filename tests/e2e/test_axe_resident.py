@@ -26,7 +26,8 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
   .filter(el => el.offsetParent !== null && !el.closest('.leaflet-container'))
   .map(el => [el, el.getBoundingClientRect()])
   .filter(([el, r]) => r.height > 0 && r.height < 43.5)
-  .map(([el, r]) => (el.id || el.name || el.className || el.tagName) + ' ' + Math.round(r.height))"""
+  .map(([el, r]) => (el.id || el.name || el.className || el.tagName) + ' ' +
+    Math.round(r.height))"""
 
 
 @pytest.fixture()

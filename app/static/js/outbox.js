@@ -88,7 +88,10 @@
       void before;
     }
     if ("serviceWorker" in navigator && "SyncManager" in window) {
-      try { (await navigator.serviceWorker.ready).sync.register("pd-outbox"); } catch (e) { /* optional */ }
+      // Not awaited: "ready" never settles when no worker could be registered (offline).
+      navigator.serviceWorker.ready
+        .then((reg) => reg.sync && reg.sync.register("pd-outbox"))
+        .catch(() => { /* optional */ });
     }
     await render();
     return "queued";

@@ -179,6 +179,46 @@
     });
   }
 
+  // -- map libraries for pages rendered without them ---------------------------------------
+  var loaded = {};
+  function load(url) {
+    if (loaded[url]) { return loaded[url]; }
+    loaded[url] = new Promise(function (resolve) {
+      var present = document.querySelector('script[src="' + url + '"], link[href="' + url + '"]');
+      if (present) { resolve(); return; }
+      var el;
+      if (/\.css(\?|$)/.test(url)) {
+        el = document.createElement("link");
+        el.rel = "stylesheet";
+        el.href = url;
+      } else {
+        el = document.createElement("script");
+        el.src = url;
+        el.async = false;
+      }
+      el.onload = function () { resolve(); };
+      el.onerror = function () { resolve(); };
+      document.head.appendChild(el);
+    });
+    return loaded[url];
+  }
+  function loadAll(urls) {
+    return urls.reduce(function (chain, url) { return chain.then(function () { return load(url); }); }, Promise.resolve());
+  }
+
+  /** Load Leaflet (and geoman for lines and areas) before a page with a map is shown. */
+  function mapAssetsFor(el) {
+    var maps = el.querySelectorAll("[data-map-draw]");
+    if (!maps.length || !data.assets) { return Promise.resolve(); }
+    var drawing = Array.prototype.some.call(maps, function (m) { return m.dataset.geometry !== "Point"; });
+    var chain = Promise.resolve();
+    if (typeof L === "undefined") { chain = loadAll(data.assets.leaflet); }
+    if (drawing) {
+      chain = chain.then(function () { return (typeof L !== "undefined" && L.PM) ? null : loadAll(data.assets.geoman); });
+    }
+    return chain.then(function () { return loadAll(data.assets.draw); });
+  }
+
   // -- showing pages -----------------------------------------------------------------------
   function progress(index, total, label) {
     var p = document.getElementById("survey-progress-label");
@@ -215,7 +255,10 @@
     var later = shown.filter(function (p) { return p > page; });
     nav.querySelector("[data-go=next]").textContent = later.length ? S.next : S.toReview;
     nav.querySelector("[data-go=back]").hidden = !shown.some(function (p) { return p < page; });
-    document.dispatchEvent(new CustomEvent("pd:survey-page-shown", { detail: { page: page } }));
+    var shownEl = pageEls[pageNumbers.indexOf(page)];
+    mapAssetsFor(shownEl).then(function () {
+      document.dispatchEvent(new CustomEvent("pd:survey-page-shown", { detail: { page: page } }));
+    });
   }
 
   function checkPage() {

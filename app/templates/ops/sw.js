@@ -18,7 +18,11 @@ const MAX_TILES = 600;
 const MAX_PAGES = 60;
 const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
-const KEEP_PAGES = [/^\/s\/\d+/, /^\/p\//, /^\/$/, /^\/my$/];
+// Survey pages (/s/<id>, which carry every page of the survey), project and stage pages, the
+// catalogue and "my contributions". Receipts and previews are not kept.
+const KEEP_PAGES = [/^\/s\/\d+$/, /^\/p\//, /^\/$/, /^\/my$/];
+// The outbox code, so Background Sync can send waiting submissions with no page open.
+try { importScripts({{ outbox_core_url|tojson }}); } catch (err) { /* pages still flush */ }
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -114,10 +118,22 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+async function freshToken() {
+  const response = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" });
+  return response.ok ? (await response.json()).csrf_token : "";
+}
+
 self.addEventListener("sync", (event) => {
   if (event.tag === "pd-outbox") {
     event.waitUntil(self.clients.matchAll({ type: "window" }).then((clients) => {
-      clients.forEach((client) => client.postMessage({ type: "pd-outbox-flush" }));
+      if (clients.length || !self.PlatsdialogOutbox) {
+        clients.forEach((client) => client.postMessage({ type: "pd-outbox-flush" }));
+        return null;
+      }
+      // No page open: send from here. The client id makes a double send harmless.
+      return self.PlatsdialogOutbox.flush(freshToken).then((report) => {
+        if (report.waiting) { throw new Error("still offline"); }  // the browser retries
+      });
     }));
   }
 });

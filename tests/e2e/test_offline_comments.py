@@ -1,0 +1,49 @@
+"""A comment written on a phone without a connection waits on the device and is stored once
+when the connection returns."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app.comments.models import Comment
+from app.extensions import db
+from app.projects.models import ActivityKind
+
+
+def _comments() -> list[Comment]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(Comment)))
+
+
+def test_offline_comment_is_queued_then_stored_once(
+    browser, playwright, live_server, make_project, make_activity
+):
+    project = make_project(title={"sv": "Torgets framtid"})
+    stage = project.current_stage
+    make_activity(stage, ActivityKind.DISCUSSION)
+    db.session.commit()
+    url = f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}"
+    context = browser.new_context(**playwright.devices["Pixel 7"])
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        context.set_offline(True)
+        page.reload()  # from the service worker's page cache
+        form = page.locator("form.comment-form")
+        form.locator("textarea[name=body]").fill("Fler bänkar vid fontänen")
+        form.locator("[type=submit]").click()
+        status = form.locator("[data-outbox-client-id] [data-state]")
+        expect(status).to_have_attribute("data-state", "waiting")
+        expect(form.locator("[data-comment-queued]")).to_contain_text("sparad på enheten")
+        assert _comments() == []
+        context.set_offline(False)
+        expect(status).to_have_attribute("data-state", "sent", timeout=10_000)
+        page.reload()
+        expect(page.locator("#discussion")).to_contain_text("Fler bänkar vid fontänen")
+    finally:
+        context.close()
+    comments = _comments()
+    assert [c.body for c in comments] == ["Fler bänkar vid fontänen"]
