@@ -296,3 +296,16 @@ def require(actor: Actor, action: Action | str, obj: Any, **kwargs: Any) -> None
     if Action(action) == Action.VIEW:
         abort(404)
     abort(403)
+
+
+def require_staff(actor: Actor, action: Action | str, obj: Any) -> None:
+    """For staff pages: allow ``action`` or abort with 403 for the object's own staff and
+    partners, and 404 for everyone else — another organization's staff must not learn what
+    exists there, even when the object is publicly viewable."""
+    if obj is None:
+        abort(404)
+    if can(actor, action, obj):
+        return
+    if is_staff_of(actor.user, obj) or is_partner(actor.user, project_of(obj)):
+        abort(403)
+    abort(404)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.comments.models import Comment
+from app.core import permissions
 from app.core.htmx import is_htmx
 from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
@@ -37,12 +38,8 @@ def flag_label(reason: str) -> str:
 
 
 def require_staff(action: Action, obj: Any) -> None:
-    """Allow ``action`` or abort: 403 for the object's own staff and partners, else 404.
-
-    ``permissions.require`` answers 403 for anything publicly viewable; staff pages of
-    another organization must not reveal what exists there."""
-    if obj is None:
-        abort(404)
+    """Staff-page check for the current user (see ``permissions.require_staff``)."""
+    permissions.require_staff(actor_from(current_user), action, obj)
     if can(actor_from(current_user), action, obj):
         return
     if is_staff_of(current_user, obj) or is_partner(current_user, project_of(obj)):

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
+from app.core import permissions
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
@@ -68,12 +69,8 @@ def allow_framing_the_preview(response: Any) -> Any:
 
 
 def require_staff(action: Action, obj: Any) -> None:
-    """Allow ``action`` or abort: 403 for the object's own staff and partners, else 404.
-
-    ``permissions.require`` answers 403 for objects anyone may view (a published project's
-    survey); staff pages of another organization must not reveal that they exist."""
-    if obj is None:
-        abort(404)
+    """Staff-page check for the current user (see ``permissions.require_staff``)."""
+    permissions.require_staff(actor_from(current_user), action, obj)
     if can(actor_from(current_user), action, obj):
         return
     if is_staff_of(current_user, obj) or is_partner(current_user, project_of(obj)):
