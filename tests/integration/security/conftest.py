@@ -24,3 +24,7 @@ def make_open_survey(make_project: Any, make_activity: Any) -> Any:
         return survey
 
     return make
+
+
+# The survey tests' factory: a survey with every question type (read-only reuse).
+from tests.integration.surveys.conftest import make_survey  # noqa: E402, F401
