@@ -12,11 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.accounts.models import Participant
+from app.analysis_ui import hooks as coding_hooks
+from app.analysis_ui.models import TargetType
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
@@ -32,8 +38,8 @@ from app.surveys.models import (
     Survey,
     SurveyStatus,
 )
-from app.surveys.queries import earlier_response, response_by_client_id
-from app.surveys.questions import AnswerContext, AnswerError, Cleaned, MapQuestion, kind_for
+from app.surveys.queries import response_by_client_id, responses_for_submission
+from app.surveys.questions import AnswerContext, AnswerError, Cleaned, kind_for
 
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,35}$")
 NICKNAME_MAX_LENGTH = 60
@@ -292,7 +298,11 @@ def submit_response(
     if not isinstance(payload, Mapping):
         raise SubmissionError(400, "malformed", _("The request could not be understood."))
     client_id = parse_client_id(payload)
-    existing = response_by_client_id(survey.id, client_id)
+    # One query answers both "was this client id stored already?" and "did this participant
+    # answer before?"; the second answer is used only after validation, as before.
+    existing, earlier = responses_for_submission(
+        survey.id, client_id, participant.id if participant is not None else None
+    )
     if existing is not None:
         return existing, False
     if actor is None:
@@ -309,14 +319,16 @@ def submit_response(
         ) from None
     validated = validate_submission(survey, payload, participant=participant)
 
-    earlier = earlier_response(survey.id, participant.id) if participant is not None else None
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
             raise SubmissionError(
                 409, "already_answered", _("You have already answered this survey.")
             )
-        earlier.answers.clear()
-        db.session.flush()
+        # The earlier answers go with one DELETE (their features follow by ON DELETE CASCADE)
+        # instead of loading them for the ORM to delete one by one.
+        answers = Answer.__table__
+        db.session.execute(sa.delete(answers).where(answers.c.response_id == earlier.id))
+        db.session.expire(earlier, ["answers"])
         _add_answers(earlier, survey, validated)
         earlier.language = validated.language
         earlier.channel = channel
@@ -327,46 +339,129 @@ def submit_response(
         db.session.flush()
         return earlier, True
 
-    response = Response(
-        survey_id=survey.id,
-        participant_id=participant.id if participant is not None else None,
-        client_id=validated.client_id,
-        language=validated.language,
-        channel=channel,
-        survey_version=survey.version,
-        submitted_at=utcnow(),
-    )
-    try:
-        # A concurrent request with the same client id may win the race: the unique
-        # constraint tells us, and the savepoint keeps the rest of the transaction usable.
-        with db.session.begin_nested():
-            db.session.add(response)
-            _add_answers(response, survey, validated)
-            if validated.nickname and participant is not None:
-                participant.nickname = validated.nickname
-            db.session.flush()
-    except IntegrityError:
+    values = {
+        "survey_id": survey.id,
+        "participant_id": participant.id if participant is not None else None,
+        "client_id": validated.client_id,
+        "language": validated.language,
+        "channel": channel,
+        "survey_version": survey.version,
+        "submitted_at": utcnow(),
+        "updated_at": None,
+    }
+    response_id = _insert_response(values)
+    if response_id is None:
+        # A concurrent request with the same client id won the race (the unique constraint
+        # on survey and client id said so); its response is the one to acknowledge.
         stored = response_by_client_id(survey.id, client_id)
         if stored is None:
-            raise
+            raise SubmissionError(409, "conflict", _("Please send your answers again."))
         return stored, False
+    response = Response(id=response_id, **values)
+    # The row is written; make the object persistent in this session without reading it back.
+    make_transient_to_detached(response)
+    db.session.add(response)
+    _add_answers(response, survey, validated)
+    if validated.nickname and participant is not None:
+        participant.nickname = validated.nickname
     return response, True
 
 
+def _insert_response(values: dict[str, Any]) -> int | None:
+    """INSERT the response row; its id, or None when ``client_id`` is already stored.
+
+    ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL) detects a concurrent duplicate without
+    a SAVEPOINT round trip; other databases fall back to a savepoint and the unique error.
+    """
+    table = Response.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+        statement = (
+            insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["survey_id", "client_id"])
+            .returning(table.c.id)
+        )
+        return db.session.execute(statement).scalar()
+    try:
+        with db.session.begin_nested():
+            return db.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
+    except IntegrityError:
+        return None
+
+
+def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
+    """Write a new response's answers and map features with one multi-row INSERT each.
+
+    Plain INSERTs instead of the ORM unit of work: the rows are new and never read back in
+    this request, and the ORM spent several milliseconds per submission on bookkeeping
+    (docs/performance.md). The automatic coding hook sees no ORM objects, so the new rows are
+    noted for it here, as it would note them after an ORM flush.
+    """
+    if not validated.answers:
+        return
+    answer_table = Answer.__table__
+    rows = [
+        {"response_id": response_id, "question_id": qid, "value": c.value, "text": c.text}
+        for qid, c in validated.answers.items()
+    ]
+    inserted = db.session.execute(
+        sa.insert(answer_table).returning(answer_table.c.id, answer_table.c.question_id), rows
+    ).all()
+    answer_ids = {question_id: answer_id for answer_id, question_id in inserted}
+    features = [
+        {
+            "answer_id": answer_ids[qid],
+            "position": position,
+            "category_id": item.category_id,
+            "comment": item.comment,
+            "geometry": item.geometry,
+            **dict(zip(_BOX, geometry_bounds(item.geometry), strict=True)),
+        }
+        for qid, cleaned in validated.answers.items()
+        for position, item in enumerate(cleaned.features)
+    ]
+    feature_ids: list[int] = []
+    if features:
+        feature_table = AnswerFeature.__table__
+        feature_ids = list(
+            db.session.execute(
+                sa.insert(feature_table).returning(feature_table.c.id), features
+            ).scalars()
+        )
+    coded = [answer_ids[qid] for qid, c in validated.answers.items() if (c.text or "").strip()]
+    note_for_coding(TargetType.ANSWER, coded)
+    note_for_coding(TargetType.FEATURE, feature_ids)
+
+
+_BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+
+def geometry_bounds(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """The bounding box of an already validated GeoJSON geometry, without parsing it again."""
+    lons: list[float] = []
+    lats: list[float] = []
+    stack: list[Any] = [geometry["coordinates"]]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], (int, float)):
+            lons.append(item[0])
+            lats.append(item[1])
+        else:
+            stack.extend(item)
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def note_for_coding(target: TargetType, ids: list[int]) -> None:
+    """Hand rows written without the ORM to the automatic coding hook (app/analysis_ui)."""
+    for target_id in ids:
+        coding_hooks._note(db.session(), target, target_id)
+
+
 def _add_answers(response: Response, survey: Survey, validated: ValidatedSubmission) -> None:
-    questions = {q.id: q for q in survey.active_questions}
-    for question_id, cleaned in validated.answers.items():
-        answer = Answer(question_id=question_id, value=cleaned.value, text=cleaned.text)
-        kind = kind_for(questions[question_id])
-        allowed = {kind.geometry_type} if isinstance(kind, MapQuestion) else None
-        for position, item in enumerate(cleaned.features):
-            feature = AnswerFeature(
-                position=position, category_id=item.category_id, comment=item.comment
-            )
-            # Already validated (area included); parsing again fills the bounding box.
-            feature.set_geometry(item.geometry, allowed=allowed)
-            answer.features.append(feature)
-        response.answers.append(answer)
+    """Write the validated answers of ``response`` (a stored row without answers)."""
+    _insert_answers(response.id, validated)
 
 
 def reference_of(response: Response) -> str:
