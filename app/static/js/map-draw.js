@@ -76,7 +76,8 @@
   MapQuestion.prototype.setupMap = function () {
     var canvas = this.root.querySelector(".map-canvas");
     // No scroll-wheel zoom: the page must keep scrolling past the map.
-    this.map = L.map(canvas, { scrollWheelZoom: false, tap: false });
+    // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
+    this.map = L.map(canvas, { scrollWheelZoom: false, tap: false, dragging: !L.Browser.mobile });
     var tiles = this.data.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);

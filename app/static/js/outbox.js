@@ -116,7 +116,7 @@
     deferred = e;
     if (localStorage.getItem("pd-install-dismissed")) { return; }
     const banner = document.getElementById("install-banner");
-    if (banner) { banner.hidden = false; }
+    if (banner) { banner.hidden = false; document.body.classList.add("has-install-banner"); }
   });
   document.addEventListener("click", async (e) => {
     const target = e.target.closest("[data-install]");
@@ -129,6 +129,6 @@
       await deferred.userChoice.catch(() => null);
       deferred = null;
     }
-    if (banner) { banner.hidden = true; }
+    if (banner) { banner.hidden = true; document.body.classList.remove("has-install-banner"); }
   });
 })();
