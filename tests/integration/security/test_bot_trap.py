@@ -49,13 +49,25 @@ def test_filled_honeypot_is_refused(trapped_login, app, make_user):
     assert "vänta" in response.get_data(as_text=True) or "wait" in response.get_data(as_text=True)
 
 
-def test_missing_or_forged_stamp_is_refused(trapped_login, app, make_user):
-    user = make_user()
+def test_missing_or_forged_stamp_is_refused(trapped_login, make_app, make_user):
+    app = make_app(BOT_TRAP_MIN_SECONDS=1)
+    with app.app_context():
+        email = make_user().email
     client = app.test_client()
-    data = {"email": user.email, "password": "correct horse battery staple", "website": ""}
+    data = {"email": email, "password": "correct horse battery staple", "website": ""}
     assert client.post("/login", data=data).status_code == 422
     forged = {**data, "pd_form_started": "form.AAAAAA.forged"}
     assert client.post("/login", data=forged).status_code == 422
+
+
+def test_with_the_timing_check_off_the_honeypot_still_works(trapped_login, app, make_user):
+    user = make_user()
+    client = app.test_client()
+    data = {"email": user.email, "password": "correct horse battery staple"}
+    assert client.post("/login", data={**data, "website": "x"}).status_code == 422
+    forged = {**data, "pd_form_started": "form.AAAAAA.forged"}
+    assert client.post("/login", data=forged).status_code == 422
+    assert client.post("/login", data=data).status_code == 302
 
 
 def test_too_fast_is_refused(trapped_login, make_app, make_user):
@@ -79,3 +91,11 @@ def test_honeypot_is_hidden_from_people(app):
     with app.test_request_context():
         html = str(bot_trap.bot_trap())
     assert 'aria-hidden="true"' in html and 'tabindex="-1"' in html
+
+
+def test_a_form_shown_again_keeps_its_first_stamp(app):
+    first = _stamp(app)
+    with app.test_request_context("/s/1", method="POST", data={"pd_form_started": first}):
+        assert f'value="{first}"' in str(bot_trap.bot_trap())
+    with app.test_request_context("/s/1", method="POST", data={"pd_form_started": "forged"}):
+        assert 'value="forged"' not in str(bot_trap.bot_trap())
