@@ -176,3 +176,25 @@ def test_every_api_rule_with_an_object_id_is_scoped(app):
         for name, converter in rule._converters.items():
             if type(converter).__name__ == "IntegerConverter":
                 assert name in SCOPED_PARAMETERS, f"{rule.rule}: {name} is not scoped"
+
+
+def test_token_dies_with_the_membership_or_a_deactivated_account(
+    app, make_org, make_user, make_open_survey
+):
+    from app.api.tokens import create_token
+
+    org = make_org()
+    planner = make_user(role=Role.PLANNER, org=org)
+    survey = make_open_survey(org)
+    _token, clear = create_token(planner, org.id, "skript")
+    db.session.commit()
+    script = app.test_client()
+    url = f"/api/v1/surveys/{survey.id}/responses"
+    assert script.get(url, headers=_bearer(clear)).status_code == 200
+    planner.active = False
+    db.session.commit()
+    assert script.get(url, headers=_bearer(clear)).status_code == 401
+    planner.active = True
+    db.session.execute(sa.delete(Membership).where(Membership.user_id == planner.id))
+    db.session.commit()
+    assert script.get(url, headers=_bearer(clear)).status_code == 401
