@@ -61,6 +61,8 @@ class Action(enum.StrEnum):
     ERASE_PARTICIPANT = "erase_participant"
     # Platform
     ADMINISTER_PLATFORM = "administer_platform"
+    #: Aggregated indicators of every organization side by side (cross-municipal learning).
+    VIEW_REGIONAL = "view_regional"
 
 
 RESIDENT_ACTIONS = {
@@ -226,6 +228,10 @@ def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | No
 
     if action == Action.ADMINISTER_PLATFORM:
         return bool(user and user.is_active and user.is_superadmin)
+
+    if action == Action.VIEW_REGIONAL:
+        # Any staff member or partner of any organization; the view holds aggregates only.
+        return bool(user and user.is_active and (user.is_superadmin or user.memberships))
 
     if action == Action.VIEW:
         # A draft survey stays with staff even when its project is published.

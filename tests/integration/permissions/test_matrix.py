@@ -146,6 +146,8 @@ ROWS_TEXT: list[tuple[str, str, str]] = [
     # The platform ----------------------------------------------------------------------
     ("administer_platform", "platform",          "- - -   - - - -   - - - -   - -   Y"),
     ("administer_platform", "org",               "- - -   - - - -   - - - -   - -   Y"),
+    # Aggregates of every organization: any staff member or member of a partner organization.
+    ("view_regional", "platform",                "- - -   Y Y Y Y   Y Y Y Y   Y -   Y"),
 ]
 # fmt: on
 
