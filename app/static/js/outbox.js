@@ -101,6 +101,13 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    // The first visit is not yet controlled by the worker, so it did not see this page: ask it
+    // to keep the page too, so a survey opened once opens again without a connection.
+    navigator.serviceWorker.ready.then((reg) => {
+      if (!navigator.serviceWorker.controller && reg.active) {
+        reg.active.postMessage({ type: "pd-keep-page", url: location.pathname + location.search });
+      }
+    }).catch(() => {});
     navigator.serviceWorker.addEventListener("message", (e) => {
       if (e.data && e.data.type === "pd-outbox-flush") { flush(); }
     });

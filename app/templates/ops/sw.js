@@ -118,6 +118,19 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "pd-keep-page" || typeof data.url !== "string") { return; }
+  const url = new URL(data.url, self.location.origin);
+  if (url.origin !== self.location.origin || !KEEP_PAGES.some((re) => re.test(url.pathname))) {
+    return;
+  }
+  event.waitUntil(fetch(url.pathname + url.search, { credentials: "same-origin" }).then((response) => {
+    if (!response.ok) { return null; }
+    return caches.open(PAGES).then((cache) => cache.put(url.pathname + url.search, response));
+  }).catch(() => null));
+});
+
 async function freshToken() {
   const response = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" });
   return response.ok ? (await response.json()).csrf_token : "";
