@@ -152,30 +152,3 @@ def test_offline_answers_survive_closing_the_page(browser, playwright, live_serv
         _check_stored_once(offline_survey)
     finally:
         context.close()
-
-
-def test_a_survey_opened_once_opens_offline(browser, playwright, live_server, offline_survey):
-    """The very first visit (not yet controlled by the service worker) is kept too."""
-    context = browser.new_context(**playwright.devices["Pixel 7"])
-    page = context.new_page()
-    path = f"/s/{offline_survey.id}"
-    try:
-        page.goto(live_server.url + path)
-        page.wait_for_function(
-            "(p) => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
-            ".then(c => c.match(p))))).then(found => found.some(Boolean))",
-            arg=path,
-            timeout=10_000,
-        )
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        context.set_offline(True)
-        page.reload()
-        expect(page.get_by_text("Sida 1 av 2")).to_be_visible()
-        expect(page.get_by_text("Du är inte uppkopplad")).to_be_visible()
-        page.get_by_label("Varje dag").check()
-        page.get_by_role("button", name="Nästa").click()
-        expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
-        expect(page.locator(".map-canvas")).to_be_visible()  # Leaflet loaded from the cache
-    finally:
-        context.set_offline(False)
-        context.close()

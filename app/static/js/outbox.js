@@ -101,10 +101,12 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-    // The first visit is not yet controlled by the worker, so it did not see this page: ask it
-    // to keep the page too, so a survey opened once opens again without a connection.
+    // The first visit did not go through the worker, so it did not see this page: ask it to
+    // keep the page too, so a survey opened once opens again without a connection.
+    const nav = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || null;
+    const viaWorker = nav ? nav.workerStart > 0 : Boolean(navigator.serviceWorker.controller);
     navigator.serviceWorker.ready.then((reg) => {
-      if (!navigator.serviceWorker.controller && reg.active) {
+      if (!viaWorker && reg.active) {
         reg.active.postMessage({ type: "pd-keep-page", url: location.pathname + location.search });
       }
     }).catch(() => {});
