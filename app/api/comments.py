@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -100,7 +102,49 @@ def stage_comments(stage_id: int) -> Any:
     )
 
 
+#: Recently built map GeoJSON by (stage, box, version), per application (so per database):
+#: residents looking at the same map get the same bytes without rebuilding them. Small and per
+#: process; the version in the key keeps it fresh.
+_MAP_CACHE_SIZE = 16
+_MAP_CACHE_LOCK = threading.Lock()
+
+
+def _map_cache() -> OrderedDict[tuple[Any, ...], tuple[bytes, str]]:
+    cache: OrderedDict[tuple[Any, ...], tuple[bytes, str]]
+    cache = current_app.extensions.setdefault("platsdialog_map_cache", OrderedDict())
+    return cache
+
+
 def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -> Any:
+    # The ETag comes from a one-query fingerprint of the stage's published comments, so an
+    # unchanged map answers 304 (or from the cache) without reading and encoding every comment.
+    key = (stage.id, bbox, queries.map_version(stage.id))
+    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        return _geojson_response(b"", etag, status=304)
+    cache = _map_cache()
+    with _MAP_CACHE_LOCK:
+        cached = cache.get(key)
+        if cached is not None:
+            cache.move_to_end(key)
+    if cached is None:
+        cached = (_build_collection(stage, bbox), etag)
+        with _MAP_CACHE_LOCK:
+            cache[key] = cached
+            while len(cache) > _MAP_CACHE_SIZE:
+                cache.popitem(last=False)
+    return _geojson_response(cached[0], etag)
+
+
+def _geojson_response(payload: bytes, etag: str, status: int = 200) -> Response:
+    response = Response(payload, status=status, mimetype="application/geo+json")
+    response.set_etag(etag)
+    # Browsers must ask again (the ETag makes that cheap); shared caches must not keep it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _build_collection(stage: Stage, bbox: tuple[float, float, float, float]) -> bytes:
     rows = queries.in_bbox(stage.id, bbox)
     collection = {
         "type": "FeatureCollection",
@@ -121,12 +165,7 @@ def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -
             for row in rows
         ],
     }
-    payload = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-    response = Response(payload, mimetype="application/geo+json")
-    response.set_etag(hashlib.sha256(payload.encode()).hexdigest()[:32])
-    # Browsers must ask again (the ETag makes that cheap); shared caches must not keep it.
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response.make_conditional(request)
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _field_error(message: str, name: str) -> Any:

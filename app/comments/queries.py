@@ -199,6 +199,32 @@ def in_bbox(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]
     return list(db.session.execute(stmt))
 
 
+def map_version(stage_id: int) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything the stage's map GeoJSON shows, in one aggregate query.
+
+    It changes when a comment is published, hidden, deleted or added (count and the sums of
+    ids and squared ids: a different set of ids cannot keep all three), edited (``edited_at``)
+    or supported (the sums of supports, plain and weighted by id). Used as the ETag and cache
+    key of ``GET /api/v1/stages/<id>/comments?bbox=`` so that unchanged maps cost one query.
+    """
+    big_id = sa.cast(Comment.id, sa.BigInteger)
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.sum(big_id),
+            sa.func.sum(big_id * big_id),
+            sa.func.sum(Comment.supports_count),
+            sa.func.sum(big_id * Comment.supports_count),
+            sa.func.max(Comment.edited_at),
+        ).where(
+            Comment.stage_id == stage_id,
+            Comment.status == CommentStatus.PUBLISHED,
+            Comment.deleted_at.is_(None),
+        )
+    ).one()
+    return tuple(row)
+
+
 def point_of(row: Any) -> dict[str, Any]:
     """The GeoJSON geometry of an ``in_bbox`` row (loaded in full if it is not a point)."""
     if row.min_lon == row.max_lon and row.min_lat == row.max_lat:
