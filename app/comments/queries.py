@@ -168,7 +168,6 @@ def in_bbox(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]
     Uses the indexed bounding-box columns: a box intersects another when neither lies
     wholly to one side of it.
     """
-    min_lon, min_lat, max_lon, max_lat = bbox
     # Comments are points, whose box is the point itself: reading the indexed columns
     # spares parsing thousands of GeoJSON documents (``point_of`` rebuilds the geometry).
     stmt = (
@@ -184,28 +183,34 @@ def in_bbox(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]
             Comment.max_lon,
             Comment.max_lat,
         )
-        .where(
-            Comment.stage_id == stage_id,
-            Comment.status == CommentStatus.PUBLISHED,
-            Comment.deleted_at.is_(None),
-            Comment.min_lon.is_not(None),
-            Comment.min_lon <= max_lon,
-            Comment.max_lon >= min_lon,
-            Comment.min_lat <= max_lat,
-            Comment.max_lat >= min_lat,
-        )
+        .where(*_in_bbox_filter(stage_id, bbox))
         .order_by(Comment.id)
     )
     return list(db.session.execute(stmt))
 
 
-def map_version(stage_id: int) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything the stage's map GeoJSON shows, in one aggregate query.
+def _in_bbox_filter(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return [
+        Comment.stage_id == stage_id,
+        Comment.status == CommentStatus.PUBLISHED,
+        Comment.deleted_at.is_(None),
+        Comment.min_lon.is_not(None),
+        Comment.min_lon <= max_lon,
+        Comment.max_lon >= min_lon,
+        Comment.min_lat <= max_lat,
+        Comment.max_lat >= min_lat,
+    ]
 
-    It changes when a comment is published, hidden, deleted or added (count and the sums of
-    ids and squared ids: a different set of ids cannot keep all three), edited (``edited_at``)
-    or supported (the sums of supports, plain and weighted by id). Used as the ETag and cache
-    key of ``GET /api/v1/stages/<id>/comments?bbox=`` so that unchanged maps cost one query.
+
+def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything ``in_bbox`` returns, in one aggregate query.
+
+    It changes when a comment in the box is added, published, hidden or deleted (the count and
+    the sums of ids and of squared ids: two different sets of ids practically never share all
+    three), edited (``edited_at``) or supported (the sums of supports, plain and weighted by
+    id). Places are never moved after posting. Used as the ETag and cache key of
+    ``GET /api/v1/stages/<id>/comments?bbox=``, so an unchanged map costs one small query.
     """
     big_id = sa.cast(Comment.id, sa.BigInteger)
     row = db.session.execute(
@@ -216,11 +221,7 @@ def map_version(stage_id: int) -> tuple[Any, ...]:
             sa.func.sum(Comment.supports_count),
             sa.func.sum(big_id * Comment.supports_count),
             sa.func.max(Comment.edited_at),
-        ).where(
-            Comment.stage_id == stage_id,
-            Comment.status == CommentStatus.PUBLISHED,
-            Comment.deleted_at.is_(None),
-        )
+        ).where(*_in_bbox_filter(stage_id, bbox))
     ).one()
     return tuple(row)
 
