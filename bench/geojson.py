@@ -87,12 +87,14 @@ def timed(
 
 
 def new_comment(app: Any, stage_id: int) -> None:
-    """One more published comment (outside every box), so the map's version changes."""
+    """One more published comment placed inside every box timed, so each map changes."""
     import sqlalchemy as sa
 
     from app.comments.models import Comment
     from app.extensions import db
 
+    (w, s), (e, n) = AREA[0], AREA[2]
+    lon, lat = w + (e - w) / 20, s + (n - s) / 20  # inside the small box at the south-west
     with app.app_context():
         row = db.session.execute(
             sa.select(Comment.activity_id).where(Comment.stage_id == stage_id).limit(1)
@@ -101,7 +103,12 @@ def new_comment(app: Any, stage_id: int) -> None:
             sa.insert(Comment).values(
                 activity_id=row,
                 stage_id=stage_id,
-                body="Ny synpunkt utan plats.",
+                body="Ny synpunkt vid stationen.",
+                geometry={"type": "Point", "coordinates": [lon, lat]},
+                min_lon=lon,
+                max_lon=lon,
+                min_lat=lat,
+                max_lat=lat,
                 status="published",
                 supports_count=0,
                 flags_count=0,
