@@ -196,9 +196,14 @@ def _register_request_hooks(app: Flask) -> None:
             g.pop(name, None)
         refresh()
 
+        if request.endpoint == "static":
+            return
         # A lasting session keeps the CSRF secret, so submissions that waited offline still
-        # carry a valid token when they are sent days later.
-        session.permanent = True
+        # carry a valid token when they are sent days later. Set once: the cookie is then
+        # written only when the session changes (SESSION_REFRESH_EACH_REQUEST is off), so
+        # concurrent responses (assets, service-worker precaching) never overwrite it.
+        if not session.permanent:
+            session.permanent = True
         asked = request.args.get("lang")
         if asked in app.config["LANGUAGES"]:
             session["lang"] = asked

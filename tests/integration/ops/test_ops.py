@@ -86,3 +86,16 @@ def test_worker_command_drains_the_queue_in_burst_mode(make_app):
     assert job.return_value() == 120
     queue.delete(delete_jobs=True)
     connection.close()
+
+
+def test_only_changed_sessions_set_a_cookie(client):
+    """Assets and unchanged pages never re-send the session cookie: a concurrent response
+    (an image, a service worker precache) could otherwise overwrite a language just chosen."""
+    first = client.get("/")
+    assert "session=" in first.headers.get("Set-Cookie", "")
+    asset = client.get("/static/css/app.css")
+    assert "Set-Cookie" not in asset.headers
+    again = client.get("/")
+    assert "session=" not in again.headers.get("Set-Cookie", "")
+    chosen = client.get("/lang/en?next=/")
+    assert "session=" in chosen.headers.get("Set-Cookie", "")
