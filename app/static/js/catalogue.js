@@ -104,7 +104,8 @@
     el.setAttribute("role", "region");
     el.setAttribute("aria-label", el.getAttribute("data-label") || "");
     // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
-    map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 });
+    // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
+    map = L.map(el, { scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile });
     addTiles(map, el);
     cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
     outlines = L.layerGroup();

@@ -31,7 +31,8 @@
     el.setAttribute("role", "region");
     el.setAttribute("aria-label", el.getAttribute("data-label") || "");
     // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
-    var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19 }, options || {}));
+    // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
+    var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile }, options || {}));
     addTiles(map, el);
     var area = areaLayer(el);
     if (area) {
