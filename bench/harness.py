@@ -9,6 +9,7 @@ Loops are bounded in time and count; nothing is sent anywhere else.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
@@ -136,6 +137,8 @@ class Gunicorn:
         self.log = open(instance / f"gunicorn-{self.port}.log", "ab")  # noqa: SIM115
 
     def start(self, wait: float = 30.0) -> None:
+        # Never leave a server behind, even when the benchmark is interrupted.
+        atexit.register(self.kill_all_quietly)
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), self.app],
             cwd=ROOT,
@@ -176,6 +179,13 @@ class Gunicorn:
         except ProcessLookupError:
             pass
         self.proc.wait(timeout=10)
+
+    def kill_all_quietly(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

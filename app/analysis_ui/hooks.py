@@ -39,6 +39,12 @@ def _note(session: Any, target: TargetType, target_id: int | None) -> None:
         session.info.setdefault(PENDING, {}).setdefault(target, set()).add(target_id)
 
 
+def note_for_coding(session: Any, target: TargetType, ids: Any) -> None:
+    """Note contributions written without ORM objects (bulk inserts) for automatic coding."""
+    for target_id in ids:
+        _note(session, target, target_id)
+
+
 def _after_flush(session: Any, _context: Any) -> None:
     if session.info.get(RUNNING):
         return

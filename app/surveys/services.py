@@ -455,8 +455,7 @@ def geometry_bounds(geometry: Mapping[str, Any]) -> tuple[float, float, float, f
 
 def note_for_coding(target: TargetType, ids: list[int]) -> None:
     """Hand rows written without the ORM to the automatic coding hook (app/analysis_ui)."""
-    for target_id in ids:
-        coding_hooks._note(db.session(), target, target_id)
+    coding_hooks.note_for_coding(db.session(), target, ids)
 
 
 def _add_answers(response: Response, survey: Survey, validated: ValidatedSubmission) -> None:

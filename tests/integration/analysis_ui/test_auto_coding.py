@@ -99,3 +99,26 @@ def test_an_edited_comment_is_coded_again(make_app: Any, stage_for: Any) -> None
 def test_off_codes_nothing(make_app: Any, stage_for: Any) -> None:
     app = make_app(AUTO_CODING="off")
     assert _themes(app, _post(app, stage_for(app))) == []
+
+
+def test_a_survey_response_through_the_api_is_coded(make_app: Any, stage_for: Any) -> None:
+    """Answers and map features are written in bulk; the hook still sees them."""
+    import random
+
+    from bench.harness import AREA, response_payload
+    from bench.seed_data import seed
+
+    app = make_app(AUTO_CODING="sync")
+    with app.app_context():
+        ids = seed(AREA)
+    payload = response_payload(ids, random.Random(7), str(uuid.uuid4()))
+    payload["answers"][2]["value"] = "Det behövs fler bänkar och en lekplats för barnen."
+    response = app.test_client().post(f"/api/v1/surveys/{ids['survey_id']}/responses", json=payload)
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        coded = set(
+            tuple(row)
+            for row in db.session.execute(sa.select(Coding.target_type, Coding.theme_key))
+        )
+    assert (TargetType.ANSWER, "children") in coded
+    assert any(target == TargetType.FEATURE for target, _ in coded)
