@@ -20,7 +20,14 @@ from app.core.models import utcnow
 HONEYPOT = "website"
 STAMP = "pd_form_started"
 
-TRAPPED_ENDPOINTS: set[str] = set()
+#: Resident forms whose templates include ``{{ bot_trap() }}``. The JSON API (offline
+#: sync, scripts) is not trapped: it has its own abuse limits.
+TRAPPED_ENDPOINTS: set[str] = {
+    "comments.post",
+    "comments.reply",
+    "surveys.take",
+    "accounts.register",
+}
 
 #: A form left open for longer than this must be reloaded (a week: offline submissions).
 MAX_AGE = 7 * 24 * 3600
