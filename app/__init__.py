@@ -48,7 +48,10 @@ CLI_MODULES = [
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
+    from app.core.requests import PlatsdialogRequest
+
     app = Flask(__name__, instance_path=str(config_module.INSTANCE))
+    app.request_class = PlatsdialogRequest
     app.config.update(config_module.from_environment())
     if config:
         app.config.update(config)

@@ -99,3 +99,13 @@ def test_only_changed_sessions_set_a_cookie(client):
     assert "session=" not in again.headers.get("Set-Cookie", "")
     chosen = client.get("/lang/en?next=/")
     assert "session=" in chosen.headers.get("Set-Cookie", "")
+
+
+def test_nul_characters_never_pass_the_request_boundary(app):
+    from flask import request
+
+    with app.test_request_context("/?municipality=a%00b", method="POST", data={"name": "Å\x00sa"}):
+        assert request.args["municipality"] == "ab"
+        assert request.form["name"] == "Åsa"
+    with app.test_request_context("/", method="POST", json={"a": ["x\x00y", {"k\x00": "v\x00"}]}):
+        assert request.get_json() == {"a": ["xy", {"k": "v"}]}

@@ -205,11 +205,6 @@ def test_over_long_text_is_refused_with_422_and_nothing_stored(client, make_acti
     assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known finding, reported: comments.services keeps NUL in the body; SQLite stores "
-    "it and PostgreSQL refuses it (500). Strict: remove this mark once fixed.",
-)
 def test_a_nul_character_in_a_comment_is_refused_or_dropped_not_a_server_error(
     client, make_project, make_activity
 ):
