@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import openpyxl
-import pytest
 import sqlalchemy as sa
 
 from app.comments.models import Comment
