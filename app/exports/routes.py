@@ -112,6 +112,8 @@ def _recent_jobs() -> list[ExportJob]:
 def index() -> Any:
     """Start an export and list the user's recent export jobs."""
     projects = _exportable_projects()
+    if not (current_user.is_superadmin or current_user.memberships or projects):
+        abort(403)  # residents have nothing to export here
     form = ExportForm(scope_choices=_scope_choices(projects))
     if request.method == "GET" and request.args.get("scope"):
         form.scope.data = request.args["scope"]
