@@ -33,16 +33,12 @@ from app.accounts.services import (
 )
 from app.accounts.tokens import Purpose, TokenError, read_token
 from app.core.i18n import current_language
-from app.core.ratelimit import ip_key
 from app.core.security import safe_next
-from app.extensions import db, limiter
+from app.extensions import db
 from app.organizations.forms import role_label
 from app.organizations.models import Membership
 
 Page = Response | tuple[str, int] | str
-
-#: Abuse limits on the forms that send mail or test passwords (off in tests).
-MAIL_LIMIT = "5 per minute; 30 per hour"
 
 
 def _status() -> int:
@@ -61,7 +57,6 @@ def _token_problem(error: TokenError) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", key_func=ip_key, methods=["POST"])
 def login() -> Page:
     """Log in with email and password."""
     form = LoginForm()
@@ -87,7 +82,6 @@ def logout() -> Response:
 
 
 @bp.route("/register", methods=["GET", "POST"], endpoint="register")
-@limiter.limit(MAIL_LIMIT, key_func=ip_key, methods=["POST"])
 def register_page() -> Page:
     """Create a resident account; a verification link is mailed."""
     form = RegisterForm()
@@ -138,7 +132,6 @@ def verify(token: str) -> Page:
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
-@limiter.limit(MAIL_LIMIT, key_func=ip_key, methods=["POST"])
 def resend_verification() -> Page:
     """Send the verification link again (same answer whether or not the address exists)."""
     form = EmailOnlyForm()
@@ -160,7 +153,6 @@ def resend_verification() -> Page:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(MAIL_LIMIT, key_func=ip_key, methods=["POST"])
 def request_reset() -> Page:
     """Ask for a password reset link (same answer whether or not the address exists)."""
     form = EmailOnlyForm()
@@ -178,7 +170,6 @@ def request_reset() -> Page:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(MAIL_LIMIT, key_func=ip_key, methods=["POST"])
 def reset_password(token: str) -> Page:
     """Choose a new password from a reset link."""
     try:

@@ -30,7 +30,7 @@ from app.core.geo import GeometryError, parse_bbox
 from app.core.i18n import current_language
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require
-from app.extensions import db, limiter
+from app.extensions import db
 from app.projects.models import Stage
 
 PER_PAGE = 50
@@ -173,7 +173,6 @@ def _field_error(message: str, name: str) -> Any:
 
 
 @bp.post("/stages/<int:stage_id>/comments")
-@limiter.limit("30/minute")
 def create_comment(stage_id: int) -> Any:
     """Post a comment (idempotent by ``client_id``)."""
     if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:

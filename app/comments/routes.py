@@ -20,7 +20,7 @@ from app.core.i18n import current_language
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
-from app.extensions import db, limiter
+from app.extensions import db
 from app.projects.models import Stage
 
 
@@ -97,7 +97,6 @@ def _discussion(
 
 
 @bp.post("/stages/<int:stage_id>/comments")
-@limiter.limit("30/minute")
 def post(stage_id: int) -> Any:
     """Post a comment to a stage's discussion, optionally placed on the map."""
     stage = _stage_or_404(stage_id)
@@ -143,7 +142,6 @@ def post(stage_id: int) -> Any:
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
-@limiter.limit("30/minute", methods=["POST"])
 def reply(comment_id: int) -> Any:
     """Reply to a comment: the form, and storing the reply."""
     parent = _comment_or_404(comment_id)
@@ -221,7 +219,6 @@ def replies(comment_id: int) -> Any:
 
 
 @bp.post("/comments/<int:comment_id>/support")
-@limiter.limit("120/minute")
 def support(comment_id: int) -> Any:
     """Say "Håller med" (agree) with a comment, once per participant."""
     comment = _comment_or_404(comment_id)
@@ -246,7 +243,6 @@ def support(comment_id: int) -> Any:
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
-@limiter.limit("30/minute", methods=["POST"])
 def flag(comment_id: int) -> Any:
     """Report a comment to the moderators with a reason."""
     comment = _comment_or_404(comment_id)

@@ -66,9 +66,11 @@ def per_address(limits: str) -> Rule:
 #: library kiosk shares one address.
 ABUSE_LIMITS: dict[str, list[Rule]] = {
     "accounts.login": [per_address("10/minute;100/hour")],
-    "accounts.register": [per_address("10/hour;50/day")],
-    "accounts.request_reset": [per_address("5/hour")],
-    "accounts.resend_verification": [per_address("5/hour")],
+    # Forms that send mail: nobody can flood an inbox.
+    "accounts.register": [per_address("5/minute;30/hour")],
+    "accounts.request_reset": [per_address("5/minute;30/hour")],
+    "accounts.resend_verification": [per_address("5/minute;30/hour")],
+    "accounts.reset_password": [per_address("5/minute;30/hour")],
     "surveys.take": [per_participant("60/minute"), per_address("600/minute")],
     "api.create_response": [per_participant("20/minute"), per_address("300/minute")],
     "comments.post": [per_participant("10/minute;200/day"), per_address("120/minute")],
