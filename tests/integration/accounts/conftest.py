@@ -38,26 +38,3 @@ def user_count() -> int:
 
 def audit_actions() -> list[str]:
     return list(db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-#: What Flask-Babel, Flask-Login and ``current_participant`` cache on ``g`` for one request.
-REQUEST_CACHES = ("_flask_babel", "_login_user", "participant", "new_participant_token")
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app: Any) -> Any:
-    """Start every test request with an empty per-request cache, as in production.
-
-    The ``app`` fixture keeps one application context open and Flask reuses it for each test
-    request, so ``g`` would otherwise carry the language, the logged-in user and the
-    participant of the previous request (of any client) into the next one.
-    """
-    from flask import g, request_started
-
-    def forget(sender: Any, **extra: Any) -> None:
-        for name in REQUEST_CACHES:
-            g.pop(name, None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)

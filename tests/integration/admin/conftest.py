@@ -1,3 +1,2 @@
-"""Admin tests share the account tests' helpers and the fresh per-request globals."""
+"""Admin tests share the account tests' helpers."""
 
-from tests.integration.accounts.conftest import fresh_request_globals  # noqa: F401

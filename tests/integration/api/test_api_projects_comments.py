@@ -9,7 +9,6 @@ from app.extensions import db
 from app.projects.models import ProjectStatus
 from tests.factories import INSIDE, OUTSIDE
 from tests.integration.public.conftest import (  # noqa: F401
-    _fresh_g_per_request,
     discussion,
     make_comment,
     resident,

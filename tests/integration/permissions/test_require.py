@@ -10,7 +10,6 @@ from app.core.permissions import Action, Actor, actor_from, can, is_staff_of, re
 from app.extensions import db
 from app.organizations.models import Role
 from app.projects.models import ProjectStatus
-from tests.integration.accounts.conftest import fresh_request_globals  # noqa: F401
 
 
 def test_require_hides_drafts_with_404_and_refuses_published_with_403(make_project, make_user):

@@ -16,23 +16,6 @@ from app.extensions import db
 from app.projects.models import Feedback, Stage
 
 
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app: Any) -> Any:
-    """The test's pushed app context is reused by every test request, and with it ``g``;
-    forget the cached participant between requests as production (one context each) does."""
-    from flask import g, request_started
-    from flask_babel import refresh
-
-    def forget(sender: Any, **extra: Any) -> None:
-        refresh()  # the locale is cached on the same context
-        g.pop("participant", None)
-        g.pop("new_participant_token", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
-
-
 @pytest.fixture()
 def resident(app: Any) -> Any:
     """``resident(client)`` makes an anonymous participant and gives ``client`` its cookie."""
