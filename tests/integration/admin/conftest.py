@@ -1,2 +1,0 @@
-"""Admin tests share the account tests' helpers."""
-
