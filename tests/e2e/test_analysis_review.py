@@ -55,6 +55,8 @@ def test_facilitator_accepts_and_rejects_with_the_keyboard(
 
     page.keyboard.press("n")
     expect(item).to_contain_text(PARK)
+    # The next contribution is a new page: its shortcuts work once its script has run.
+    page.wait_for_function("document.body.dataset.reviewKeys === '1'")
     page.keyboard.press("r")
     expect(item.locator(".state-rejected")).to_have_count(1)
 
