@@ -67,6 +67,6 @@ reset: install translations ## Drop and re-seed the demo data
 
 bench: install translations ## Run the benchmarks in full; they print figures and ratios
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
-	@status=0; for b in analysis exports geojson stage_page throughput load faults; do \
+	@status=0; for b in analysis exports geojson stage_page throughput load latency faults; do \
 	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py =="; $(BIN)/python bench/$$b.py || status=1; fi; \
 	done; exit $$status

@@ -108,6 +108,29 @@ def seed(url: str, instance: Path) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+# --------------------------------------------------------------------------- CPU accounting
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process from /proc (0.0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command name: state is field 3, utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, summed over all cores, from
+    /proc/stat; busy is everything but idle and iowait, whoever ran it."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = sum(values[:8])  # guest time is already counted in user and nice
+    idle = values[3] + values[4]
+    return (total - idle) / tick, total / tick
+
+
 # --------------------------------------------------------------------------- the server
 
 
@@ -186,6 +209,11 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the master and its live workers."""
+        assert self.proc is not None
+        return sum(process_cpu_seconds(pid) for pid in [self.proc.pid, *self.worker_pids()])
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
