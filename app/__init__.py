@@ -85,6 +85,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.analysis_ui.hooks import register_auto_coding
 
     register_auto_coding()
+    from app.core.revisions import register_revisions
+
+    register_revisions(db.session)
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -195,7 +198,12 @@ def _register_request_hooks(app: Flask) -> None:
 
         # Per-request state must not survive into the next request when an app context is
         # shared (as in tests, or in CLI code that issues requests).
-        for name in ("participant", "new_participant_token", "_login_user"):
+        for name in (
+            "participant",
+            "new_participant_token",
+            "created_participant_id",
+            "_login_user",
+        ):
             g.pop(name, None)
         refresh()
 

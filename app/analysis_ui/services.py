@@ -213,7 +213,7 @@ def enqueue_coding(target_type: TargetType | str, ids: Iterable[int]) -> None:
     if app.config.get("REDIS_URL"):
 
         def send(_session: Any) -> None:
-            _send_to_rq(app, str(target_type), id_list)
+            send_to_rq(app, str(target_type), id_list)
 
         sa.event.listen(db.session(), "after_commit", send, once=True)
         return
@@ -231,14 +231,17 @@ def enqueue_response_coding(response: Any) -> None:
     enqueue_coding(TargetType.FEATURE, [f.id for a in answers for f in a.features])
 
 
-def _send_to_rq(app: Flask, target_type: str, ids: list[int]) -> None:
+def send_to_rq(
+    app: Flask, target_type: str, ids: list[int], *, connection: Any | None = None
+) -> None:
+    """Queue one coding job for ``ids`` on RQ (over ``connection`` when given)."""
     try:
         import redis
         from rq import Queue
 
         queue = Queue(
             str(app.config.get("RQ_QUEUE") or "platsdialog"),
-            connection=redis.Redis.from_url(app.config["REDIS_URL"]),
+            connection=connection or redis.Redis.from_url(app.config["REDIS_URL"]),
         )
         queue.enqueue("app.analysis_ui.services.run_coding_job", target_type, ids)
     except Exception:  # noqa: BLE001 - Redis down must not fail a committed submission

@@ -23,6 +23,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from app.accounts.models import Participant
 from app.analysis_ui import hooks as coding_hooks
 from app.analysis_ui.models import TargetType
+from app.core import participants
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
@@ -298,26 +299,39 @@ def submit_response(
     if not isinstance(payload, Mapping):
         raise SubmissionError(400, "malformed", _("The request could not be understood."))
     client_id = parse_client_id(payload)
-    # One query answers both "was this client id stored already?" and "did this participant
-    # answer before?"; the second answer is used only after validation, as before.
-    existing, earlier = responses_for_submission(
-        survey.id, client_id, participant.id if participant is not None else None
-    )
-    if existing is not None:
-        return existing, False
+    looked_up = participant is not None and not participants.is_new(participant)
+    existing = earlier = None
+    if looked_up:
+        # One query answers both "was this client id stored already?" and "did this
+        # participant answer before?"; the second answer is used only after validation.
+        existing, earlier = responses_for_submission(
+            survey.id, client_id, participant.id if participant is not None else None
+        )
+        if existing is not None:
+            return existing, False
+    # A participant made by this request (a new phone, or one whose cookie was lost) has
+    # answered nothing yet: a re-sent client id is found by the INSERT below instead, or,
+    # when the checks refuse, by the lookup in the except clause.
     if actor is None:
         actor = actor_from(participant.user if participant else None, participant)
-    check_can_respond(survey, actor)
     try:
-        channel = Channel(channel)
-    except ValueError:
-        raise SubmissionError(
-            422,
-            "invalid",
-            _("Some of what you sent is not valid."),
-            {"channel": _("Unknown channel.")},
-        ) from None
-    validated = validate_submission(survey, payload, participant=participant)
+        check_can_respond(survey, actor)
+        try:
+            channel = Channel(channel)
+        except ValueError:
+            raise SubmissionError(
+                422,
+                "invalid",
+                _("Some of what you sent is not valid."),
+                {"channel": _("Unknown channel.")},
+            ) from None
+        validated = validate_submission(survey, payload, participant=participant)
+    except SubmissionError:
+        # A re-send of a stored response is acknowledged even after the survey closed.
+        stored = None if looked_up else response_by_client_id(survey.id, client_id)
+        if stored is not None:
+            return stored, False
+        raise
 
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:

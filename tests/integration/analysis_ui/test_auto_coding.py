@@ -69,6 +69,7 @@ def test_background_mode_with_redis_queues_one_job(make_app: Any, stage_for: Any
     queue = Queue(name, connection=connection)
     try:
         comment_id = _post(app, stage_for(app))
+        wait_for_background_coding()  # the coding thread hands the ids to RQ
         assert queue.count == 1
         assert _themes(app, comment_id) == []
         with app.app_context():
@@ -122,3 +123,31 @@ def test_a_survey_response_through_the_api_is_coded(make_app: Any, stage_for: An
         )
     assert (TargetType.ANSWER, "children") in coded
     assert any(target == TargetType.FEATURE for target, _ in coded)
+
+
+def test_the_coding_thread_merges_what_arrived_into_batches() -> None:
+    """Many requests' ids become few coding transactions (or RQ jobs), each id once."""
+    from app.analysis_ui import hooks
+
+    app_a, app_b = object(), object()
+    jobs = [
+        (app_a, TargetType.COMMENT, [1, 2]),
+        (app_a, TargetType.ANSWER, [7]),
+        (app_a, TargetType.COMMENT, [2, 3]),
+        (app_b, TargetType.COMMENT, [1]),
+        (app_a, TargetType.ANSWER, list(range(8, 8 + hooks.MAX_BATCH))),
+    ]
+    merged = hooks.batches(jobs)  # type: ignore[arg-type]
+    assert (app_a, TargetType.COMMENT, [1, 2, 3]) in merged
+    assert (app_b, TargetType.COMMENT, [1]) in merged
+    answer_batches = [ids for app, target, ids in merged if target == TargetType.ANSWER]
+    assert [len(ids) for ids in answer_batches] == [hooks.MAX_BATCH, 1]
+    assert sum(answer_batches, []) == list(range(7, 8 + hooks.MAX_BATCH))
+
+
+def test_a_burst_of_comments_in_background_mode_is_all_coded(make_app: Any, stage_for: Any) -> None:
+    app = make_app(AUTO_CODING="background")
+    stage_id = stage_for(app)
+    ids = [_post(app, stage_id) for _ in range(12)]
+    wait_for_background_coding()
+    assert all("safety" in _themes(app, comment_id) for comment_id in ids)

@@ -77,29 +77,47 @@ def test_repeat_with_same_client_id_answers_200_with_identical_body(web, make_su
 
 def test_race_on_the_same_client_id_is_answered_from_the_stored_row(app, make_survey):
     """Simulate the loser of a race: the row appears between the look-up and the insert."""
+    from app.accounts.models import Participant
     from app.surveys import services
 
     kit = make_survey()
     payload = kit.payload()
+    phone = Participant(token_hash="f" * 64)
     stored = Response(survey_id=kit.survey.id, client_id=payload["client_id"], language="sv")
-    db.session.add(stored)
+    db.session.add_all([phone, stored])
     db.session.commit()
-    real_lookup = services.response_by_client_id
+    real_lookup = services.responses_for_submission
     calls = []
 
-    def late_lookup(survey_id, client_id):
-        calls.append(client_id)
-        return None if len(calls) == 1 else real_lookup(survey_id, client_id)
+    def late_lookup(*args):
+        calls.append(args)
+        return None, None  # the other request's row was not there yet
 
-    services.response_by_client_id = late_lookup
+    services.responses_for_submission = late_lookup
     try:
         with app.test_request_context():
-            response, created = services.submit_response(kit.survey, None, payload, channel="web")
+            response, created = services.submit_response(kit.survey, phone, payload, channel="web")
     finally:
-        services.response_by_client_id = real_lookup
+        services.responses_for_submission = real_lookup
+    assert calls, "the look-up ran before the insert"
     assert created is False and response.id == stored.id
     db.session.commit()
     assert counts() == (1, 0, 0)
+
+
+def test_a_new_phone_resending_after_the_survey_closed_is_acknowledged(web, make_survey):
+    """A phone that lost its cookie re-sends a stored response after closing time."""
+    kit = make_survey()
+    payload = kit.payload()
+    first = post(web, kit, payload)
+    assert first.status_code == 201
+    kit.survey.status = SurveyStatus.CLOSED
+    db.session.commit()
+    web.delete_cookie("pd_participant")
+    again = post(web, kit, payload)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json() == first.get_json()
+    assert counts()[0] == 1
 
 
 INVALID_ANSWERS = (
