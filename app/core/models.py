@@ -112,7 +112,20 @@ class GeometryMixin:
 
     @property
     def shape(self) -> Any:
-        return geo.from_geojson(self.geometry) if self.geometry else None
+        """The geometry as a shapely object, parsed once per stored value.
+
+        Kept on the instance next to the GeoJSON it came from; a new geometry (a new dict,
+        as every assignment makes) is parsed again.
+        """
+        geometry = self.geometry
+        if not geometry:
+            return None
+        cached = self.__dict__.get("_pd_shape")
+        if cached is not None and cached[0] is geometry:
+            return cached[1]
+        shape = geo.from_geojson(geometry)
+        self.__dict__["_pd_shape"] = (geometry, shape)
+        return shape
 
 
 def translated(value: dict[str, str] | None, locale: str, fallback: str = "sv") -> str:
@@ -126,6 +139,10 @@ def translated(value: dict[str, str] | None, locale: str, fallback: str = "sv") 
     return next((v for v in value.values() if v), "")
 
 
+#: Built once per model: a statement built per call costs more than running it.
+_INSERTS: dict[type[Any], Any] = {}
+
+
 def insert_persistent(session: Any, model: type[Any], values: dict[str, Any]) -> Any:
     """INSERT one row with a plain statement and return it as a persistent ORM object.
 
@@ -135,7 +152,10 @@ def insert_persistent(session: Any, model: type[Any], values: dict[str, Any]) ->
     """
     table = model.__table__
     mapper = sa.inspect(model)
-    row = session.execute(sa.insert(table).values(**values).returning(*table.c)).one()._mapping
+    statement = _INSERTS.get(model)
+    if statement is None:
+        statement = _INSERTS[model] = sa.insert(table).returning(*table.c)
+    row = session.execute(statement, values).one()._mapping
     instance = mapper.class_manager.new_instance()
     for prop in mapper.column_attrs:
         set_committed_value(instance, prop.key, row[prop.columns[0]])

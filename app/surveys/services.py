@@ -381,6 +381,10 @@ def submit_response(
     return response, True
 
 
+#: Built once per dialect (building the statement costs more than running it).
+_RESPONSE_INSERTS: dict[str, Any] = {}
+
+
 def _insert_response(values: dict[str, Any]) -> int | None:
     """INSERT the response row; its id, or None when ``client_id`` is already stored.
 
@@ -390,14 +394,15 @@ def _insert_response(values: dict[str, Any]) -> int | None:
     table = Response.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-        statement = (
-            insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["survey_id", "client_id"])
-            .returning(table.c.id)
-        )
-        return db.session.execute(statement).scalar()
+        statement = _RESPONSE_INSERTS.get(dialect)
+        if statement is None:
+            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+            statement = _RESPONSE_INSERTS[dialect] = (
+                insert(table)
+                .on_conflict_do_nothing(index_elements=["survey_id", "client_id"])
+                .returning(table.c.id)
+            )
+        return db.session.execute(statement, values).scalar()
     try:
         with db.session.begin_nested():
             return db.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
