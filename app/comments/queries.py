@@ -7,8 +7,11 @@ its count, two reply levels and the viewer's supports).
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -162,31 +165,57 @@ def published(stage_id: int) -> Any:
     )
 
 
-def in_bbox(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
-    """Published comments whose place intersects the box, as light rows.
+#: A comment as the map needs it, in this order: id, body, created_at, supports, official,
+#: parent_id, geometry (its stored GeoJSON text), edited_at. Timestamps are as the driver returns
+#: them (naive UTC on SQLite, aware on PostgreSQL): ``utc_iso`` formats them.
+MapRow = tuple[int, str, datetime, int, bool, int | None, str | None, datetime | None]
+
+#: A fingerprint of a set of map comments: their count, the sums of ids, of squared ids, of
+#: supports and of supports weighted by id, and the latest edit (``utc_iso``: these strings
+#: sort like the instants) or None. Plain values, so its ``repr`` is the same in every process.
+MapVersion = tuple[int, int, int, int, int, str | None]
+
+EMPTY_MAP: MapVersion = (0, 0, 0, 0, 0, None)
+
+
+def utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC, as ``UTCDateTime`` values give it (``...+00:00``), from a raw value."""
+    if value.tzinfo is None:  # SQLite keeps UTC without the zone
+        return value.isoformat() + "+00:00"
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat()
+
+
+def map_rows(
+    stage_id: int, bbox: tuple[float, float, float, float], *, after_id: int = 0
+) -> Iterator[MapRow]:
+    """Published comments whose place intersects the box (and whose id is above
+    ``after_id``), by id, as tuple-like rows (``MapRow``).
 
     Uses the indexed bounding-box columns: a box intersects another when neither lies
-    wholly to one side of it.
+    wholly to one side of it. Built for 10,000 comments in well under 100 ms: only the
+    columns the map shows, the geometry as its stored JSON text (no parsing) and the
+    timestamps without the per-value ``UTCDateTime`` conversion.
     """
-    # Comments are points, whose box is the point itself: reading the indexed columns
-    # spares parsing thousands of GeoJSON documents (``point_of`` rebuilds the geometry).
-    stmt = (
-        db.select(
-            Comment.id,
-            Comment.body,
-            Comment.created_at,
-            Comment.supports_count,
-            Comment.is_official,
-            Comment.parent_id,
-            Comment.min_lon,
-            Comment.min_lat,
-            Comment.max_lon,
-            Comment.max_lat,
-        )
-        .where(*_in_bbox_filter(stage_id, bbox))
-        .order_by(Comment.id)
-    )
-    return list(db.session.execute(stmt))
+    stmt = sa.select(
+        Comment.id,
+        Comment.body,
+        sa.type_coerce(Comment.created_at, sa.DateTime()),
+        Comment.supports_count,
+        Comment.is_official,
+        Comment.parent_id,
+        sa.cast(Comment.geometry, sa.Text),
+        sa.type_coerce(Comment.edited_at, sa.DateTime()),
+    ).where(*_in_bbox_filter(stage_id, bbox))
+    if after_id:
+        stmt = stmt.where(Comment.id > after_id)
+    # On the session's connection: a Core result, spared the ORM's per-row loading. Streamed:
+    # a caller that handles each row and drops it never holds 10,000 row objects at once
+    # (held, they grow the collector's oldest generation and bring a full pass, about 90 ms
+    # with this application loaded, every few builds).
+    result = db.session.connection().execute(stmt.order_by(Comment.id))
+    return cast(Iterator[MapRow], iter(result))
 
 
 def _in_bbox_filter(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
@@ -203,17 +232,18 @@ def _in_bbox_filter(stage_id: int, bbox: tuple[float, float, float, float]) -> l
     ]
 
 
-def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything ``in_bbox`` returns, in one aggregate query.
+def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> MapVersion:
+    """A cheap fingerprint of everything ``map_rows`` returns, in one aggregate query.
 
     It changes when a comment in the box is added, published, hidden or deleted (the count and
     the sums of ids and of squared ids: two different sets of ids practically never share all
     three), edited (``edited_at``) or supported (the sums of supports, plain and weighted by
     id). Places are never moved after posting. Used as the ETag and cache key of
     ``GET /api/v1/stages/<id>/comments?bbox=``, so an unchanged map costs one small query.
+    ``map_fingerprint`` computes the same from rows already read.
     """
     big_id = sa.cast(Comment.id, sa.BigInteger)
-    row = db.session.execute(
+    count, ids, squares, supports, weighted, edited = db.session.execute(
         sa.select(
             sa.func.count(),
             sa.func.sum(big_id),
@@ -223,14 +253,43 @@ def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> tuple
             sa.func.max(Comment.edited_at),
         ).where(*_in_bbox_filter(stage_id, bbox))
     ).one()
-    return tuple(row)
+    # PostgreSQL sums bigints as numeric (Decimal), SQLite sums nothing as NULL: plain ints.
+    return (
+        int(count or 0),
+        int(ids or 0),
+        int(squares or 0),
+        int(supports or 0),
+        int(weighted or 0),
+        utc_iso(edited) if edited is not None else None,
+    )
 
 
-def point_of(row: Any) -> dict[str, Any]:
-    """The GeoJSON geometry of an ``in_bbox`` row (loaded in full if it is not a point)."""
-    if row.min_lon == row.max_lon and row.min_lat == row.max_lat:
-        return {"type": "Point", "coordinates": [row.min_lon, row.min_lat]}
-    return db.session.scalar(db.select(Comment.geometry).where(Comment.id == row.id))
+def map_fingerprint(ids: list[int], supports: list[int], edits: list[datetime]) -> MapVersion:
+    """``map_version`` of the comments with these ids and supports (in the same order) and
+    these edit times (of those edited), computed here from rows already read."""
+    if not ids:
+        return EMPTY_MAP
+    return (
+        len(ids),
+        sum(ids),
+        sum(map(operator.mul, ids, ids)),
+        sum(supports),
+        sum(map(operator.mul, ids, supports)),
+        utc_iso(max(edits)) if edits else None,
+    )
+
+
+def combine_versions(a: MapVersion, b: MapVersion) -> MapVersion:
+    """The fingerprint of the union of two disjoint sets of comments."""
+    edits = [e for e in (a[5], b[5]) if e is not None]
+    return (
+        a[0] + b[0],
+        a[1] + b[1],
+        a[2] + b[2],
+        a[3] + b[3],
+        a[4] + b[4],
+        max(edits, default=None),
+    )
 
 
 def published_page(stage_id: int, page: int, per_page: int) -> tuple[list[Comment], int]:
