@@ -15,11 +15,19 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, Gunicorn, Resident, database, seed  # noqa: E402
+from bench.harness import (  # noqa: E402
+    ROOT,
+    Gunicorn,
+    Resident,
+    database,
+    machine_cpu_seconds,
+    seed,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,6 +65,30 @@ def wrk(port: int, seconds: float, connections: int, env: dict[str, str]) -> dic
     }
 
 
+def measured(
+    server: Gunicorn, seconds: float, connections: int, env: dict[str, str]
+) -> dict[str, float]:
+    """wrk against ``server``, with the CPU the server (and the whole machine: wrk, the
+    database, neighbours) spent per request while it ran."""
+    server_before = server.cpu_seconds()
+    busy_before, _total = machine_cpu_seconds()
+    result = wrk(server.port, seconds, connections, env)
+    # Work the requests left behind (automatic coding in the background) counts too: wait
+    # until the server is idle, at most 15 s.
+    deadline = time.monotonic() + 15
+    last = server.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server.cpu_seconds()
+        if now - last < 0.02:
+            break
+        last = now
+    requests = max(1, int(result["requests"]))
+    result["cpu_ms"] = (server.cpu_seconds() - server_before) * 1000 / requests
+    result["machine_ms"] = (machine_cpu_seconds()[0] - busy_before) * 1000 / requests
+    return result
+
+
 def run(kind: str, seconds: float, connections: int, workers: int, threads: int) -> bool:
     with database(kind) as (url, instance):
         ids = seed(url, instance)
@@ -79,12 +111,12 @@ def run(kind: str, seconds: float, connections: int, workers: int, threads: int)
         }
         resident.reset()
         try:
-            submit = wrk(app_server.port, seconds, connections, env)
+            submit = measured(app_server, seconds, connections, env)
         finally:
             app_server.stop()
         bare_server.start()
         try:
-            bare = wrk(bare_server.port, seconds, connections, env)
+            bare = measured(bare_server, seconds, connections, env)
         finally:
             bare_server.stop()
         stored = json.loads(
@@ -109,7 +141,10 @@ def run(kind: str, seconds: float, connections: int, workers: int, threads: int)
     print(
         f"{kind:8} submit={submit['rate']:.0f}/s (p99 {submit['p99_ms']:.0f} ms, "
         f"non-2xx {submit['non2xx']}) bare={bare['rate']:.0f}/s ratio={ratio:.2f} "
-        f"(target >= 0.5) stored={stored} of {ok_responses} acknowledged"
+        f"(target >= 0.5) stored={stored} of {ok_responses} acknowledged\n"
+        f"{'':8} CPU per request: gunicorn submit {submit['cpu_ms']:.2f} ms, "
+        f"bare {bare['cpu_ms']:.2f} ms (ratio {bare['cpu_ms'] / submit['cpu_ms']:.2f}); "
+        f"whole machine submit {submit['machine_ms']:.2f} ms, bare {bare['machine_ms']:.2f} ms"
     )
     return submit["non2xx"] == 0 and stored >= ok_responses
 

@@ -138,7 +138,7 @@ def create_response(survey_id: int) -> Any:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return api_error(400, _("The body must be a JSON object."), code="malformed")
-    participant = current_participant(create=True)
+    participant = current_participant()
     try:
         response, created = submit_response(
             survey,
@@ -146,6 +146,7 @@ def create_response(survey_id: int) -> Any:
             payload,
             channel=payload.get("channel") or "web",
             actor=actor_from(current_user, participant),
+            new_participant=lambda: current_participant(create=True),  # type: ignore[arg-type,return-value]
         )
     except SubmissionError as error:
         return api_error(error.status, error.message, code=error.code, fields=error.fields)

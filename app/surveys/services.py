@@ -8,7 +8,7 @@ together, so a submission is stored completely or not at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,8 +286,13 @@ def submit_response(
     *,
     channel: Channel | str = Channel.WEB,
     actor: Actor | None = None,
+    new_participant: Callable[[], Participant] | None = None,
 ) -> tuple[Response, bool]:
     """Validate and store one participant's response; return ``(response, created)``.
+
+    With ``participant`` None and ``new_participant`` given, the participant is created (by
+    calling it) only once the submission has passed every check, so that the first write,
+    which on SQLite takes the database's write lock, comes as late as possible.
 
     ``created`` is False when nothing was stored because ``client_id`` was already stored for
     this survey (a harmless re-send; the earlier response is returned). With
@@ -332,6 +337,8 @@ def submit_response(
         if stored is not None:
             return stored, False
         raise
+    if participant is None and new_participant is not None:
+        participant = new_participant()
 
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
@@ -410,6 +417,12 @@ def _insert_response(values: dict[str, Any]) -> int | None:
         return None
 
 
+_ANSWER_INSERT = sa.insert(Answer.__table__).returning(
+    Answer.__table__.c.id, Answer.__table__.c.question_id
+)
+_FEATURE_INSERT = sa.insert(AnswerFeature.__table__).returning(AnswerFeature.__table__.c.id)
+
+
 def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
     """Write a new response's answers and map features with one multi-row INSERT each.
 
@@ -420,14 +433,11 @@ def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
     """
     if not validated.answers:
         return
-    answer_table = Answer.__table__
     rows = [
         {"response_id": response_id, "question_id": qid, "value": c.value, "text": c.text}
         for qid, c in validated.answers.items()
     ]
-    inserted = db.session.execute(
-        sa.insert(answer_table).returning(answer_table.c.id, answer_table.c.question_id), rows
-    ).all()
+    inserted = db.session.execute(_ANSWER_INSERT, rows).all()
     answer_ids = {question_id: answer_id for answer_id, question_id in inserted}
     features = [
         {
@@ -443,12 +453,7 @@ def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
     ]
     feature_ids: list[int] = []
     if features:
-        feature_table = AnswerFeature.__table__
-        feature_ids = list(
-            db.session.execute(
-                sa.insert(feature_table).returning(feature_table.c.id), features
-            ).scalars()
-        )
+        feature_ids = list(db.session.execute(_FEATURE_INSERT, features).scalars())
     coded = [answer_ids[qid] for qid, c in validated.answers.items() if (c.text or "").strip()]
     note_for_coding(TargetType.ANSWER, coded)
     note_for_coding(TargetType.FEATURE, feature_ids)
