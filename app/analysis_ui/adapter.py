@@ -167,10 +167,28 @@ def _resident_comments(condition: Any) -> list[Comment]:
     )
 
 
-def _answer_rows(condition: Any) -> list[tuple[Answer, Response, Question]]:
+#: What coding reads of a response: plain columns, not ORM objects (coding runs for every
+#: new contribution, and whole stages are recoded; entity loading cost more than the coder).
+_RESPONSE_COLUMNS = (
+    Response.id.label("response_id"),
+    Response.survey_id,
+    Response.language,
+    Response.channel,
+    Response.participant_id,
+    Response.submitted_at,
+)
+
+
+def _answer_rows(condition: Any) -> list[Any]:
     return list(
         db.session.execute(
-            sa.select(Answer, Response, Question)
+            sa.select(
+                Answer.id,
+                Answer.text,
+                *_RESPONSE_COLUMNS,
+                Question.type.label("question_type"),
+                Question.theme_hint,
+            )
             .join(Response, Answer.response_id == Response.id)
             .join(Question, Answer.question_id == Question.id)
             .where(condition)
@@ -179,41 +197,47 @@ def _answer_rows(condition: Any) -> list[tuple[Answer, Response, Question]]:
     )
 
 
-def _answer_items(
-    rows: Iterable[tuple[Answer, Response, Question]], stage_of_survey: dict[int, int]
-) -> list[Item]:
+def _answer_items(rows: Iterable[Any], stage_of_survey: dict[int, int]) -> list[Item]:
     items = []
-    for a, r, q in rows:
-        if q.type in DEMOGRAPHIC_TYPES or not (a.text or "").strip():
+    for row in rows:
+        if row.question_type in DEMOGRAPHIC_TYPES or not (row.text or "").strip():
             continue
-        stage_id = stage_of_survey.get(r.survey_id, 0)
+        stage_id = stage_of_survey.get(row.survey_id, 0)
         items.append(
             Item(
-                key=key_of(TargetType.ANSWER, a.id),
+                key=key_of(TargetType.ANSWER, row.id),
                 target_type=TargetType.ANSWER,
-                target_id=a.id,
+                target_id=row.id,
                 stage_id=stage_id,
                 contribution=Contribution(
-                    id=key_of(TargetType.ANSWER, a.id),
-                    text=a.text or "",
-                    lang=r.language,
-                    channel=str(r.channel),
-                    participant_id=participant_key(r.participant_id, f"response:{r.id}"),
-                    created_at=r.submitted_at,
+                    id=key_of(TargetType.ANSWER, row.id),
+                    text=row.text or "",
+                    lang=row.language,
+                    channel=str(row.channel),
+                    participant_id=participant_key(
+                        row.participant_id, f"response:{row.response_id}"
+                    ),
+                    created_at=row.submitted_at,
                     stage_id=str(stage_id),
                 ),
-                theme_hint=q.theme_hint,
+                theme_hint=row.theme_hint,
             )
         )
     return items
 
 
-def _feature_rows(
-    condition: Any,
-) -> list[tuple[AnswerFeature, Response, Question, QuestionOption | None]]:
+def _feature_rows(condition: Any) -> list[Any]:
     return list(
         db.session.execute(
-            sa.select(AnswerFeature, Response, Question, QuestionOption)
+            sa.select(
+                AnswerFeature.id,
+                AnswerFeature.geometry,
+                AnswerFeature.comment,
+                *_RESPONSE_COLUMNS,
+                Question.theme_hint,
+                QuestionOption.label.label("category_label"),
+                QuestionOption.valence_hint,
+            )
             .join(Answer, AnswerFeature.answer_id == Answer.id)
             .join(Response, Answer.response_id == Response.id)
             .join(Question, Answer.question_id == Question.id)
@@ -224,34 +248,37 @@ def _feature_rows(
     )
 
 
-def _feature_items(
-    rows: Iterable[tuple[AnswerFeature, Response, Question, QuestionOption | None]],
-    stage_of_survey: dict[int, int],
-) -> list[Item]:
+def _feature_items(rows: Iterable[Any], stage_of_survey: dict[int, int]) -> list[Item]:
     items = []
-    for f, r, q, option in rows:
-        stage_id = stage_of_survey.get(r.survey_id, 0)
-        lon, lat = _centre(f.geometry)
+    for row in rows:
+        stage_id = stage_of_survey.get(row.survey_id, 0)
+        lon, lat = _centre(row.geometry)
         items.append(
             Item(
-                key=key_of(TargetType.FEATURE, f.id),
+                key=key_of(TargetType.FEATURE, row.id),
                 target_type=TargetType.FEATURE,
-                target_id=f.id,
+                target_id=row.id,
                 stage_id=stage_id,
                 contribution=Contribution(
-                    id=key_of(TargetType.FEATURE, f.id),
-                    text=f.comment or "",
-                    lang=r.language,
-                    channel=str(r.channel),
-                    category=translated(option.label, "sv") if option is not None else None,
-                    participant_id=participant_key(r.participant_id, f"response:{r.id}"),
-                    created_at=r.submitted_at,
+                    id=key_of(TargetType.FEATURE, row.id),
+                    text=row.comment or "",
+                    lang=row.language,
+                    channel=str(row.channel),
+                    category=(
+                        translated(row.category_label, "sv")
+                        if row.category_label is not None
+                        else None
+                    ),
+                    participant_id=participant_key(
+                        row.participant_id, f"response:{row.response_id}"
+                    ),
+                    created_at=row.submitted_at,
                     lon=lon,
                     lat=lat,
                     stage_id=str(stage_id),
                 ),
-                theme_hint=q.theme_hint,
-                valence_hint=option.valence_hint if option is not None else None,
+                theme_hint=row.theme_hint,
+                valence_hint=row.valence_hint,
             )
         )
     return items
@@ -278,11 +305,11 @@ def target_items(target_type: TargetType | str, ids: Sequence[int]) -> list[Item
             continue
         if target_type == TargetType.ANSWER:
             rows = _answer_rows(Answer.id.in_(chunk))
-            surveys = _stage_of_surveys({r.survey_id for _a, r, _q in rows})
+            surveys = _stage_of_surveys({row.survey_id for row in rows})
             items += _answer_items(rows, surveys)
         else:
             frows = _feature_rows(AnswerFeature.id.in_(chunk))
-            surveys = _stage_of_surveys({r.survey_id for _f, r, _q, _o in frows})
+            surveys = _stage_of_surveys({row.survey_id for row in frows})
             items += _feature_items(frows, surveys)
     return items
 
