@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +18,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
+from app.analysis_ui import hooks as coding_hooks
+from app.analysis_ui.models import TargetType
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.geo import GeometryError
-from app.core.models import utcnow
+from app.core.models import insert_new, utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
@@ -143,9 +146,12 @@ def _resolve_parent(stage: Stage, parent: Comment | None) -> Comment | None:
     return parent
 
 
-def _ensure_nickname(participant: Participant, activity: Activity, nickname: str | None) -> None:
-    if activity.policy != ParticipationPolicy.NICKNAME or participant.nickname:
-        return
+def _nickname_to_set(
+    participant: Participant | None, activity: Activity, nickname: str | None
+) -> str | None:
+    """The nickname the participant must get before commenting, or None when none is needed."""
+    if activity.policy != ParticipationPolicy.NICKNAME or (participant and participant.nickname):
+        return None
     name = (nickname or "").strip()
     if not name:
         message = _("Choose a nickname to show with your comments.")
@@ -153,7 +159,7 @@ def _ensure_nickname(participant: Participant, activity: Activity, nickname: str
     if len(name) > MAX_NICKNAME:
         message = _("The nickname can be at most %(n)s characters long.", n=MAX_NICKNAME)
         raise CommentError(422, message, fields={"nickname": message})
-    participant.nickname = name
+    return name
 
 
 def valid_client_id(value: Any) -> str | None:
@@ -168,7 +174,7 @@ def valid_client_id(value: Any) -> str | None:
 
 def post_comment(
     actor: Actor,
-    participant: Participant,
+    participant: Participant | None,
     stage: Stage,
     *,
     body: Any,
@@ -178,12 +184,15 @@ def post_comment(
     language: str | None = None,
     nickname: str | None = None,
     official: bool = False,
+    new_participant: Callable[[], Participant] | None = None,
 ) -> tuple[Comment, bool]:
     """Store a comment or reply in ``stage``'s discussion.
 
     Returns ``(comment, created)``; ``created`` is False when ``client_id`` was already
     stored for this stage by the same participant (the earlier comment is returned).
     Raises ``CommentError``: 403 not allowed, 409 conflict, 422 invalid input.
+    With ``participant`` None, ``new_participant`` is called to create one once every check
+    has passed (so a refused comment creates nobody, and the first write comes last).
     """
     activity = discussion_of(stage)
     if client_id is not None:
@@ -200,7 +209,6 @@ def post_comment(
         activity_id=activity.id,
         stage_id=stage.id,
         parent_id=parent.id if parent else None,
-        participant_id=participant.id,
         body=text,
         language=language,
         client_id=client_id,
@@ -208,8 +216,14 @@ def post_comment(
     # Only many-to-one links: appending to parent.replies would cascade a failed insert.
     comment.activity, comment.stage = activity, stage
     _place(actor, stage, activity, geometry, comment)
-    if not official:
-        _ensure_nickname(participant, activity, nickname)
+    name = None if official else _nickname_to_set(participant, activity, nickname)
+    if participant is None:
+        if new_participant is None:
+            raise CommentError(403, _("You cannot comment in this stage."), code="forbidden")
+        participant = new_participant()
+    if name:
+        participant.nickname = name
+    comment.participant_id = participant.id
     if official and actor.user is not None:
         comment.is_official = True
         comment.author_user_id = actor.user.id
@@ -222,16 +236,15 @@ def post_comment(
         db.session.add(comment)
         db.session.flush()
         return comment, True
-    try:
-        with db.session.begin_nested():
-            db.session.add(comment)
-            db.session.flush()
-    except IntegrityError:
+    # One INSERT ... ON CONFLICT instead of the unit of work inside a SAVEPOINT.
+    if not insert_new(db.session, comment, unique=["stage_id", "client_id"]):
         # Another request stored the same client id first: answer with that comment.
         existing = _by_client_id(stage, client_id)
         if existing is None:
-            raise
+            raise CommentError(409, _("Please send your comment again."), code="conflict")
         return _same_author(existing, participant), False
+    if not comment.is_official:
+        coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
     return comment, True
 
 
@@ -241,8 +254,8 @@ def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
     )
 
 
-def _same_author(comment: Comment, participant: Participant) -> Comment:
-    if comment.participant_id != participant.id:
+def _same_author(comment: Comment, participant: Participant | None) -> Comment:
+    if participant is None or comment.participant_id != participant.id:
         raise CommentError(
             409, _("That client_id is already used for another comment."), code="conflict"
         )

@@ -162,3 +162,52 @@ def insert_persistent(session: Any, model: type[Any], values: dict[str, Any]) ->
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
+
+
+def insert_new(session: Any, instance: Any, *, unique: list[str] | None = None) -> bool:
+    """INSERT a new (transient) ORM object with one plain statement and make it persistent.
+
+    With ``unique`` (the columns of a unique constraint), a row that already exists is left
+    alone and False is returned (``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, a
+    SAVEPOINT elsewhere) instead of failing the transaction. The object's many-to-one links
+    are kept as loaded values. Rows written this way are not seen by ``after_flush`` hooks:
+    callers note what those hooks would have noted.
+    """
+    model = type(instance)
+    mapper = sa.inspect(model)
+    table = mapper.local_table
+    state = sa.inspect(instance)
+    values = {
+        prop.columns[0].key: state.dict[prop.key]
+        for prop in mapper.column_attrs
+        if prop.key in state.dict
+    }
+    dialect = session.get_bind().dialect.name
+    if unique and dialect in ("sqlite", "postgresql"):
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+        statement: Any = (
+            insert(table).on_conflict_do_nothing(index_elements=unique).returning(*table.c)
+        )
+        row = session.execute(statement, values).first()
+    elif unique:
+        try:
+            with session.begin_nested():
+                row = session.execute(sa.insert(table).returning(*table.c), values).first()
+        except sa.exc.IntegrityError:
+            return False
+    else:
+        row = session.execute(sa.insert(table).returning(*table.c), values).first()
+    if row is None:
+        return False
+    stored = row._mapping
+    for prop in mapper.column_attrs:
+        set_committed_value(instance, prop.key, stored[prop.columns[0]])
+    for relationship in mapper.relationships:
+        if relationship.key in state.dict:
+            set_committed_value(instance, relationship.key, state.dict[relationship.key])
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return True

@@ -288,3 +288,25 @@ def test_a_racing_duplicate_client_id_answers_with_the_stored_comment(
     assert again.get_json() == first.get_json()
     assert len(calls) == 2
     assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+
+
+def test_a_refused_comment_from_a_new_phone_leaves_no_participant(client, app, discussion):
+    """A phone's first comment that fails validation stores nobody and sets no cookie."""
+    from app.accounts.models import Participant
+
+    stage = discussion()
+    refused = client.post(
+        f"/api/v1/stages/{stage.id}/comments",
+        json={"body": "Här", "geometry": OUTSIDE, "client_id": CID},
+    )
+    assert refused.status_code == 422
+    assert "geometry" in refused.get_json()["error"]["fields"]
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+    assert app.config["PARTICIPANT_COOKIE"] not in refused.headers.get("Set-Cookie", "")
+    accepted = client.post(
+        f"/api/v1/stages/{stage.id}/comments",
+        json={"body": "Här", "geometry": INSIDE, "client_id": CID},
+    )
+    assert accepted.status_code == 201
+    assert app.config["PARTICIPANT_COOKIE"] in accepted.headers.get("Set-Cookie", "")
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 1

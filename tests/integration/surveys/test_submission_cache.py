@@ -81,3 +81,15 @@ def test_without_a_stamp_row_nothing_is_served_from_the_cache(web, make_survey):
     )
     db.session.commit()
     assert post(web, kit, kit.payload(kit.replace("long", None))).status_code == 422
+
+
+def test_a_refused_submission_from_a_new_phone_leaves_no_participant(web, make_survey):
+    from app.accounts.models import Participant
+
+    kit = make_survey()
+    refused = post(web, kit, kit.payload(kit.replace("single", {"value": 999999})))
+    assert refused.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+    assert "pd_participant" not in refused.headers.get("Set-Cookie", "")
+    assert post(web, kit, kit.payload()).status_code == 201
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 1
