@@ -14,9 +14,7 @@ def _wait_for_service_worker(page) -> None:
     )
 
 
-def test_manifest_and_service_worker_make_the_site_installable(
-    playwright, live_server, tmp_path
-):
+def test_manifest_and_service_worker_make_the_site_installable(playwright, live_server, tmp_path):
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS
     )
