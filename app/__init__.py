@@ -48,10 +48,11 @@ CLI_MODULES = [
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
-    from app.core.requests import PlatsdialogRequest
+    from app.core.requests import IdConverter, PlatsdialogRequest
 
     app = Flask(__name__, instance_path=str(config_module.INSTANCE))
     app.request_class = PlatsdialogRequest
+    app.url_map.converters["int"] = IdConverter
     app.config.update(config_module.from_environment())
     if config:
         app.config.update(config)

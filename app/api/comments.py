@@ -34,6 +34,7 @@ from app.comments.models import Comment
 from app.core.errors import api_error
 from app.core.geo import GeometryError, parse_bbox
 from app.core.i18n import current_language
+from app.core.models import MAX_ID
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
@@ -317,7 +318,7 @@ def create_comment(stage_id: int) -> Any:
     if parent_id is not None:
         if isinstance(parent_id, bool) or not isinstance(parent_id, int):
             return _field_error(_("parent_id must be a comment id."), "parent_id")
-        parent = db.session.get(Comment, parent_id)
+        parent = db.session.get(Comment, parent_id) if 0 < parent_id <= MAX_ID else None
         if parent is None or parent.stage_id != stage.id:
             return _field_error(_("There is no such comment in this stage."), "parent_id")
     participant = current_participant()

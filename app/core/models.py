@@ -28,6 +28,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest id a row can have (PostgreSQL ``integer``); larger numbers name nothing.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC (stored as UTC everywhere)."""
     return datetime.now(UTC)

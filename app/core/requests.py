@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 
 NUL = "\x00"
 
@@ -44,3 +45,14 @@ class PlatsdialogRequest(Request):
 
     def get_json(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         return _clean(super().get_json(*args, **kwargs))
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL: a number no row can have is a 404, never a database error
+    (PostgreSQL refuses integers above 2**31 - 1 outright)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        from app.core.models import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -310,3 +310,18 @@ def test_a_refused_comment_from_a_new_phone_leaves_no_participant(client, app, d
     assert accepted.status_code == 201
     assert app.config["PARTICIPANT_COOKIE"] in accepted.headers.get("Set-Cookie", "")
     assert db.session.scalar(db.select(db.func.count(Participant.id))) == 1
+
+
+def test_ids_no_row_can_have_are_404_or_422_never_a_database_error(client, discussion):
+    """PostgreSQL refuses integers above 2**31 - 1; such ids simply name nothing."""
+    stage = discussion()
+    huge = 2**31
+    assert client.get(f"/api/v1/stages/{huge}/comments").status_code == 404
+    assert client.get(f"/api/v1/surveys/{huge}").status_code == 404
+    assert client.post(f"/api/v1/surveys/{huge}/responses", json={}).status_code == 404
+    reply = client.post(
+        f"/api/v1/stages/{stage.id}/comments",
+        json={"body": "Svar", "parent_id": huge, "client_id": CID},
+    )
+    assert reply.status_code == 422 and "parent_id" in reply.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/stages/{2**31 - 1}/comments").status_code == 404
