@@ -448,6 +448,17 @@ def run_residents(
 # --------------------------------------------------------------------------- checks
 
 
+def check_counts(checks: dict[str, Any]) -> dict[str, int]:
+    """What ``verify`` found, as counts for a benchmark's report."""
+    return {
+        "acknowledged": checks["acknowledged"],
+        "stored_responses": checks["stored_responses"],
+        "missing": len(checks["missing"]),
+        "duplicated": len(checks["duplicated"]),
+        "half_written": len(checks["half_written"]),
+    }
+
+
 def verify(url: str, instance: Path, outcome: Outcome) -> dict[str, Any]:
     """Every acknowledged submission stored exactly once; nothing stored half-written."""
     result = subprocess.run(

@@ -60,6 +60,7 @@ from bench.harness import (  # noqa: E402
     Gunicorn,
     Outcome,
     Resident,
+    check_counts,
     database,
     machine_cpu_seconds,
     percentile,
@@ -443,11 +444,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "status_5xx": five,
         "connection_errors": outcome.errors,
         "gave_up": outcome.lost,
-        "acknowledged": checks["acknowledged"],
-        "stored_responses": checks["stored_responses"],
-        "missing": len(checks["missing"]),
-        "duplicated": len(checks["duplicated"]),
-        "half_written": len(checks["half_written"]),
+        **check_counts(checks),
         "ok": ok,
     }
 

@@ -18,7 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Gunicorn, database, run_residents, seed, summary, verify  # noqa: E402
+from bench.harness import (  # noqa: E402
+    Gunicorn,
+    check_counts,
+    database,
+    run_residents,
+    seed,
+    summary,
+    verify,
+)
 
 
 def run(kind: str, clients: int, seconds: float, workers: int, threads: int) -> dict:
@@ -46,11 +54,7 @@ def run(kind: str, clients: int, seconds: float, workers: int, threads: int) -> 
         "workers": workers,
         "threads": threads,
         **figures,
-        "acknowledged": checks["acknowledged"],
-        "stored_responses": checks["stored_responses"],
-        "missing": len(checks["missing"]),
-        "duplicated": len(checks["duplicated"]),
-        "half_written": len(checks["half_written"]),
+        **check_counts(checks),
         "ok": ok,
     }
 
