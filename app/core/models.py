@@ -143,43 +143,41 @@ def translated(value: dict[str, str] | None, locale: str, fallback: str = "sv") 
     return next((v for v in value.values() if v), "")
 
 
-#: Built once per model: a statement built per call costs more than running it.
-_INSERTS: dict[type[Any], Any] = {}
+#: INSERT statements by (model, dialect, unique columns), built once: building one costs more
+#: than running it.
+_INSERTS: dict[tuple[type[Any], str, tuple[str, ...]], Any] = {}
 
 
-def insert_persistent(session: Any, model: type[Any], values: dict[str, Any]) -> Any:
-    """INSERT one row with a plain statement and return it as a persistent ORM object.
-
-    For hot paths that create one row and never change it in the same request: the ORM unit
-    of work costs several times the statement itself. Column defaults apply as in a flush;
-    the stored values come back with RETURNING, so the object holds exactly what was written.
-    """
-    table = model.__table__
-    mapper = sa.inspect(model)
-    statement = _INSERTS.get(model)
+def _insert_statement(model: type[Any], dialect: str, unique: tuple[str, ...]) -> Any:
+    key = (model, dialect, unique)
+    statement = _INSERTS.get(key)
     if statement is None:
-        statement = _INSERTS[model] = sa.insert(table).returning(*table.c)
-    row = session.execute(statement, values).one()._mapping
-    instance = mapper.class_manager.new_instance()
-    for prop in mapper.column_attrs:
-        set_committed_value(instance, prop.key, row[prop.columns[0]])
-    make_transient_to_detached(instance)
-    session.add(instance)
-    return instance
+        table = sa.inspect(model).local_table
+        if unique:
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+            statement = insert(table).on_conflict_do_nothing(index_elements=list(unique))
+        else:
+            statement = sa.insert(table)
+        statement = _INSERTS[key] = statement.returning(*table.c)
+    return statement
 
 
 def insert_new(session: Any, instance: Any, *, unique: list[str] | None = None) -> bool:
     """INSERT a new (transient) ORM object with one plain statement and make it persistent.
 
-    With ``unique`` (the columns of a unique constraint), a row that already exists is left
-    alone and False is returned (``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, a
-    SAVEPOINT elsewhere) instead of failing the transaction. The object's many-to-one links
-    are kept as loaded values. Rows written this way are not seen by ``after_flush`` hooks:
-    callers note what those hooks would have noted.
+    For hot paths that create a row and do not change it again in the request: the ORM unit
+    of work costs several times the statement itself. Column defaults apply as in a flush
+    and the stored values come back with RETURNING. With ``unique`` (the columns of a unique
+    constraint), a row that already exists is left alone and False is returned (``ON
+    CONFLICT DO NOTHING`` on SQLite and PostgreSQL, a SAVEPOINT elsewhere) instead of
+    failing the transaction. The object's many-to-one links are kept as loaded values. Rows
+    written this way are not seen by ``after_flush`` hooks: callers note what those hooks
+    would have noted.
     """
-    model = type(instance)
-    mapper = sa.inspect(model)
-    table = mapper.local_table
+    mapper = sa.inspect(type(instance))
     state = sa.inspect(instance)
     values = {
         prop.columns[0].key: state.dict[prop.key]
@@ -187,23 +185,16 @@ def insert_new(session: Any, instance: Any, *, unique: list[str] | None = None) 
         if prop.key in state.dict
     }
     dialect = session.get_bind().dialect.name
-    if unique and dialect in ("sqlite", "postgresql"):
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-        statement: Any = (
-            insert(table).on_conflict_do_nothing(index_elements=unique).returning(*table.c)
-        )
-        row = session.execute(statement, values).first()
-    elif unique:
+    if unique and dialect not in ("sqlite", "postgresql"):
+        statement = _insert_statement(type(instance), dialect, ())
         try:
             with session.begin_nested():
-                row = session.execute(sa.insert(table).returning(*table.c), values).first()
+                row = session.execute(statement, values).first()
         except sa.exc.IntegrityError:
             return False
     else:
-        row = session.execute(sa.insert(table).returning(*table.c), values).first()
+        statement = _insert_statement(type(instance), dialect, tuple(unique or ()))
+        row = session.execute(statement, values).first()
     if row is None:
         return False
     stored = row._mapping

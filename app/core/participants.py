@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
-from app.core.models import insert_persistent
+from app.core.models import insert_new
 from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -37,9 +37,8 @@ def current_participant(create: bool = False) -> Participant | None:
             )
         if participant is None and create:
             token = secrets.token_urlsafe(32)
-            participant = insert_persistent(
-                db.session, Participant, {"token_hash": hash_token(token)}
-            )
+            participant = Participant(token_hash=hash_token(token))
+            insert_new(db.session, participant)
             g.new_participant_token = token
             g.created_participant_id = participant.id
     g.participant = participant
