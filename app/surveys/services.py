@@ -15,16 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from app.accounts.models import Participant
 from app.analysis_ui import hooks as coding_hooks
 from app.analysis_ui.models import TargetType
 from app.core import participants
-from app.core.models import utcnow
+from app.core.models import insert_new, utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
 from app.projects.models import ParticipationPolicy, StageAction
@@ -360,61 +356,29 @@ def submit_response(
         db.session.flush()
         return earlier, True
 
-    values = {
-        "survey_id": survey.id,
-        "participant_id": participant.id if participant is not None else None,
-        "client_id": validated.client_id,
-        "language": validated.language,
-        "channel": channel,
-        "survey_version": survey.version,
-        "submitted_at": utcnow(),
-        "updated_at": None,
-    }
-    response_id = _insert_response(values)
-    if response_id is None:
+    response = Response(
+        survey_id=survey.id,
+        participant_id=participant.id if participant is not None else None,
+        client_id=validated.client_id,
+        language=validated.language,
+        channel=channel,
+        survey_version=survey.version,
+        submitted_at=utcnow(),
+        updated_at=None,
+    )
+    # One INSERT ... ON CONFLICT (survey_id, client_id) DO NOTHING: a concurrent duplicate is
+    # detected without a SAVEPOINT round trip, and the unit of work is not needed.
+    if not insert_new(db.session, response, unique=["survey_id", "client_id"]):
         # A concurrent request with the same client id won the race (the unique constraint
         # on survey and client id said so); its response is the one to acknowledge.
         stored = response_by_client_id(survey.id, client_id)
         if stored is None:
             raise SubmissionError(409, "conflict", _("Please send your answers again."))
         return stored, False
-    response = Response(id=response_id, **values)
-    # The row is written; make the object persistent in this session without reading it back.
-    make_transient_to_detached(response)
-    db.session.add(response)
     _add_answers(response, survey, validated)
     if validated.nickname and participant is not None:
         participant.nickname = validated.nickname
     return response, True
-
-
-#: Built once per dialect (building the statement costs more than running it).
-_RESPONSE_INSERTS: dict[str, Any] = {}
-
-
-def _insert_response(values: dict[str, Any]) -> int | None:
-    """INSERT the response row; its id, or None when ``client_id`` is already stored.
-
-    ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL) detects a concurrent duplicate without
-    a SAVEPOINT round trip; other databases fall back to a savepoint and the unique error.
-    """
-    table = Response.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        statement = _RESPONSE_INSERTS.get(dialect)
-        if statement is None:
-            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-            statement = _RESPONSE_INSERTS[dialect] = (
-                insert(table)
-                .on_conflict_do_nothing(index_elements=["survey_id", "client_id"])
-                .returning(table.c.id)
-            )
-        return db.session.execute(statement, values).scalar()
-    try:
-        with db.session.begin_nested():
-            return db.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
-    except IntegrityError:
-        return None
 
 
 _ANSWER_INSERT = sa.insert(Answer.__table__).returning(
