@@ -87,7 +87,7 @@ def survey_for_submission(survey_id: int) -> Survey | None:
     if session.identity_map.get(identity_key(Survey, survey_id)) is not None:
         # This session already holds the survey (a test or a command that changed it in
         # this very transaction): its objects are the truth.
-        return _survey_in_session(survey_id)
+        return survey_for_answering(survey_id)
     if session.new or session.dirty or session.deleted:
         session.flush()  # pending changes move the revision before it is read
     revision = revisions.current(session, revisions.SURVEYS)
@@ -99,18 +99,6 @@ def survey_for_submission(survey_id: int) -> Survey | None:
         if len(_SUBMISSION_CACHE) >= _SUBMISSION_CACHE_SIZE:
             _SUBMISSION_CACHE.pop(next(iter(_SUBMISSION_CACHE)), None)
         _SUBMISSION_CACHE[survey_id] = (revision, survey)
-    return survey
-
-
-def _survey_in_session(survey_id: int) -> Survey | None:
-    survey = db.session.scalar(
-        db.select(Survey)
-        .where(Survey.id == survey_id)
-        .options(
-            selectinload(Survey.questions).selectinload(Question.options),
-            joinedload(Survey.activity).joinedload(Activity.stage).joinedload(Stage.project),
-        )
-    )
     return survey
 
 

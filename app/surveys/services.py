@@ -300,14 +300,13 @@ def submit_response(
     if not isinstance(payload, Mapping):
         raise SubmissionError(400, "malformed", _("The request could not be understood."))
     client_id = parse_client_id(payload)
-    looked_up = participant is not None and not participants.is_new(participant)
+    looked_up = False
     existing = earlier = None
-    if looked_up:
+    if participant is not None and not participants.is_new(participant):
         # One query answers both "was this client id stored already?" and "did this
         # participant answer before?"; the second answer is used only after validation.
-        existing, earlier = responses_for_submission(
-            survey.id, client_id, participant.id if participant is not None else None
-        )
+        looked_up = True
+        existing, earlier = responses_for_submission(survey.id, client_id, participant.id)
         if existing is not None:
             return existing, False
     # A participant made by this request (a new phone, or one whose cookie was lost) has
