@@ -38,7 +38,6 @@ def demo_paths(app, live_server) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: header wraps on phones")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_header_is_one_row_and_nothing_scrolls_sideways(
     browser, playwright, live_server, demo_paths, width
