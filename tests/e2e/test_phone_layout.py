@@ -63,7 +63,6 @@ def test_header_is_one_row_and_nothing_scrolls_sideways(
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: discussion before the ways to take part")
 def test_stage_page_offers_the_ways_to_take_part_in_the_first_screen(
     browser, playwright, live_server, demo_paths
 ):
