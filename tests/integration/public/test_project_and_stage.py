@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.extensions import db
 from app.projects.models import Document, ProjectPartner, ProjectStatus
 from tests.integration.public.conftest import project_path, stage_path
@@ -178,7 +176,6 @@ def test_stage_page_ignores_bad_paging_and_sorting(client, discussion, make_comm
         assert "Kommentar" in response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: the ladder text repeats for every stage")
 def test_project_page_explains_the_ladder_once_and_marks_each_stages_level(client, make_project):
     project = make_project(current=2)
     html = client.get(project_path(project)).get_data(as_text=True)
