@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -32,7 +31,6 @@ def _maps_drawn(page, expected: int) -> None:
     assert len(maps) >= expected and all(m["panes"] == 1 and m["shapes"] for m in maps), maps
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 1: maps go blank after in-app navigation")
 def test_every_map_is_drawn_after_boosted_navigation_and_back(
     app, browser, playwright, live_server
 ):

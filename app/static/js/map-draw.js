@@ -3,6 +3,8 @@
 // whole question. The drawings live as GeoJSON Features in a hidden input the server reads.
 (function () {
   "use strict";
+  // Run again by a boosted navigation: the listeners below exist already; build new maps.
+  if (window.PD && PD.maps && PD.maps.has("survey")) { PD.maps.build(); return; }
 
   function fmt(text, values) {
     return String(text || "").replace(/\{(\w+)\}/g, function (m, k) {
@@ -78,6 +80,7 @@
     // No scroll-wheel zoom: the page must keep scrolling past the map.
     // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
     this.map = L.map(canvas, { scrollWheelZoom: false, tap: false, dragging: !L.Browser.mobile });
+    if (window.PD && PD.maps) { PD.maps.track(canvas, this.map); }
     var tiles = this.data.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);
@@ -262,7 +265,9 @@
     });
   }
   document.addEventListener("pd:survey-page-shown", function () { init(document); });
-  if (document.readyState === "loading") {
+  if (window.PD && PD.maps) {
+    PD.maps.register("survey", init);
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {
     init(document);

@@ -4,6 +4,8 @@
 // User text reaches the map through textContent only, never innerHTML.
 (function () {
   "use strict";
+  // Run again by a boosted navigation: the listeners below exist already; build new maps.
+  if (window.PD && PD.maps && PD.maps.has("stage")) { PD.maps.build(); return; }
   var commentMaps = [];
 
   function addTiles(map, el) {
@@ -33,6 +35,7 @@
     // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
     // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
     var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile }, options || {}));
+    if (window.PD && PD.maps) { PD.maps.track(el, map); }
     addTiles(map, el);
     var area = areaLayer(el);
     if (area) {
@@ -197,8 +200,11 @@
     Array.prototype.forEach.call(scope.querySelectorAll("[data-picker]:not([data-ready])"), setupPicker);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSettle", function () { init(document); });
+  if (window.PD && PD.maps) {
+    PD.maps.register("stage", init, function () { commentMaps.length = 0; });
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  }
   // The server says a comment was posted (HX-Trigger): show it on the map if it has a place.
   document.body.addEventListener("comment-posted", function () {
     commentMaps.forEach(function (state) { state.load(); });
