@@ -44,7 +44,6 @@ def survey_path(app, live_server, make_project, make_activity) -> str:
     return f"{live_server.url}/s/{survey.id}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 12: pin offset, colour, English controls")
 def test_pin_tip_is_the_stored_point_in_the_category_colour(browser, playwright, survey_path):
     context = browser.new_context(**playwright.devices["Pixel 7"])
     page = context.new_page()
@@ -82,7 +81,6 @@ def test_pin_tip_is_the_stored_point_in_the_category_colour(browser, playwright,
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 12: Geoman's hints are English")
 def test_drawing_hints_are_swedish_and_say_tap_on_a_phone(browser, playwright, survey_path):
     context = browser.new_context(**playwright.devices["Pixel 7"])
     page = context.new_page()

@@ -18,6 +18,18 @@
   // boosted navigation and after Back (history restore); removed before htmx stores the page
   // for Back, so the stored copy holds empty containers that are built again, never the
   // markup of a dead map (a blank grey box whose "+" is a link to "#").
+  // Map texts in the page's language (Leaflet and Geoman are English by themselves).
+  PD.mapText = function (key) {
+    var el = document.getElementById("map-strings");
+    try { return el ? JSON.parse(el.textContent)[key] : null; } catch (e) { return null; }
+  };
+  function localise() {
+    if (typeof L === "undefined" || !L.Control || !L.Control.Zoom) { return; }
+    var zoom = L.Control.Zoom.prototype.options;
+    zoom.zoomInTitle = PD.mapText("zoomIn") || zoom.zoomInTitle;
+    zoom.zoomOutTitle = PD.mapText("zoomOut") || zoom.zoomOutTitle;
+  }
+
   var builders = {};
   var teardowns = {};
   var tracked = [];
@@ -26,11 +38,12 @@
     register: function (name, build, teardown) {
       builders[name] = build;
       if (teardown) { teardowns[name] = teardown; }
-      if (document.readyState !== "loading") { build(document); }
+      if (document.readyState !== "loading") { localise(); build(document); }
     },
     // Remember a map so it can be removed before the page is stored for Back.
     track: function (el, map) { tracked.push(map); },
     build: function () {
+      localise();
       Object.keys(builders).forEach(function (name) {
         try { builders[name](document); } catch (e) { if (window.console) { console.error(e); } }
       });
