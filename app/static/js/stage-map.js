@@ -153,6 +153,7 @@
     var controls = form.querySelector(".picker-controls");
     var map = baseMap(el, { tap: true });
     var marker = null;
+    var remove = form.querySelector("[data-clear-place]");
 
     function place(latValue, lonValue, announce) {
       lat.value = latValue.toFixed(6);
@@ -160,6 +161,7 @@
       if (marker) { marker.setLatLng([latValue, lonValue]); }
       else { marker = L.marker([latValue, lonValue], { keyboard: false }).addTo(map); }
       if (announce && status) { status.textContent = el.getAttribute("data-chosen"); }
+      if (remove) { remove.hidden = false; }
     }
 
     function clear() {
@@ -167,6 +169,11 @@
       lon.value = "";
       if (marker) { map.removeLayer(marker); marker = null; }
       if (status) { status.textContent = el.getAttribute("data-cleared"); }
+      // Nothing left to remove: the button goes, focus moves to the map it refers to.
+      if (remove) {
+        if (document.activeElement === remove) { el.focus(); }
+        remove.hidden = true;
+      }
     }
 
     if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
@@ -187,7 +194,6 @@
         }, { enableHighAccuracy: true, timeout: 10000 });
       });
     }
-    var remove = form.querySelector("[data-clear-place]");
     if (remove) { remove.addEventListener("click", clear); }
   }
 
