@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from app.extensions import db
 from app.surveys.models import Answer, Response
 from tests.factories import INSIDE
@@ -210,3 +212,20 @@ def test_change_link_from_review_returns_to_the_page(web, make_survey):
     flow.post(goto="3")
     assert "Sida 3 av 4" in flow.page
     assert 'value="Grönt"' in flow.page
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16 item 4: the unit shows as a dict")
+def test_number_unit_in_the_residents_language_on_the_page_and_the_review(web, make_survey):
+    kit = make_survey()
+    kit.q["number"].settings = {"unit": {"sv": "minuter", "en": "minutes"}}
+    db.session.commit()
+    flow = Flow(web, kit.survey.id)
+    for data in (page1(kit), page2(kit)):
+        flow.next(data)
+    assert '<span class="unit">minuter</span>' in flow.page
+    assert "{&#39;sv&#39;" not in flow.page and "{'sv'" not in flow.page
+    for data in (page3(kit), page4(kit)):
+        flow.next(data)
+    assert flow.step == "review"
+    assert "15 minuter" in flow.page
+    assert "{&#39;sv&#39;" not in flow.page and "{'sv'" not in flow.page
