@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
+from app.core.models import translated
 from app.surveys.models import QuestionType
 from app.surveys.questions.base import (
     AnswerContext,
@@ -129,9 +130,13 @@ class Number(QuestionKind):
             number = int(number)
         return {"value": number}
 
-    def describe(self, cleaned: Cleaned, language: str) -> str:
+    def unit(self, language: str) -> str:
+        """The unit after the number ("min"), in ``language`` when it is given per language."""
         unit = (self.question.settings or {}).get("unit") or ""
-        return f"{cleaned.value} {unit}".strip()
+        return translated(unit, language) if isinstance(unit, dict) else str(unit)
+
+    def describe(self, cleaned: Cleaned, language: str) -> str:
+        return f"{cleaned.value} {self.unit(language)}".strip()
 
     def summarise(self, answers: Sequence[Answer]) -> dict[str, Any]:
         values = [

@@ -214,7 +214,6 @@ def test_change_link_from_review_returns_to_the_page(web, make_survey):
     assert 'value="Grönt"' in flow.page
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 4: the unit shows as a dict")
 def test_number_unit_in_the_residents_language_on_the_page_and_the_review(web, make_survey):
     kit = make_survey()
     kit.q["number"].settings = {"unit": {"sv": "minuter", "en": "minutes"}}
