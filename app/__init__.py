@@ -73,12 +73,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.core.bot_trap import register_bot_trap
     from app.core.errors import register_error_handlers
+    from app.core.htmx import register_htmx_handling
     from app.core.ratelimit import register_abuse_limits
     from app.core.security import register_security_headers
     from app.core.static import register_static_handling
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_htmx_handling(app)
     register_static_handling(app)
     register_abuse_limits(app)
     register_bot_trap(app)

@@ -4,7 +4,6 @@ item 10)."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from app.accounts.models import Participant
@@ -13,7 +12,6 @@ from app.comments.queries import PER_PAGE
 from app.extensions import db
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 10: comment pages have no URL")
 def test_next_page_of_comments_has_a_url_and_back_returns(
     browser, playwright, live_server, make_project, make_activity
 ):
