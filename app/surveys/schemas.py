@@ -22,7 +22,7 @@ NICKNAME_MAX_LENGTH = 60
 
 #: The documented shape of a map answer's features (their geometry is checked by the question).
 _FEATURES_SCHEMA = {
-    "type": "array",
+    "type": ["array", "null"],
     "description": "Map questions: GeoJSON Features whose geometry type matches the question.",
     "items": {
         "type": "object",
