@@ -289,6 +289,6 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_document() -> object:
+def openapi_document() -> Any:
     """The OpenAPI 3.1 document of the API."""
     return jsonify(document())

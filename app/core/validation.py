@@ -16,16 +16,19 @@ The OpenAPI document is generated from the same models (``app/api/openapi.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from app.core.errors import Invalid, Malformed
 
 #: The error type of :func:`refuse`.
 REFUSED = "platsdialog_refused"
+
+#: Validators of single fields, by schema and field name (see ``Schema.field_error``).
+_field_adapters: dict[tuple[type[Schema], str], TypeAdapter[Any]] = {}
 
 
 def refuse(message: str) -> PydanticCustomError:
@@ -51,6 +54,24 @@ class Schema(BaseModel):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise cls.invalid(exc) from None
+
+    @classmethod
+    def field_error(cls, name: str, value: Any) -> str | None:
+        """The message for ``value`` as the field ``name`` on its own (a step of a form that
+        asks for part of the input), or None when it is valid."""
+        adapter = _field_adapters.get((cls, name))
+        if adapter is None:
+            field = cls.model_fields[name]
+            # A type built at run time from the field's declaration (mypy cannot follow it).
+            adapter = TypeAdapter(Annotated[field.annotation, *field.metadata])  # type: ignore[arg-type]
+            _field_adapters[(cls, name)] = adapter
+        try:
+            adapter.validate_python(value)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False, include_input=False)[0]
+            error["loc"] = (name, *error["loc"])
+            return cls.message_for(error)
+        return None
 
     @classmethod
     def invalid(cls, exc: ValidationError) -> Invalid:

@@ -402,8 +402,9 @@ def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
         return _render_page(flow, form, flow.previous_page(page, visible))
     page_errors = {k: v for k, v in errors.items() if int(k.split(".")[1]) in page_ids}
     if ask_nickname:
-        if form.nickname.errors:
-            page_errors["nickname"] = " ".join(str(e) for e in form.nickname.errors)
+        nickname_error = NewResponse.field_error("nickname", flow.state.nickname)
+        if nickname_error:
+            page_errors["nickname"] = nickname_error
         elif not flow.state.nickname and not _participant_nickname():
             page_errors["nickname"] = _("Please choose a nickname to take part.")
     if page_errors:
