@@ -1,4 +1,4 @@
-"""JSON API v1: the OpenAPI 3.1 document, generated (DESIGN section 8 of docs/design.md).
+"""JSON API v1: the OpenAPI 3.1 document, generated from the schemas (docs/validation.md).
 
 Served at ``GET /api/v1/openapi.json``. The components are the JSON Schemas pydantic makes of
 the request schemas (the same ones the views validate with) and of the answer documents
