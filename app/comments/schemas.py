@@ -82,25 +82,14 @@ Point = Annotated[
 ]
 
 
-def clean_text(value: Any, empty: str, too_long: str, limit: int) -> str:
-    """A text field stripped (with Windows line ends made plain), or refused."""
-    if not isinstance(value, str):
-        raise refuse(empty)
-    text = value.replace("\r\n", "\n").strip()
-    if not text:
-        raise refuse(empty)
-    if len(text) > limit:
-        raise refuse(too_long)
-    return text
-
-
 def _clean_body(value: Any) -> str:
-    return clean_text(
-        value,
-        _("Write your comment."),
-        _("The comment can be at most %(n)s characters long.", n=MAX_BODY),
-        MAX_BODY,
-    )
+    """The comment text stripped (Windows line ends made plain), or refused."""
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    if not text:
+        raise refuse(_("Write your comment."))
+    if len(text) > MAX_BODY:
+        raise refuse(_("The comment can be at most %(n)s characters long.", n=MAX_BODY))
+    return text
 
 
 Body = Annotated[
