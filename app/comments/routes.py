@@ -100,8 +100,12 @@ def show_errors(
     fields = error.fields or {"": error.message}
     for name, message in fields.items():
         target = getattr(form, (aliases or {}).get(name, name), None)
-        if not isinstance(target, Field) or name in ("", "csrf_token", "submit"):
-            target = default
+        if not isinstance(target, Field) or target.type in (
+            "HiddenField",
+            "CSRFTokenField",
+            "SubmitField",
+        ):
+            target = default  # a message must be seen: not next to a hidden field
         target.errors = [*target.errors, message]
 
 

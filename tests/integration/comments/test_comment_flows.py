@@ -394,3 +394,14 @@ def test_a_refused_support_or_flag_creates_no_participant(client, app, discussio
     for response in (flagged, client.post(f"/comments/{comment.id}/support")):
         assert app.config["PARTICIPANT_COOKIE"] not in response.headers.get("Set-Cookie", "")
     assert db.session.scalar(db.select(db.func.count(Participant.id))) == before
+
+
+def test_a_message_about_a_hidden_field_is_shown_on_the_form(client, discussion):
+    stage = discussion()
+    response = client.post(
+        f"/stages/{stage.id}/comments", data={"body": "Hej", "client_id": "bad id!"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'class="field-error"' in html and "client_id" in html
+    assert _comments() == []
