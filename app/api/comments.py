@@ -4,8 +4,8 @@
   FeatureCollection of the published comments placed in the box, with an ETag (304 on a
   matching ``If-None-Match``), compressed here (br or gzip) when the client accepts it.
   Without ``bbox``: ``{"comments", "page", "pages", "total"}``.
-- ``POST /stages/<id>/comments`` ``{body, geometry?, parent_id?, client_id}``: 201 with the
-  comment; 200 with the same body when ``client_id`` was already stored for the stage.
+- ``POST /stages/<id>/comments`` ``{body, geometry?, parent_id?, client_id, nickname?}``: 201
+  with the comment; 200 with the same body when ``client_id`` was already stored for the stage.
   The body is the ``NewComment`` schema (``app/comments/schemas.py``), as for the page's form.
   Errors: 400 malformed, 403 not allowed (closed stage, policy), 404 unknown stage,
   409 ``client_id`` used by someone else or parent no longer open, 422 invalid (also an

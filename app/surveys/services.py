@@ -21,7 +21,7 @@ from app.accounts.models import Participant
 from app.analysis_ui import hooks as coding_hooks
 from app.analysis_ui.models import TargetType
 from app.core import participants
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.core.models import insert_new, utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
@@ -293,7 +293,7 @@ def submit_response(
             message = _("Unknown channel.")
             raise Invalid(message, fields={"channel": message}) from None
         validated = validate_submission(survey, submission, participant=participant)
-    except (NotFound, Conflict, Forbidden, Invalid):
+    except DomainError:
         # A re-send of a stored response is acknowledged even after the survey closed.
         stored = None if looked_up else response_by_client_id(survey.id, client_id)
         if stored is not None:
