@@ -187,6 +187,8 @@ def _register_request_hooks(app: Flask) -> None:
                 return database_unavailable(error)
         else:
             db.session.rollback()
+            # A participant made by a refused request was rolled back: no cookie for it.
+            g.pop("new_participant_token", None)
         return set_participant_cookie(response)
 
     @app.teardown_request

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from app.extensions import db
 from app.surveys.models import Answer, Response
 from tests.factories import INSIDE
@@ -228,3 +226,23 @@ def test_number_unit_in_the_residents_language_on_the_page_and_the_review(web, m
     assert flow.step == "review"
     assert "15 minuter" in flow.page
     assert "{&#39;sv&#39;" not in flow.page and "{'sv'" not in flow.page
+
+
+def test_a_refused_submission_creates_no_participant_and_sets_no_cookie(web, make_survey):
+    """A submission refused by the service (an answer changed in the carried state) stores
+    nobody and sets no participant cookie."""
+    from app.accounts.models import Participant
+
+    kit = make_survey()
+    flow = Flow(web, kit.survey.id)
+    for page in (page1, page2, page3, page4):
+        flow.next(page(kit))
+    assert flow.step == "review"
+    state = flow.state
+    state["answers"][str(kit.qid("likert"))] = {"value": 9}
+    response = flow.post({"state": json.dumps(state)}, action="submit")
+    assert response.status_code == 422
+    assert 'class="field-error"' in flow.page
+    assert "pd_participant" not in response.headers.get("Set-Cookie", "")
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+    assert counts() == (0, 0, 0)
