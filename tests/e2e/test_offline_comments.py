@@ -3,7 +3,6 @@ when the connection returns."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from app.comments.models import Comment
@@ -50,7 +49,6 @@ def test_offline_comment_is_queued_then_stored_once(
     assert [c.body for c in comments] == ["Fler bänkar vid fontänen"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 3: the queue drops the nickname")
 def test_offline_comment_under_a_nickname_policy_is_delivered_with_its_signature(
     browser, playwright, live_server, make_project, make_activity
 ):
@@ -83,7 +81,6 @@ def test_offline_comment_under_a_nickname_policy_is_delivered_with_its_signature
     assert comments[0].participant.nickname == "Pappa Ali"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 3: a refused queued comment is lost")
 def test_refused_offline_comment_can_be_edited_and_sent_again(
     browser, playwright, live_server, make_project, make_activity
 ):
