@@ -160,7 +160,7 @@ def update_project(
     project.title, project.summary, project.body = title, summary, body
     project.case_number = (case_number or "").strip() or None
     db.session.flush()
-    _audit("project.update", actor, project, slug=slug)
+    _audit("project.update", actor, project, slug=slug, case_number=project.case_number)
     return project
 
 
