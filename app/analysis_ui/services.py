@@ -315,12 +315,13 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
 
 def finals(items: Sequence[Item], source: str) -> dict[str, Final]:
     """Final codings of ``items``; a reviewer's valence correction (``ContributionReview``)
-    replaces the machine's valence and counts the contribution as reviewed."""
+    replaces the machine's valence (``reviewed`` stays about themes: it feeds the theme
+    agreement)."""
     stored = adapter.codings_of(items)
     out = {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
     for key, val in valence_corrections(items).items():
         if key in out:
-            out[key] = replace(out[key], valence=val, reviewed=True)
+            out[key] = replace(out[key], valence=val)
     return out
 
 

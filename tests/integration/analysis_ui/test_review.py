@@ -194,7 +194,7 @@ def test_valence_correction_is_kept_apart_and_wins(
     assert 'data-valence="mixed"' in page and "corrected to mixed" in page
     items = [it for it in services.adapter.stage_items(stage) if it.key == key]
     final = services.finals(items, services.coder_for(stage.project).source)[key]
-    assert final.valence == "mixed" and final.reviewed
+    assert final.valence == "mixed" and not final.reviewed  # reviewed is about themes
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "coding.valence"))
     # A value outside the list is refused and stores nothing new.
     client.post(_url(stage, f"/{key}/valence"), data={"valence": "angry"})
