@@ -79,10 +79,11 @@ SENDER_TYPES = ("referral_body", "property_owner", "organization", "resident")
 #: Sender types whose senders are private persons and are therefore pseudonymised.
 PRIVATE_SENDERS = frozenset({"resident", "property_owner"})
 DISPOSITIONS = ("met", "partly", "not_met")
+GROUP_ORDER = {"gender": ("woman", "man", "other", "no_answer")}
 
 #: Usable width of an A4 page with 2.5 cm margins, and the tables' column widths (cm).
 PAGE_WIDTH_CM = 16.0
-CONTRIBUTION_WIDTHS = (1.6, 6.7, 2.3, 5.4)  # Id | Synpunkt | Även tema | Kommunens kommentar
+CONTRIBUTION_WIDTHS = (1.6, 6.3, 2.8, 5.3)  # Id | Synpunkt | Även tema | Kommunens kommentar
 FORMAL_WIDTHS = (1.6, 3.0, 6.0, 5.4)  # Id | Avsändare | Synpunkt | Kommunens kommentar
 DECISION_WIDTHS = (1.6, 3.2, 4.0, 7.2)  # Id | Avsändare | Tema | Motivering
 ID_FONT = Pt(8)
@@ -402,7 +403,11 @@ def _groups(
         pop: Counter[str] = Counter()
         for r in population:
             pop[str(getattr(r, dim))] += r.count
-        groups = sorted(set(counts) | set(pop))
+        order = GROUP_ORDER.get(dim, ())
+        groups = sorted(
+            set(counts) | set(pop),
+            key=lambda g: (order.index(g) if g in order else len(order), g),
+        )
         if not groups:
             continue
         cells = suppress_table([[counts.get(g, 0)] for g in groups], threshold).cells
@@ -418,7 +423,7 @@ def _groups(
                     _pct(counts[g] / known, lang)
                     if shown.isdigit() and known >= threshold
                     else "–",
-                    _pct(pop[g] / pop_total, lang) if pop_total else "–",
+                    _pct(pop[g] / pop_total, lang) if pop_total and pop[g] else "–",
                 )
             )
     return out
@@ -531,14 +536,43 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
     paragraph._p.append(simple)
 
 
+#: Children of w:trPr and w:tblPr that come after the ones we add (schema order matters to
+#: Word, which reports "unreadable content" otherwise).
+_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+_AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden")
+_AFTER_TBL_W = (
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+)
+
+
+def _on(parent: Any, tag: str, successors: Sequence[str], **attrs: str) -> Any:
+    """Put a ``tag`` child in ``parent`` (once) before its schema successors."""
+    existing = parent.find(qn(tag))
+    if existing is not None:
+        return existing
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(key), value)
+    parent.insert_element_before(element, *successors)
+    return element
+
+
+def _keep_row_together(row: Any) -> None:
+    """A row never breaks across pages (a contribution reads as one piece)."""
+    _on(row._tr.get_or_add_trPr(), "w:cantSplit", _AFTER_CANT_SPLIT)
+
+
 def _repeat_header(row: Any) -> None:
     """Mark a table row as a header row, repeated at the top of every page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
+    _keep_row_together(row)
+    _on(row._tr.get_or_add_trPr(), "w:tblHeader", _AFTER_TBL_HEADER, **{"w:val": "true"})
 
 
 def _table(document: Any, headers: Sequence[str], widths: Sequence[float]) -> Any:
@@ -548,12 +582,10 @@ def _table(document: Any, headers: Sequence[str], widths: Sequence[float]) -> An
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(int(sum(widths) * 567)))
-    width.set(qn("w:type"), "dxa")
     for old in tbl_pr.findall(qn("w:tblW")):
         tbl_pr.remove(old)
-    tbl_pr.append(width)
+    width = str(int(sum(widths) * 567))
+    _on(tbl_pr, "w:tblW", _AFTER_TBL_W, **{"w:w": width, "w:type": "dxa"})
     for column, w in zip(table.columns, widths, strict=True):
         column.width = Cm(w)
     for cell, text, w in zip(table.rows[0].cells, headers, widths, strict=True):
@@ -565,7 +597,9 @@ def _table(document: Any, headers: Sequence[str], widths: Sequence[float]) -> An
 
 
 def _row(table: Any, widths: Sequence[float]) -> list[Any]:
-    cells = table.add_row().cells
+    row = table.add_row()
+    _keep_row_together(row)
+    cells = row.cells
     for cell, w in zip(cells, widths, strict=True):
         cell.width = Cm(w)
     return cells
