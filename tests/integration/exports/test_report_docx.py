@@ -143,6 +143,10 @@ def test_id_column_narrow_and_header_rows_marked(report: Any) -> None:
             assert grid[0] / sum(grid) <= 0.15, _header(table)
         tr_pr = table.rows[0]._tr.trPr
         assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+        # Only the first row is a header; no row breaks across a page.
+        for row in table.rows[1:]:
+            assert row._tr.trPr.find(qn("w:tblHeader")) is None
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
         assert table.style.name == "Table Grid"
     # The two text columns are the wide ones.
     grid = [int(c.get(qn("w:w"))) for c in tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
