@@ -442,9 +442,11 @@ def brand(org: Any) -> dict[str, Any]:
 
 
 def _what_we_did(stage: Any, lang: str) -> str:
-    """The stage's "what we did" feedback text, when there is one."""
+    """The stage's published "what we did" feedback text (a draft is not shown)."""
     feedback = getattr(stage, "feedback", None) if stage is not None else None
-    return translated(feedback.did, lang).strip() if feedback is not None else ""
+    if feedback is None or feedback.published_at is None:
+        return ""
+    return translated(feedback.did, lang).strip()
 
 
 def _dates(scope: Scope) -> tuple[date | None, date | None]:

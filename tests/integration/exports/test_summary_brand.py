@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from app.core.models import utcnow
 from app.extensions import db
 from app.projects.models import Feedback
 
@@ -37,7 +38,13 @@ def test_summary_has_the_organizations_band_logo_and_what_we_did(
     logo.write_bytes(PNG)
     dataset.org.logo_path = "logos/huddinge.png"
     dataset.org.primary_color = "#ffd200"  # light: black text reads better on it
-    db.session.add(Feedback(stage_id=dataset.stage.id, did={"sv": DID}))
+    feedback = Feedback(stage_id=dataset.stage.id, did={"sv": DID})
+    db.session.add(feedback)
+    db.session.commit()
+    draft = tmp_path / "draft.html"
+    _export(runner, dataset.stage.id, "html", draft)
+    assert DID not in draft.read_text(encoding="utf-8")  # a draft is not published
+    feedback.published_at = utcnow()
     db.session.commit()
     out = tmp_path / "summary.html"
     _export(runner, dataset.stage.id, "html", out)
