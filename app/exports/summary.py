@@ -414,9 +414,8 @@ MAX_LOGO_BYTES = 512 * 1024
 
 def brand(org: Any) -> dict[str, Any]:
     """The organization's colour for the header band (with a readable text colour) and its
-    logo inlined as a data URI, so the file stays self-contained. A logo path is read as is
-    when absolute, else under ``INSTANCE_DIR``; a missing, unknown or oversized file is left
-    out."""
+    logo inlined as a data URI, so the file stays self-contained. The logo path is read under
+    ``INSTANCE_DIR`` (never outside it); a missing, unknown or oversized file is left out."""
     color = getattr(org, "primary_color", None) or "#005a9c"
     if not COLOR_RE.match(color):
         color = "#005a9c"
@@ -431,11 +430,11 @@ def brand(org: Any) -> dict[str, Any]:
     logo = None
     raw_path = getattr(org, "logo_path", None)
     if raw_path:
-        path = Path(raw_path)
-        if not path.is_absolute():
-            path = Path(current_app.config["INSTANCE_DIR"]) / path
+        root = Path(current_app.config["INSTANCE_DIR"]).resolve()
+        path = (root / raw_path).resolve()
         mime = LOGO_TYPES.get(path.suffix.lower())
-        if mime and path.is_file() and path.stat().st_size <= MAX_LOGO_BYTES:
+        inside = path.is_relative_to(root)  # never a file outside the instance directory
+        if mime and inside and path.is_file() and path.stat().st_size <= MAX_LOGO_BYTES:
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             logo = f"data:{mime};base64,{data}"
     return {"color": color, "text": text, "logo": logo, "name": getattr(org, "name", "")}

@@ -56,7 +56,9 @@ def test_summary_has_the_organizations_band_logo_and_what_we_did(
 
 
 def test_a_bad_colour_or_missing_logo_falls_back(dataset: Any, runner: Any, tmp_path: Path) -> None:
-    dataset.org.logo_path = "logos/missing.png"
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(PNG)
+    dataset.org.logo_path = str(outside)  # outside the instance directory: never read
     dataset.org.primary_color = "red;x"
     db.session.commit()
     out = tmp_path / "summary.html"
