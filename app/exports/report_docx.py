@@ -319,9 +319,9 @@ def report_data(
         )
     listed.sort(key=lambda i: (i.created_at or datetime.min.replace(tzinfo=UTC), i.key))
     pseudonyms: dict[str, str] = {}
-    for it in listed:
-        if it.sender_type in PRIVATE_SENDERS and it.sender_key not in pseudonyms:
-            pseudonyms[it.sender_key] = _("Private person %(n)s", n=len(pseudonyms) + 1)
+    for entry in listed:
+        if entry.sender_type in PRIVATE_SENDERS and entry.sender_key not in pseudonyms:
+            pseudonyms[entry.sender_key] = _("Private person %(n)s", n=len(pseudonyms) + 1)
     stage = scope.stage
     project = scope.project
     opens = [s.opens_at for s in scope.stages if s.opens_at]
@@ -599,7 +599,7 @@ def _table(document: Any, headers: Sequence[str], widths: Sequence[float]) -> An
 def _row(table: Any, widths: Sequence[float]) -> list[Any]:
     row = table.add_row()
     _keep_row_together(row)
-    cells = row.cells
+    cells: list[Any] = list(row.cells)
     for cell, w in zip(cells, widths, strict=True):
         cell.width = Cm(w)
     return cells
@@ -765,14 +765,14 @@ def _conduct(document: Any, data: ReportData) -> None:
             "comparison with the population is missing."
         )
     )
-    widths = (6.0, 3.0, 3.4, 3.6)
+    group_widths = (6.0, 3.0, 3.4, 3.6)
     table = _table(
         document,
         [_("Group"), _("Participants"), _("Share of participants"), _("Share of population")],
-        widths,
+        group_widths,
     )
     for g in f.groups:
-        cells = _row(table, widths)
+        cells = _row(table, group_widths)
         _text(cells[0], f"{dimension_label(g.dimension)}: {group_label(g.dimension, g.group)}")
         _text(cells[1], g.participants)
         _text(cells[2], g.share)
