@@ -218,8 +218,9 @@ def test_planner_sets_the_decision_on_a_contribution(
     ).status_code == 303
     row = db.session.scalar(sa.select(ContributionReview))
     assert row.target_type == TargetType.ANSWER and row.disposition == Disposition.NOT_MET
-    page = client.get(_url(stage, f"?item={key}")).get_data(as_text=True)
+    page = client.get(_url(stage, f"?item={key}&lang=sv")).get_data(as_text=True)
     assert '<option value="not_met" selected>' in page
+    assert '<span data-disposition="not_met">Tillgodoses inte</span>' in page  # in the list
     event = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "contribution.disposition")
     )
