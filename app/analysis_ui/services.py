@@ -12,7 +12,7 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -29,6 +29,7 @@ from app.analysis_ui.adapter import Item
 from app.analysis_ui.models import (
     Codebook,
     Coding,
+    ContributionReview,
     IndicatorSnapshot,
     ReviewState,
     TargetType,
@@ -313,8 +314,35 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
 
 
 def finals(items: Sequence[Item], source: str) -> dict[str, Final]:
+    """Final codings of ``items``; a reviewer's valence correction (``ContributionReview``)
+    replaces the machine's valence (``reviewed`` stays about themes: it feeds the theme
+    agreement)."""
     stored = adapter.codings_of(items)
-    return {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
+    out = {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
+    for key, val in valence_corrections(items).items():
+        if key in out:
+            out[key] = replace(out[key], valence=val)
+    return out
+
+
+def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
+    """key → the valence a reviewer set on it (only contributions that have one)."""
+    ids: dict[TargetType, list[int]] = defaultdict(list)
+    for it in items:
+        ids[it.target_type].append(it.target_id)
+    out: dict[str, str] = {}
+    for target_type, target_ids in ids.items():
+        for start in range(0, len(target_ids), adapter.CHUNK):
+            chunk = target_ids[start : start + adapter.CHUNK]
+            for target_id, val in db.session.execute(
+                sa.select(ContributionReview.target_id, ContributionReview.valence).where(
+                    ContributionReview.target_type == target_type,
+                    ContributionReview.target_id.in_(chunk),
+                    ContributionReview.valence.is_not(None),
+                )
+            ):
+                out[adapter.key_of(target_type, target_id)] = val
+    return out
 
 
 # --- Human review -------------------------------------------------------------------------

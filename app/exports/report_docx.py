@@ -1,38 +1,198 @@
-"""The draft consultation report as an editable Word document (python-docx).
+"""The consultation report (samrådsredogörelse) as an editable Word document (python-docx).
 
-A samrådsredogörelse for samråd stages, a granskningsutlåtande for granskning, a generic
-compilation otherwise: the round's facts, a summary table of themes, the contributions grouped
-by theme with an empty "Kommunens kommentar" column for the planner, and an appendix listing
-every contribution with its id. Only the built-in styles of python-docx's default template are
-used, and user text is stripped of characters XML cannot hold, so Word and LibreOffice open
+Sections, in the order a planner signs them:
+
+1. Sammanfattning – the round in a few sentences and the themes in codebook order;
+2. Samrådets genomförande – dates, activities and meetings, participants and contributions
+   per channel, who took part against the population;
+3. Inkomna synpunkter – grouped by sender type (residents today; sakägare, remissinstanser and
+   organisations once formal intake exists), residents' contributions under their main theme
+   with the other themes in a column; every contribution exactly once, with the question it
+   answered and a column for the municipality's comment (the official answer, else empty);
+4. Ändringar efter samrådet – the stage's "what we did" text;
+5. Synpunkter som inte tillgodoses – from the planner's decision on each contribution.
+
+A header with the project's name and case number (diarienummer), page numbers in the footer,
+real heading styles and table header rows repeated on each page. Private senders are
+pseudonymised ("Privatperson 3"). Only the built-in styles of python-docx's default template
+are used and user text is stripped of characters XML cannot hold, so Word and LibreOffice open
 the file without repair.
+
+The data is gathered once, in ``report_data``, from contributions and figures handed to it;
+``build_report`` reads those today from the export dataset (``gather_inputs``), and the
+rendering (``render_report``) only lays out a ``ReportData``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from babel.numbers import format_decimal, format_percent
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from analysis.indicators import distinct_participants, theme_share
-from app.analysis_ui.models import TargetType
+from analysis.indicators import theme_share
+from analysis.models import PopulationRow as PopRecord
+from analysis.suppression import suppress_table
+from app.analysis_ui.models import ContributionReview, PopulationRow, TargetType
 from app.core.models import translated
-from app.exports.analysis_adapter import Item, as_indicator_items, build_items, code_items
+from app.exports.analysis_adapter import (
+    Item,
+    Result,
+    as_indicator_items,
+    build_items,
+    code_items,
+)
 from app.exports.cells import clean_text
-from app.exports.queries import Scope, load_dataset, participant_key
-from app.exports.summary import _dates
-from app.exports.tables import local_time, theme_labels
-from app.projects.models import StageKind
+from app.exports.queries import (
+    Dataset,
+    Scope,
+    demographics_by_participant,
+    load_dataset,
+    participant_key,
+)
+from app.exports.tables import theme_labels
+from app.extensions import db
+from app.projects.models import ActivityKind, StageKind
 
 Progress = Callable[[int], None]
 OTHER = "_other"
+
+#: Sender types in the order the report lists them. Residents come from the platform; the
+#: others arrive with formal intake (letters, e-mail) and slot in through ``ReportItem``.
+SENDER_TYPES = ("referral_body", "property_owner", "organization", "resident")
+#: Sender types whose senders are private persons and are therefore pseudonymised.
+PRIVATE_SENDERS = frozenset({"resident", "property_owner"})
+DISPOSITIONS = ("met", "partly", "not_met")
+GROUP_ORDER = {"gender": ("woman", "man", "other", "no_answer")}
+
+#: Usable width of an A4 page with 2.5 cm margins, and the tables' column widths (cm).
+PAGE_WIDTH_CM = 16.0
+CONTRIBUTION_WIDTHS = (1.6, 6.3, 2.8, 5.3)  # Id | Synpunkt | Även tema | Kommunens kommentar
+FORMAL_WIDTHS = (1.6, 3.0, 6.0, 5.4)  # Id | Avsändare | Synpunkt | Kommunens kommentar
+DECISION_WIDTHS = (1.6, 3.2, 4.0, 7.2)  # Id | Avsändare | Tema | Motivering
+ID_FONT = Pt(8)
+META_FONT = Pt(8.5)
+
+
+# --- What the report shows --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    """One contribution as the report lists it."""
+
+    key: str
+    text: str
+    #: Codebook theme ids, the main theme first (empty: no theme).
+    themes: tuple[str, ...]
+    #: What it answered: the question's prompt, or the discussion it was written in.
+    context: str = ""
+    channel: str = "web"
+    created_at: datetime | None = None
+    sender_type: str = "resident"
+    #: Who sent it: participant key for residents (pseudonymised), a name for formal intake.
+    sender_key: str = ""
+    sender_name: str | None = None
+    #: The official answer given on the platform (comments), else empty.
+    official_answer: str = ""
+    #: The planner's decision: "met", "partly", "not_met" or None.
+    disposition: str | None = None
+
+    @property
+    def main_theme(self) -> str:
+        return self.themes[0] if self.themes else OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    channel: str
+    participants: int
+    contributions: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    dimension: str
+    group: str
+    participants: str
+    share: str
+    population_share: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRow:
+    theme: str
+    contributions: int
+    share: float
+
+
+@dataclass
+class ReportFigures:
+    """The round's figures (from the one analysis dataset once it exists)."""
+
+    participants: int
+    responses: int
+    comments: int
+    places: int
+    contributions: int
+    channels: list[ChannelRow]
+    themes: list[ThemeRow]
+    groups: list[GroupRow] = field(default_factory=list)
+    has_population: bool = False
+
+
+@dataclass
+class ReportData:
+    title: str
+    organization: str
+    project: str
+    stage: str
+    case_number: str
+    opens: date | None
+    closes: date | None
+    activities: list[str]
+    meetings: list[str]
+    figures: ReportFigures
+    items: list[ReportItem]
+    labels: dict[str, str]
+    did: str
+    lang: str = "sv"
+    #: Pseudonym of each private sender ("Privatperson 3"), numbered in order of appearance.
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+
+    def theme_label(self, theme: str) -> str:
+        return _("Other") if theme == OTHER else self.labels.get(theme, theme)
+
+    def sender(self, item: ReportItem) -> str:
+        if item.sender_type in PRIVATE_SENDERS:
+            return self.pseudonyms.get(item.sender_key, _("Private person"))
+        return item.sender_name or sender_type_label(item.sender_type)
+
+    @property
+    def theme_order(self) -> list[str]:
+        """Codebook order, themes outside the codebook after it, "other" last."""
+        used = {it.main_theme for it in self.items}
+        known = [t for t in self.labels if t in used]
+        return known + sorted(used - set(known) - {OTHER}) + ([OTHER] if OTHER in used else [])
+
+
+# --- Labels --------------------------------------------------------------------------------
 
 
 def report_title(scope: Scope) -> str:
@@ -44,45 +204,234 @@ def report_title(scope: Scope) -> str:
     return _("Compilation of contributions")
 
 
-def _repeat_header(row: object) -> None:
-    """Mark a table row as a header row repeated on every page."""
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+def sender_type_label(sender_type: str) -> str:
+    return {
+        "resident": _("Residents"),
+        "property_owner": _("Property owners and other parties concerned"),
+        "referral_body": _("Referral bodies"),
+        "organization": _("Organisations and associations"),
+    }.get(sender_type, sender_type)
 
 
-def _table(document: object, headers: list[str], widths: list[float]) -> object:
-    table = document.add_table(rows=1, cols=len(headers))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        cell.width = Cm(width)
-    _repeat_header(table.rows[0])
-    return table
+def channel_label(channel: str) -> str:
+    return {
+        "web": _("Web"),
+        "offline": _("Offline (the app without a connection)"),
+        "kiosk": _("Kiosk"),
+        "paper": _("Paper form"),
+        "meeting": _("Meeting"),
+        "letter": _("Letter or e-mail"),
+    }.get(channel, channel)
 
 
-def _add_row(table: object, values: list[str], widths: list[float]) -> None:
-    cells = table.add_row().cells  # type: ignore[attr-defined]
-    for cell, value, width in zip(cells, values, widths, strict=True):
-        cell.text = clean_text(value)
-        cell.width = Cm(width)
+def group_label(dimension: str, group: str) -> str:
+    if dimension == "gender":
+        return {
+            "woman": _("Women"),
+            "man": _("Men"),
+            "other": _("Other gender"),
+            "no_answer": _("Gender not given"),
+        }.get(group, group)
+    if dimension == "age_band" and group[:1].isdigit():
+        return _("%(band)s years", band=group.replace("-", "–"))
+    return group
 
 
-def _source(item: Item) -> str:
-    if item.target_type == TargetType.COMMENT:
-        return _("Comment")
-    if item.target_type == TargetType.FEATURE:
-        return _("Place on the map")
-    return _("Survey answer")
+def dimension_label(dimension: str) -> str:
+    return {"gender": _("Gender"), "age_band": _("Age"), "district": _("District")}.get(
+        dimension, dimension
+    )
 
 
-def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = None) -> bytes:
-    """The report as DOCX bytes."""
-    report = progress or (lambda _p: None)
+def _pct(share: float, lang: str) -> str:
+    return format_percent(share, locale=lang)
+
+
+def _num(value: int, lang: str) -> str:
+    return format_decimal(value, locale=lang)
+
+
+def _local_date(value: datetime) -> date:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone).date()
+
+
+# --- Gathering -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReportInputs:
+    """What ``report_data`` needs: the contributions, their final coding and the figures."""
+
+    items: list[Item]
+    results: dict[str, Result]
+    figures: ReportFigures
+    #: key → what the contribution answered (question prompt or discussion title).
+    contexts: dict[str, str]
+    #: key → the official answers given to it.
+    answers: dict[str, str]
+
+
+def report_data(
+    scope: Scope,
+    items: Sequence[Item],
+    results: Mapping[str, Result],
+    figures: ReportFigures,
+    *,
+    lang: str,
+    contexts: Mapping[str, str] | None = None,
+    answers: Mapping[str, str] | None = None,
+    dispositions: Mapping[str, str] | None = None,
+) -> ReportData:
+    """The report's content from contributions and figures computed elsewhere.
+
+    ``items`` are every contribution of the scope; the ones with text are listed, each exactly
+    once. ``dispositions`` defaults to the planner's stored decisions.
+    """
+    labels = theme_labels(lang)
+    order = {t: i for i, t in enumerate(labels)}
+    contexts = contexts or {}
+    answers = answers or {}
+    if dispositions is None:
+        dispositions = stored_dispositions(items)
+    listed: list[ReportItem] = []
+    for it in items:
+        text = (it.contribution.text or "").strip()
+        if not text:
+            continue
+        themes = list(results[it.key].themes) if it.key in results else []
+        main, rest = themes[:1], sorted(themes[1:], key=lambda t: order.get(t, len(order)))
+        listed.append(
+            ReportItem(
+                key=it.key,
+                text=text,
+                themes=tuple(main + rest),
+                context=contexts.get(it.key, ""),
+                channel=it.contribution.channel or "web",
+                created_at=it.contribution.created_at,
+                sender_type="resident",
+                sender_key=it.contribution.participant_id or it.key,
+                official_answer=answers.get(it.key, ""),
+                disposition=dispositions.get(it.key),
+            )
+        )
+    listed.sort(key=lambda i: (i.created_at or datetime.min.replace(tzinfo=UTC), i.key))
+    pseudonyms: dict[str, str] = {}
+    for entry in listed:
+        if entry.sender_type in PRIVATE_SENDERS and entry.sender_key not in pseudonyms:
+            pseudonyms[entry.sender_key] = _("Private person %(n)s", n=len(pseudonyms) + 1)
+    stage = scope.stage
+    project = scope.project
+    opens = [s.opens_at for s in scope.stages if s.opens_at]
+    closes = [s.closes_at for s in scope.stages if s.closes_at]
+    activities = []
+    for s in scope.stages:
+        for a in s.activities:
+            kind = _("Survey") if a.kind == ActivityKind.SURVEY else _("Discussion")
+            name = translated(a.title, lang)
+            activities.append(f"{kind}: {name}" if name else kind)
+    did = ""
+    if stage is not None and stage.feedback is not None:
+        did = translated(stage.feedback.did, lang)
+    return ReportData(
+        title=report_title(scope),
+        organization=project.organization.name if project else "",
+        project=translated(project.title, lang) if project else "",
+        stage=translated(stage.title, lang) if stage else _("All stages of the project"),
+        case_number=(project.case_number or "") if project else "",
+        opens=_local_date(min(opens)) if opens else None,
+        closes=_local_date(max(closes)) if closes else None,
+        activities=activities,
+        meetings=[],  # no meeting records yet; listed here once they exist
+        figures=figures,
+        items=listed,
+        labels=labels,
+        did=did or "",
+        lang=lang,
+        pseudonyms=pseudonyms,
+    )
+
+
+def stored_dispositions(items: Iterable[Item]) -> dict[str, str]:
+    """key → the planner's decision (met, partly, not_met) of the contributions that have one."""
+    ids: dict[TargetType, list[int]] = defaultdict(list)
+    for it in items:
+        ids[it.target_type].append(it.target_id)
+    prefix = {TargetType.COMMENT: "C", TargetType.ANSWER: "A", TargetType.FEATURE: "F"}
+    out: dict[str, str] = {}
+    for target_type, target_ids in ids.items():
+        for start in range(0, len(target_ids), 900):
+            for target_id, disposition in db.session.execute(
+                sa.select(ContributionReview.target_id, ContributionReview.disposition).where(
+                    ContributionReview.target_type == target_type,
+                    ContributionReview.target_id.in_(target_ids[start : start + 900]),
+                    ContributionReview.disposition.is_not(None),
+                )
+            ):
+                out[f"{prefix[target_type]}{target_id}"] = str(disposition)
+    return out
+
+
+def _population(organization_id: int) -> list[PopRecord]:
+    year = db.session.scalar(
+        sa.select(sa.func.max(PopulationRow.year)).where(
+            PopulationRow.organization_id == organization_id
+        )
+    )
+    if year is None:
+        return []
+    rows = db.session.scalars(
+        sa.select(PopulationRow).where(
+            PopulationRow.organization_id == organization_id, PopulationRow.year == year
+        )
+    )
+    return [PopRecord(r.district, r.age_band, r.gender, r.count) for r in rows]
+
+
+def _groups(
+    demographics: Mapping[str, Mapping[str, str]],
+    population: list[PopRecord],
+    threshold: int,
+    lang: str,
+) -> list[GroupRow]:
+    """Participants per gender and age band beside the population, small counts suppressed."""
+    out: list[GroupRow] = []
+    for dim in ("gender", "age_band"):
+        counts = Counter(v[dim] for v in demographics.values() if v.get(dim))
+        pop: Counter[str] = Counter()
+        for r in population:
+            pop[str(getattr(r, dim))] += r.count
+        order = GROUP_ORDER.get(dim, ())
+        groups = sorted(
+            set(counts) | set(pop),
+            key=lambda g: (order.index(g) if g in order else len(order), g),
+        )
+        if not groups:
+            continue
+        cells = suppress_table([[counts.get(g, 0)] for g in groups], threshold).cells
+        known = sum(counts.values())
+        pop_total = sum(pop.values())
+        for g, cell in zip(groups, cells, strict=True):
+            shown = cell[0]
+            out.append(
+                GroupRow(
+                    dim,
+                    g,
+                    shown,
+                    _pct(counts[g] / known, lang)
+                    if shown.isdigit() and known >= threshold
+                    else "–",
+                    _pct(pop[g] / pop_total, lang) if pop_total and pop[g] else "–",
+                )
+            )
+    return out
+
+
+def gather_inputs(scope: Scope, *, lang: str) -> ReportInputs:
+    """Contributions, codings and figures from the export dataset (published content)."""
+    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
     data = load_dataset(
         scope,
         include_comments=True,
@@ -90,28 +439,485 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
         include_people=False,
         only_text_answers=True,
     )
-    report(20)
-    all_items = build_items(data)
-    results = code_items(all_items)
-    items = [it for it in all_items if it.contribution.text.strip()]
-    report(50)
-    labels = theme_labels(lang)
-    coded = as_indicator_items(items, results)
+    items = build_items(data)
+    results = code_items(items)
+    figures = _figures(data, items, results, threshold, lang)
+    return ReportInputs(items, results, figures, _contexts(data, items, lang), _answers(data))
 
+
+def _figures(
+    data: Dataset, items: list[Item], results: dict[str, Result], threshold: int, lang: str
+) -> ReportFigures:
+    responses = data.all_responses
+    comments = [c for c in data.comments if not c.is_official and c.deleted_at is None]
+    people: dict[str, set[str]] = defaultdict(set)
+    contributions: Counter[str] = Counter()
+    for r in responses:
+        people[r.channel].add(participant_key(r.participant_id, f"response:{r.id}"))
+    for it in items:
+        channel = it.contribution.channel or "web"
+        people[channel].add(it.contribution.participant_id or it.key)
+        contributions[channel] += 1
+    everyone = set().union(*people.values()) if people else set()
+    coded = as_indicator_items(items, results)
+    labels = theme_labels(lang)
+    themes = []
+    for theme in labels:
+        share = theme_share(coded, theme)
+        if share.k:
+            themes.append(ThemeRow(theme, share.k, share.share))
+    demographics = demographics_by_participant(data) if responses else {}
+    population = _population(data.scope.organization_id)
+    return ReportFigures(
+        participants=len(everyone),
+        responses=len(responses),
+        comments=len(comments),
+        places=len(data.features),
+        contributions=len(items),
+        channels=[
+            ChannelRow(ch, len(people[ch]), contributions[ch])
+            for ch in sorted(people, key=lambda c: (-len(people[c]), c))
+        ],
+        themes=themes,
+        groups=_groups(demographics, population, threshold, lang),
+        has_population=bool(population),
+    )
+
+
+def _contexts(data: Dataset, items: list[Item], lang: str) -> dict[str, str]:
+    """What each contribution answered: the question, the map question, or the discussion."""
+    questions = {q.id: q for qs in data.questions.values() for q in qs}
+    activity = {c.id: c.activity for c in data.comments}
+    out: dict[str, str] = {}
+    for it in items:
+        if it.target_type == TargetType.COMMENT:
+            a = activity.get(it.target_id)
+            title = translated(a.title, lang) if a is not None else ""
+            out[it.key] = (
+                _("Comment in the discussion “%(title)s”", title=title)
+                if title
+                else _("Comment in the discussion")
+            )
+            continue
+        q = questions.get(it.question_id) if it.question_id else None
+        prompt = " ".join(translated(q.prompt, lang).split()) if q is not None else ""
+        if it.target_type == TargetType.FEATURE:
+            category = it.contribution.category
+            place = _("Place on the map")
+            if category:
+                place += f" ({category})"
+            out[it.key] = f"{place}: {prompt}" if prompt else place
+        else:
+            out[it.key] = prompt
+    return out
+
+
+def _answers(data: Dataset) -> dict[str, str]:
+    """The official answers given to each resident comment, oldest first."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in data.comments:
+        if c.is_official and c.deleted_at is None and c.parent_id is not None:
+            out[f"C{c.parent_id}"].append((c.body or "").strip())
+    return {k: "\n\n".join(v for v in vs if v) for k, vs in out.items()}
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+#: Children of w:trPr and w:tblPr that come after the ones we add (schema order matters to
+#: Word, which reports "unreadable content" otherwise).
+_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+_AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden")
+_AFTER_TBL_W = (
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+)
+
+
+def _on(parent: Any, tag: str, successors: Sequence[str], **attrs: str) -> Any:
+    """Put a ``tag`` child in ``parent`` (once) before its schema successors."""
+    existing = parent.find(qn(tag))
+    if existing is not None:
+        return existing
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(key), value)
+    parent.insert_element_before(element, *successors)
+    return element
+
+
+def _keep_row_together(row: Any) -> None:
+    """A row never breaks across pages (a contribution reads as one piece)."""
+    _on(row._tr.get_or_add_trPr(), "w:cantSplit", _AFTER_CANT_SPLIT)
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark a table row as a header row, repeated at the top of every page."""
+    _keep_row_together(row)
+    _on(row._tr.get_or_add_trPr(), "w:tblHeader", _AFTER_TBL_HEADER, **{"w:val": "true"})
+
+
+def _table(document: Any, headers: Sequence[str], widths: Sequence[float]) -> Any:
+    """A fixed-layout table of the given column widths (cm) with a marked header row."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    width = str(int(sum(widths) * 567))
+    _on(tbl_pr, "w:tblW", _AFTER_TBL_W, **{"w:w": width, "w:type": "dxa"})
+    for column, w in zip(table.columns, widths, strict=True):
+        column.width = Cm(w)
+    for cell, text, w in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = Cm(w)
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    _repeat_header(table.rows[0])
+    return table
+
+
+def _row(table: Any, widths: Sequence[float]) -> list[Any]:
+    row = table.add_row()
+    _keep_row_together(row)
+    cells: list[Any] = list(row.cells)
+    for cell, w in zip(cells, widths, strict=True):
+        cell.width = Cm(w)
+    return cells
+
+
+def _text(cell: Any, value: str, *, size: Pt | None = None, italic: bool = False) -> Any:
+    """Put ``value`` in ``cell`` (its first paragraph when empty), one paragraph per block."""
+    blocks = clean_text(value).split("\n\n") or [""]
+    paragraph = None
+    for i, block in enumerate(blocks):
+        paragraph = (
+            cell.paragraphs[0] if i == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
+        )
+        run = paragraph.add_run(block)
+        run.italic = italic
+        if size is not None:
+            run.font.size = size
+    return paragraph
+
+
+def _meta(cell: Any, value: str) -> None:
+    paragraph = cell.add_paragraph() if cell.paragraphs[0].text else cell.paragraphs[0]
+    run = paragraph.add_run(clean_text(value))
+    run.font.size = META_FONT
+    run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+
+def _header_footer(document: Any, data: ReportData) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    header = section.header.paragraphs[0]
+    parts = [data.project or data.title]
+    if data.case_number:
+        parts.append(_("Case no. %(number)s", number=data.case_number))
+    run = header.add_run(clean_text(" · ".join(parts)))
+    run.font.size = Pt(9)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(_("Page") + " ").font.size = Pt(9)
+    _field(footer, "PAGE")
+    footer.add_run(" " + _("of") + " ").font.size = Pt(9)
+    _field(footer, "NUMPAGES")
+
+
+def _summary(document: Any, data: ReportData) -> None:
+    f, lang = data.figures, data.lang
+    document.add_heading(_("1 Summary"), level=1)
+    period = ""
+    if data.opens and data.closes:
+        period = _(
+            " from %(opens)s to %(closes)s",
+            opens=data.opens.isoformat(),
+            closes=data.closes.isoformat(),
+        )
+    document.add_paragraph(
+        _(
+            "During %(stage)s of %(project)s%(period)s, %(participants)s took part and made "
+            "%(contributions)s, of which %(texts)s with text are reported in section 3.",
+            stage=clean_text(data.stage),
+            project=clean_text(data.project),
+            period=period,
+            participants=ngettext(
+                "%(count)s person",
+                "%(count)s people",
+                f.participants,
+                count=_num(f.participants, lang),
+            ),
+            contributions=ngettext(
+                "%(count)s contribution",
+                "%(count)s contributions",
+                f.contributions,
+                count=_num(f.contributions, lang),
+            ),
+            texts=_num(len(data.items), lang),
+        )
+    )
+    top = sorted(f.themes, key=lambda t: -t.contributions)[:3]
+    if top:
+        document.add_paragraph(
+            _(
+                "The themes raised most often were %(themes)s.",
+                themes=", ".join(
+                    f"{data.theme_label(t.theme).lower()} ({_pct(t.share, lang)})" for t in top
+                ),
+            )
+        )
+    not_met = sum(1 for i in data.items if i.disposition == "not_met")
+    partly = sum(1 for i in data.items if i.disposition == "partly")
+    document.add_paragraph(
+        _(
+            "%(not_met)s contributions are not met and %(partly)s partly met (section 5).",
+            not_met=_num(not_met, lang),
+            partly=_num(partly, lang),
+        )
+    )
+    if f.themes:
+        widths = (9.0, 3.5, 3.5)
+        table = _table(document, [_("Theme"), _("Contributions"), _("Share")], widths)
+        for t in f.themes:  # codebook order
+            cells = _row(table, widths)
+            _text(cells[0], data.theme_label(t.theme))
+            _text(cells[1], _num(t.contributions, lang))
+            _text(cells[2], _pct(t.share, lang))
+        document.add_paragraph(
+            _(
+                "Share of all %(n)s contributions; a contribution can concern several themes.",
+                n=_num(f.contributions, lang),
+            )
+        )
+
+
+def _conduct(document: Any, data: ReportData) -> None:
+    f, lang = data.figures, data.lang
+    document.add_heading(_("2 How the consultation was carried out"), level=1)
+    document.add_heading(_("Dates and activities"), level=2)
+    if data.opens or data.closes:
+        document.add_paragraph(
+            _(
+                "The consultation ran from %(opens)s to %(closes)s.",
+                opens=data.opens.isoformat() if data.opens else "–",
+                closes=data.closes.isoformat() if data.closes else "–",
+            )
+        )
+    for activity in data.activities:
+        document.add_paragraph(clean_text(activity), style="List Bullet")
+    if data.meetings:
+        document.add_heading(_("Meetings"), level=2)
+        for meeting in data.meetings:
+            document.add_paragraph(clean_text(meeting), style="List Bullet")
+    document.add_heading(_("Participants and contributions by channel"), level=2)
+    document.add_paragraph(
+        _(
+            "%(participants)s participants answered %(responses)s surveys, wrote %(comments)s "
+            "comments and marked %(places)s places on the map.",
+            participants=_num(f.participants, lang),
+            responses=_num(f.responses, lang),
+            comments=_num(f.comments, lang),
+            places=_num(f.places, lang),
+        )
+    )
+    widths = (8.0, 4.0, 4.0)
+    table = _table(document, [_("Channel"), _("Participants"), _("Contributions")], widths)
+    for row in f.channels:
+        cells = _row(table, widths)
+        _text(cells[0], channel_label(row.channel))
+        _text(cells[1], _num(row.participants, lang))
+        _text(cells[2], _num(row.contributions, lang))
+    document.add_heading(_("Who took part"), level=2)
+    if not f.groups:
+        document.add_paragraph(_("No participant answered the questions about themselves."))
+        return
+    document.add_paragraph(
+        _(
+            "Participants by gender and age beside the population. Groups of fewer than five "
+            "participants are shown as <5."
+        )
+        if f.has_population
+        else _(
+            "Participants by gender and age. No population figures have been uploaded, so the "
+            "comparison with the population is missing."
+        )
+    )
+    group_widths = (6.0, 3.0, 3.4, 3.6)
+    table = _table(
+        document,
+        [_("Group"), _("Participants"), _("Share of participants"), _("Share of population")],
+        group_widths,
+    )
+    for g in f.groups:
+        cells = _row(table, group_widths)
+        _text(cells[0], f"{dimension_label(g.dimension)}: {group_label(g.dimension, g.group)}")
+        _text(cells[1], g.participants)
+        _text(cells[2], g.share)
+        _text(cells[3], g.population_share)
+
+
+def _contribution_rows(document: Any, data: ReportData, items: list[ReportItem]) -> None:
+    widths = CONTRIBUTION_WIDTHS
+    table = _table(
+        document,
+        [_("Id"), _("Contribution"), _("Also about"), _("The municipality's comment")],
+        widths,
+    )
+    for it in items:
+        cells = _row(table, widths)
+        _text(cells[0], it.key, size=ID_FONT)
+        if it.context:
+            _meta(cells[1], it.context)
+        _text(cells[1], it.text)
+        when = _local_date(it.created_at).isoformat() if it.created_at else ""
+        _meta(
+            cells[1], " · ".join(p for p in (data.sender(it), channel_label(it.channel), when) if p)
+        )
+        _text(cells[2], ", ".join(data.theme_label(t) for t in it.themes[1:]), size=META_FONT)
+        _text(cells[3], it.official_answer)
+
+
+def _contributions(document: Any, data: ReportData) -> None:
+    document.add_heading(_("3 Contributions received"), level=1)
+    document.add_paragraph(
+        _(
+            "Every contribution is listed once, under its main theme; other themes it concerns "
+            "are in the column “Also about”. Private persons are shown under a number, not by "
+            "name. The last column holds the official answer given during the consultation, or "
+            "is left for the municipality's comment."
+        )
+    )
+    by_sender: dict[str, list[ReportItem]] = defaultdict(list)
+    for it in data.items:
+        by_sender[it.sender_type].append(it)
+    if not data.items:
+        document.add_paragraph(_("No contributions with text were received."))
+    for sender_type in [*SENDER_TYPES, *sorted(set(by_sender) - set(SENDER_TYPES))]:
+        items = by_sender.get(sender_type)
+        if not items:
+            continue
+        document.add_heading(sender_type_label(sender_type), level=2)
+        if sender_type != "resident":
+            widths = FORMAL_WIDTHS
+            table = _table(
+                document,
+                [_("Id"), _("Sender"), _("Contribution"), _("The municipality's comment")],
+                widths,
+            )
+            for it in items:
+                cells = _row(table, widths)
+                _text(cells[0], it.key, size=ID_FONT)
+                _text(cells[1], data.sender(it))
+                _text(cells[2], it.text)
+                _text(cells[3], it.official_answer)
+            continue
+        senders = {it.sender_key for it in items}
+        document.add_paragraph(
+            _(
+                "%(n)s contributions from %(p)s private persons.",
+                n=_num(len(items), data.lang),
+                p=_num(len(senders), data.lang),
+            )
+        )
+        by_theme: dict[str, list[ReportItem]] = defaultdict(list)
+        for it in items:
+            by_theme[it.main_theme].append(it)
+        for theme in data.theme_order:
+            members = by_theme.get(theme)
+            if not members:
+                continue
+            document.add_heading(clean_text(data.theme_label(theme)), level=3)
+            _contribution_rows(document, data, members)
+
+
+def _changes(document: Any, data: ReportData) -> None:
+    document.add_heading(_("4 Changes after the consultation"), level=1)
+    blocks = [b.strip() for b in data.did.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    if not blocks:
+        document.add_paragraph().add_run(
+            _(
+                "[Describe what the municipality changed after the consultation. Fill in "
+                "“What we did” in the stage's feedback and export again.]"
+            )
+        ).italic = True
+    for block in blocks:
+        document.add_paragraph(clean_text(" ".join(block.split("\n"))))
+
+
+def _not_met(document: Any, data: ReportData) -> None:
+    document.add_heading(_("5 Contributions not met"), level=1)
+    decided = sum(1 for it in data.items if it.disposition)
+    document.add_paragraph(
+        _(
+            "The municipality has decided on %(decided)s of %(n)s contributions. Contributions "
+            "are referred to by their id in section 3.",
+            decided=_num(decided, data.lang),
+            n=_num(len(data.items), data.lang),
+        )
+    )
+    for disposition, heading, empty in (
+        ("not_met", _("Not met"), _("No contribution has been marked as not met.")),
+        ("partly", _("Partly met"), _("No contribution has been marked as partly met.")),
+    ):
+        document.add_heading(heading, level=2)
+        members = [it for it in data.items if it.disposition == disposition]
+        if not members:
+            document.add_paragraph(empty)
+            continue
+        widths = DECISION_WIDTHS
+        table = _table(
+            document, [_("Id"), _("Sender"), _("Theme"), _("The municipality's reasons")], widths
+        )
+        for it in members:
+            cells = _row(table, widths)
+            _text(cells[0], it.key, size=ID_FONT)
+            _text(cells[1], data.sender(it))
+            _text(cells[2], data.theme_label(it.main_theme))
+            _text(cells[3], "")
+
+
+def render_report(data: ReportData) -> bytes:
+    """Lay out ``data`` as a DOCX document."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
-    title = report_title(scope)
-    project_title = translated(scope.project.title, lang) if scope.project else ""
-    stage = scope.stage
-    stage_title = translated(stage.title, lang) if stage else _("All stages of the project")
-    document.core_properties.title = clean_text(f"{title} – {project_title}")
-    document.core_properties.language = lang
-    document.core_properties.author = "Platsdialog"
+    document.core_properties.title = clean_text(f"{data.title} – {data.project}")
+    document.core_properties.language = data.lang
+    document.core_properties.author = data.organization or "Platsdialog"
+    if data.case_number:
+        document.core_properties.identifier = clean_text(data.case_number)
+    _header_footer(document, data)
 
-    document.add_heading(clean_text(title), level=0)
-    document.add_paragraph(clean_text(f"{project_title} – {stage_title}"))
+    document.add_heading(clean_text(data.title), level=0)
+    document.add_paragraph(clean_text(f"{data.project} – {data.stage}"))
+    facts = [data.organization]
+    if data.case_number:
+        facts.append(_("Case no. %(number)s", number=data.case_number))
+    document.add_paragraph(clean_text(" · ".join(f for f in facts if f)))
     draft = document.add_paragraph()
     draft.add_run(
         _(
@@ -119,102 +925,29 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
             date=datetime.now(UTC).strftime("%Y-%m-%d"),
         )
     ).italic = True
-
-    document.add_heading(_("Introduction"), level=1)
-    responses = data.all_responses
-    comments = [c for c in data.comments if not c.is_official and c.deleted_at is None]
-    participants = {participant_key(r.participant_id, f"response:{r.id}") for r in responses}
-    participants |= {participant_key(c.participant_id, f"comment:{c.id}") for c in comments}
-    opens, closes = _dates(scope)
-    document.add_paragraph(
-        _(
-            "This document compiles the contributions residents made during %(stage)s of "
-            "%(project)s and leaves room for the municipality's comments.",
-            stage=clean_text(stage_title),
-            project=clean_text(project_title),
-        )
-    )
-    facts_widths = [6.0, 10.0]
-    facts = _table(document, [_("Fact"), _("Value")], facts_widths)
-    for label, value in (
-        (_("Organization"), scope.project.organization.name if scope.project else ""),
-        (_("Project"), project_title),
-        (_("Stage"), stage_title),
-        (_("Opening date"), opens.isoformat() if opens else "–"),
-        (_("Closing date"), closes.isoformat() if closes else "–"),
-        (_("Participants"), str(len(participants))),
-        (_("Survey responses"), str(len(responses))),
-        (_("Comments"), str(len(comments))),
-        (_("Contributions with text"), str(len(items))),
-    ):
-        _add_row(facts, [label, value], facts_widths)
-
-    groups: dict[str, list[Item]] = {}
-    for it in items:
-        themes = results[it.key].themes or (OTHER,)
-        for theme in themes:
-            groups.setdefault(theme, []).append(it)
-    order = [t for t in labels if t in groups] + [t for t in groups if t not in labels]
-
-    document.add_heading(_("Summary by theme"), level=1)
-    summary_widths = [8.0, 4.0, 4.0]
-    summary = _table(document, [_("Theme"), _("Contributions"), _("Share")], summary_widths)
-    for theme in order:
-        if theme == OTHER:
-            count = len(groups[theme])
-            share = count / len(items) if items else 0.0
-        else:
-            p = theme_share(coded, theme)
-            count, share = p.k, p.share
-        _add_row(
-            summary,
-            [
-                labels.get(theme, _("Other") if theme == OTHER else theme),
-                str(count),
-                f"{100 * share:.0f} %",
-            ],
-            summary_widths,
-        )
-    document.add_paragraph(
-        _("A contribution can concern several themes and is then listed under each of them.")
-    )
-    report(65)
-
-    document.add_heading(_("Contributions by theme"), level=1)
-    widths = [2.0, 9.5, 5.5]
-    for theme in order:
-        members = groups[theme]
-        name = labels.get(theme, _("Other") if theme == OTHER else theme)
-        document.add_heading(clean_text(name), level=2)
-        people = distinct_participants([c for c in coded if c.id in {m.key for m in members}])
-        document.add_paragraph(
-            _("%(n)s contributions from %(p)s participants.", n=len(members), p=people)
-        )
-        table = _table(
-            document, [_("Id"), _("Contribution"), _("The municipality's comment")], widths
-        )
-        for it in members:
-            _add_row(table, [it.key, it.contribution.text.strip(), ""], widths)
-    report(85)
-
-    document.add_heading(_("Appendix: all contributions"), level=1)
-    appendix_widths = [2.0, 3.0, 3.0, 9.0]
-    appendix = _table(
-        document, [_("Id"), _("Date"), _("Source"), _("Contribution")], appendix_widths
-    )
-    for it in sorted(
-        items, key=lambda i: (i.contribution.created_at or datetime.min.replace(tzinfo=UTC), i.key)
-    ):
-        _add_row(
-            appendix,
-            [
-                it.key,
-                local_time(it.contribution.created_at)[:10],
-                _source(it),
-                it.contribution.text.strip(),
-            ],
-            appendix_widths,
-        )
+    _summary(document, data)
+    _conduct(document, data)
+    _contributions(document, data)
+    _changes(document, data)
+    _not_met(document, data)
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = None) -> bytes:
+    """The report of ``scope`` as DOCX bytes."""
+    report = progress or (lambda _p: None)
+    inputs = gather_inputs(scope, lang=lang)
+    report(50)
+    data = report_data(
+        scope,
+        inputs.items,
+        inputs.results,
+        inputs.figures,
+        lang=lang,
+        contexts=inputs.contexts,
+        answers=inputs.answers,
+    )
+    report(70)
+    return render_report(data)

@@ -196,6 +196,9 @@ class ProjectBaseForm(LocalizedForm):
         validators=[DataRequired(_l("Enter an address name.")), Length(min=2, max=80)],
     )
     kind = SelectField(_l("Kind of project"), choices=[])
+    case_number = StringField(
+        _l("Case number (diarienummer)"), validators=[Optional(), Length(max=60)]
+    )
 
     def __init__(self, *args: Any, organization_id: int, project_id: int | None = None, **kw: Any):
         super().__init__(*args, **kw)

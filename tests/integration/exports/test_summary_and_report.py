@@ -8,12 +8,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import docx
 import pytest
 
 from app.extensions import db
 from app.projects.models import StageKind
-from tests.integration.exports.conftest import SWEDISH
 
 
 def _cli(runner: Any, *args: str) -> None:
@@ -124,58 +122,6 @@ def test_project_summary_covers_all_stages(dataset: Any, app: Any) -> None:
     html = result.data.decode("utf-8")
     assert "Projektets alla skeden" in html
     assert "12</strong>" in html  # participants
-
-
-def _docx_tables(path: Path) -> tuple[Any, list[Any]]:
-    document = docx.Document(str(path))
-    return document, document.tables
-
-
-def test_consultation_report_docx(dataset: Any, runner: Any, tmp_path: Path) -> None:
-    out = tmp_path / "samradsredogorelse.docx"
-    _cli(runner, "consultation-report", "--stage", str(dataset.stage.id), "--out", str(out))
-    document, tables = _docx_tables(out)
-    headings = [
-        (p.style.name, p.text)
-        for p in document.paragraphs
-        if p.style.name.startswith(("Heading", "Title"))
-    ]
-    assert headings[0] == ("Title", "Samrådsredogörelse")
-    names = [t for _s, t in headings]
-    for expected in (
-        "Inledning",
-        "Sammanfattning per tema",
-        "Synpunkter per tema",
-        "Bilaga: alla synpunkter",
-        "Trygghet och säkerhet",
-    ):
-        assert expected in names
-    facts = {row.cells[0].text: row.cells[1].text for row in tables[0].rows[1:]}
-    assert facts["Projekt"] == "Flemingsbergs centrum"
-    assert facts["Enkätsvar"] == "12"
-    assert facts["Deltagare"] == "12"
-
-    summary = tables[1]
-    assert [c.text for c in summary.rows[0].cells] == ["Tema", "Synpunkter", "Andel"]
-
-    theme_tables = tables[2:-1]
-    assert theme_tables
-    for table in theme_tables:
-        assert [c.text for c in table.rows[0].cells] == ["Id", "Synpunkt", "Kommunens kommentar"]
-        assert all(row.cells[2].text == "" for row in table.rows[1:])
-
-    appendix = tables[-1]
-    ids = {row.cells[0].text for row in appendix.rows[1:]}
-    texts = [row.cells[3].text for row in appendix.rows[1:]]
-    c = dataset.comments
-    for comment in (c.c1, c.c2, c.c3, c.c4, c.c5):
-        assert f"C{comment.id}" in ids
-    assert f"C{c.hidden.id}" not in ids and f"C{c.official.id}" not in ids
-    assert SWEDISH in texts
-    assert "Kontrolltecken i texten" in texts  # the control character was stripped
-    # Every contribution listed under a theme is in the appendix.
-    for table in theme_tables:
-        assert {row.cells[0].text for row in table.rows[1:]} <= ids
 
 
 def test_report_title_follows_the_stage_kind(dataset: Any, app: Any) -> None:
