@@ -33,6 +33,7 @@ from analysis.quotes import representative_quotes
 from analysis.representativeness import representativeness
 from analysis.suppression import suppress_table, suppress_value
 from app.analysis_ui.models import PopulationRow, TargetType
+from app.analysis_ui.question_results import question_results
 from app.comments.models import CommentStatus
 from app.core.models import translated
 from app.exports import charts
@@ -399,6 +400,7 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         # Our own stylesheet, inlined so the downloaded file is self-contained.
         "css": Markup((STATIC / "summary.css").read_text(encoding="utf-8")),  # noqa: S704
         "dates": _dates(scope),
+        "question_results": question_results(scope.surveys, lang=lang, limit=threshold),
     }
 
 
