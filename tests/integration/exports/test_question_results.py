@@ -269,3 +269,34 @@ def test_demo_survey_results_are_in_the_demo_summary(app: Any, runner: Any) -> N
         assert expected and set(blocks) == expected
         for block in blocks.values():
             assert "<svg" in block or "färre än" in block
+
+
+def test_summary_html_holds_an_offline_folium_map_and_the_pdf_does_not(dataset: Any) -> None:
+    import html as html_lib
+
+    from analysis.map import external_references
+    from app.exports.queries import resolve_scope
+    from app.exports.services import Access, build_export
+
+    page = _summary_html("stage", dataset.stage.id)
+    section = _section(page, '<section id="interactive-map">')
+    frame = re.search(r'<iframe class="folium-map"[^>]*srcdoc="([^"]*)"', section)
+    assert frame, section[:500]
+    inner = html_lib.unescape(frame.group(1))
+    assert "L.map(" in inner and "L.control.layers(" in inner
+    assert "Trygghet och s\\u00e4kerhet" in inner or "Trygghet och säkerhet" in inner
+    # Nothing fetched: every script and stylesheet is inline, in the page and in the map.
+    assert external_references(page) == [] and external_references(inner) == []
+    assert not re.search(r"<script[^>]*src=", inner)
+    # A published document: the map names categories and themes but quotes no text.
+    assert "Känns otryggt vid tunneln" not in inner and "Känns otryggt" in inner
+    assert "rutor om 250 m, andel falska upptäckter 5 %" in section
+    pdf_html = build_export(
+        "summary", "pdf", resolve_scope("stage", dataset.stage.id), Access.system(), lang="sv"
+    )
+    assert pdf_html.data[:4] == b"%PDF"
+
+
+def test_summary_has_no_folium_map_below_the_threshold(every_type: Any) -> None:
+    html = _summary_html("stage", every_type.stage.id)
+    assert 'id="interactive-map"' not in html
