@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from babel.numbers import format_decimal
+from flask import jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from analysis.hotspots import CELL_SIZE, FDR_Q
-from app.analysis_ui import bp
+from app.analysis_ui import bp, results_map
 from app.analysis_ui.question_results import Results, question_results, surveys_of
+from app.analysis_ui.routes import _stage
 from app.core.i18n import current_language
+from app.core.permissions import is_staff_of
 from app.projects.models import Project, Stage
 
 
@@ -34,6 +38,43 @@ def hotspot_parameters() -> dict[str, str]:
         "cell_size": format_decimal(CELL_SIZE, locale=lang),
         "q": format_decimal(FDR_Q * 100, locale=lang),
     }
+
+
+def _map_document(stage: Stage) -> dict[str, Any]:
+    filters = results_map.Filters.from_args(request.args)
+    exact = is_staff_of(current_user, stage)
+    doc = results_map.result(stage, filters, current_language(), exact=exact)
+    doc["filters"] = filters
+    doc["exact"] = exact
+    return doc
+
+
+@bp.get("/analysis/stages/<int:stage_id>/map")
+@login_required
+def results_map_view(stage_id: int) -> Any:
+    """Every contribution with a place, filtered, with density and Gi* hotspots."""
+    stage = _stage(stage_id)
+    doc = _map_document(stage)
+    return render_template(
+        "analysis_ui/results_map.html",
+        stage=stage,
+        project=stage.project,
+        doc=doc,
+        data_url=url_for(
+            "analysis_ui.results_map_data", stage_id=stage.id, **doc["filters"].as_args()
+        ),
+    )
+
+
+@bp.get("/analysis/stages/<int:stage_id>/map.json")
+@login_required
+def results_map_data(stage_id: int) -> Any:
+    """The results map as JSON: GeoJSON features, density cells and hotspot cells."""
+    stage = _stage(stage_id)
+    doc = _map_document(stage)
+    body = {k: v for k, v in doc.items() if k not in ("choices", "filters")}
+    body["type"] = "FeatureCollection"
+    return jsonify(body)
 
 
 __all__: list[Any] = ["hotspot_parameters", "question_results_for"]
