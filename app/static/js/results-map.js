@@ -25,6 +25,11 @@
 
   function featureStyle(feature) {
     var colour = COLOURS[feature.properties.valence] || COLOURS.neutral;
+    if (feature.geometry.type === "Point") {
+      // Points: filled circles with a white ring (negative ones a little larger, thicker ring).
+      var negative = feature.properties.valence === "negative";
+      return { color: "#fff", weight: negative ? 2 : 1, fillColor: colour, fillOpacity: 0.9 };
+    }
     // Lines and areas of negative contributions are dashed, so valence is not told by colour alone.
     return {
       color: colour,
