@@ -105,3 +105,21 @@ def test_instances_never_change_folium_class_defaults() -> None:
     document = standalone_html(build_map([MapPoint("a", 17.94, 59.21, "x", ("safety",))]))
     assert folium.Map.default_js == before
     assert external_references(document) == []
+
+
+def test_the_map_module_stays_out_of_the_web_app() -> None:
+    code = (
+        "import sys, analysis.map, analysis.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy', 'app'}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert proc.stdout.strip() == "[]"
