@@ -200,6 +200,8 @@ class Results:
     selected_size: str | None = None
     #: True when the chosen group is too small to show anything.
     group_suppressed: bool = False
+    #: How many surveys the questions come from (their titles are shown when more than one).
+    surveys: int = 1
 
 
 def _count_columns(kind: QuestionKind, summary: dict[str, Any], lang: str) -> list[str]:
@@ -458,6 +460,7 @@ def question_results(
         if c in loaded.group_labels.get(d, {}):
             dim, code = d, c
     results = Results([], limit, _filters(loaded, limit, lang))
+    results.surveys = len({q.survey_id for q in loaded.questions})
     if dim is not None and code is not None:
         size = sum(1 for dims in loaded.groups.values() if dims.get(dim) == code)
         results.selected = f"{dim}:{code}"
