@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis code|evaluate``.
+"""Command line: ``python -m analysis code|evaluate|map``.
 
 ``code INPUT.csv [--codebook PATH]`` reads ``id,text`` (optional ``lang,channel,category``) and
 writes ``id,themes,valence,lang`` to stdout, ``themes`` ``;``-separated.
@@ -6,6 +6,11 @@ writes ``id,themes,valence,lang`` to stdout, ``themes`` ``;``-separated.
 ``evaluate GOLD.csv [--codebook PATH] [--split heldout|tune|all]`` compares the coder with a
 gold file of ``id,text,themes,valence`` (optional ``split``) and prints precision, recall and F1
 per theme, micro and macro F1, and valence accuracy.
+
+``map INPUT.csv --out MAP.html [--lang sv|en] [--codebook PATH]`` reads ``id,text,lon,lat``
+(optional ``lang,category,themes``) and writes one self-contained folium map: a layer per
+theme plus the Gi* hotspot cells, every script and stylesheet inline. Without a ``themes``
+column the texts are coded with the codebook first.
 """
 
 from __future__ import annotations
@@ -72,6 +77,34 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_map(args: argparse.Namespace, out: TextIO) -> int:
+    from analysis.map import MapPoint, MapTexts, read_points, write_map
+
+    codebook = load_codebook(args.codebook)
+    points = read_points(args.input)
+    with Path(args.input).open(encoding="utf-8-sig", newline="") as fh:
+        has_themes = "themes" in (csv.DictReader(fh).fieldnames or [])
+    if not has_themes:
+        coder = Coder(codebook)
+        points = [
+            MapPoint(
+                p.id,
+                p.lon,
+                p.lat,
+                p.text,
+                coder.code(p.text, p.lang, p.category, p.id).theme_ids,
+                p.category,
+                p.lang,
+            )
+            for p in points
+        ]
+    labels = {t: codebook.theme(t).label_for(args.lang) for t in codebook.theme_ids}
+    texts = MapTexts.for_language(args.lang, labels)
+    n = write_map(points, args.out, texts, theme_order=codebook.theme_ids)
+    out.write(f"{n} points written to {args.out}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_eval.add_argument("--errors", action="store_true", help="list disagreements")
     p_eval.set_defaults(func=cmd_evaluate)
+    p_map = sub.add_parser(
+        "map", help="write a self-contained folium map of a CSV of id,text,lon,lat"
+    )
+    p_map.add_argument("input")
+    p_map.add_argument("--out", required=True, help="the HTML file to write")
+    p_map.add_argument("--lang", default="sv", help="language of labels (sv or en)")
+    p_map.add_argument("--codebook", default=None, help="codebook JSON or TOML")
+    p_map.set_defaults(func=cmd_map)
     return parser
 
 

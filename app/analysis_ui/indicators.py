@@ -14,7 +14,7 @@ from typing import Any
 from pyproj import Transformer
 
 from analysis.agreement import multilabel_agreement
-from analysis.hotspots import hotspots_by_theme
+from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots_by_theme
 from analysis.indicators import (
     coded_items,
     coding_quality,
@@ -232,8 +232,8 @@ def _hotspots(
     """Significant Gi* cells per theme as WGS84 rectangles; cell counts are small areas and
     pass through suppression over the theme's whole grid."""
     contributions = [it.contribution for it in items]
-    result = hotspots_by_theme(contributions, coded, themes)
-    out: dict[str, Any] = {"cell_size": 250, "themes": {}}
+    result = hotspots_by_theme(contributions, coded, themes, cell_size=CELL_SIZE, q=FDR_Q)
+    out: dict[str, Any] = {"cell_size": int(CELL_SIZE), "q": FDR_Q, "themes": {}}
     tf = _to_wgs84()
     for theme, th in result.items():
         grid = th.result.grid

@@ -23,7 +23,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from analysis.hotspots import hotspots, to_sweref
+from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots, to_sweref
 from analysis.indicators import (
     distinct_participants,
     net_valence,
@@ -35,6 +35,7 @@ from analysis.quotes import representative_quotes
 from analysis.representativeness import representativeness
 from analysis.suppression import suppress_table, suppress_value
 from app.analysis_ui.models import PopulationRow, TargetType
+from app.analysis_ui.question_results import question_results
 from app.comments.models import CommentStatus
 from app.core.models import translated
 from app.exports import charts
@@ -46,6 +47,7 @@ from app.exports.analysis_adapter import (
     build_items,
     code_items,
 )
+from app.exports.folium_map import summary_map
 from app.exports.queries import Scope, demographics_by_participant, load_dataset, participant_key
 from app.exports.tables import theme_labels
 from app.extensions import db
@@ -196,13 +198,12 @@ def _maps(
     xy = to_sweref([it.contribution.lon for it in placed], [it.contribution.lat for it in placed])
     area_pts = np.array([p for ring in area for p in ring]) if area else np.empty((0, 2))
     study = np.vstack([xy, area_pts]) if len(area_pts) else xy
-    extent = float(max(np.ptp(study[:, 0]), np.ptp(study[:, 1]), 100.0))
-    cell = max(25.0, round(extent / 12 / 25) * 25)
+    cell = CELL_SIZE  # the same cells as the analysis pages (analysis.hotspots)
     legend = {
         "positive": _("positive"),
         "negative": _("negative"),
         "other": _("neutral or mixed"),
-        "hotspot": _("hotspot (Gi*, 5 % FDR)"),
+        "hotspot": _("hotspot (Gi*, %(q)s %% FDR)", q=format(FDR_Q * 100, "g")),
     }
     out = []
     for theme in [None, *top_themes]:
@@ -210,7 +211,7 @@ def _maps(
         sub = xy[np.array(mask)]
         if theme is not None and len(sub) < 3:
             continue
-        result = hotspots(sub, study, cell_size=cell)
+        result = hotspots(sub, study, cell_size=cell, q=FDR_Q)
         cells = [charts.MapCell(c.x - cell / 2, c.y - cell / 2, cell, c.count) for c in result.hot]
         points = [
             charts.MapPoint(float(x), float(y), results[it.key].valence)
@@ -403,6 +404,10 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         "dates": _dates(scope),
         "brand": brand(project.organization if project else None),
         "did": _what_we_did(stage, lang),
+        "question_results": question_results(scope.surveys, lang=lang, limit=threshold),
+        "folium_map": summary_map(
+            ((it.contribution, results[it.key].themes) for it in items), labels, threshold=threshold
+        ),
     }
 
 
@@ -468,7 +473,7 @@ def render_html(context: dict[str, Any], *, for_print: bool = False) -> str:
     if for_print:
         css = str(context["css"]).split(SCREEN_ONLY)[0]
         context = {**context, "css": Markup(css)}  # noqa: S704 - our own stylesheet
-    return render_template("exports/summary.html", **context)
+    return render_template("exports/summary.html", for_print=for_print, **context)
 
 
 def render_pdf(html: str) -> bytes:

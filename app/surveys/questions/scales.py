@@ -17,6 +17,7 @@ from app.surveys.questions.base import (
     Cleaned,
     QuestionKind,
     form_int,
+    histogram,
     is_int,
     number_summary,
 )
@@ -63,6 +64,7 @@ class Likert(_Steps):
     """Five labelled steps; labels per language in ``settings["labels"]``."""
 
     type = QuestionType.LIKERT
+    chart = "diverging"
     low, high = 1, 5
 
     def step_labels(self, language: str) -> list[str]:
@@ -87,6 +89,7 @@ class Scale(_Steps):
     """0–10 with labelled ends (``settings["min_label"]``/``["max_label"]``)."""
 
     type = QuestionType.SCALE
+    chart = "bars"
     low, high = 0, 10
 
 
@@ -94,6 +97,7 @@ class Number(QuestionKind):
     """A number within ``settings["min"]``/``["max"]``; ``integer`` forbids decimals."""
 
     type = QuestionType.NUMBER
+    chart = "histogram"
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
@@ -144,4 +148,8 @@ class Number(QuestionKind):
             for a in answers
             if isinstance(a.value, (int, float)) and not isinstance(a.value, bool)
         ]
-        return {**super().summarise(answers), **number_summary(values)}
+        return {
+            **super().summarise(answers),
+            **number_summary(values),
+            "bins": histogram(values),
+        }

@@ -47,7 +47,9 @@ def test_facilitator_sees_the_stage_screen(client: Any, login: Any, seeded: Any)
     assert "<svg" in page and 'role="img"' in page
     assert UNSAFE in page  # a quote about safety, from published content
     assert PENDING not in page  # pending content is never quoted
-    assert "hotspot-map" in page
+    # One place: no significant cell, so a helpful empty state instead of an empty grey map.
+    assert "hotspot-map" not in page and "Ingen ruta sticker ut" in page
+    assert f"/manage/analysis/stages/{stage.id}/map" in page
     assert f"/manage/analysis/stages/{stage.id}/review" in page
     project = seeded["project"]
     assert client.get(f"/manage/analysis/projects/{project.id}").status_code == 200
