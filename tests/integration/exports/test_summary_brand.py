@@ -65,7 +65,7 @@ def test_a_bad_colour_or_missing_logo_falls_back(dataset: Any, runner: Any, tmp_
     _export(runner, dataset.stage.id, "html", out)
     html = out.read_text(encoding="utf-8")
     assert 'style="background: #005a9c; color: #ffffff"' in html
-    assert "data:image" not in html and ">Vad vi gjorde<" not in html
+    assert 'class="brand-logo"' not in html and ">Vad vi gjorde<" not in html
 
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
