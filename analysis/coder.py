@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from analysis.codebook import Codebook, load_codebook
+from analysis.learned import Model, text_features
 from analysis.matcher import TermMatcher, TermSet
-from analysis.models import CodedContribution, Contribution, ThemeAssignment
+from analysis.models import CodedContribution, Contribution, ThemeAssignment, Valence
 from analysis.text import NEGATORS, SUPPORTED_LANGUAGES, detect_language, get_stemmer, tokenize
 from analysis.valence import ValenceScorer, default_scorer
 
@@ -34,13 +37,22 @@ class Coder:
         default_lang: str = "sv",
         enabled: Sequence[str] = SUPPORTED_LANGUAGES,
         scorer: ValenceScorer | None = None,
+        model: Model | None = None,
     ) -> None:
         self.codebook = codebook if codebook is not None else load_codebook()
         self.default_lang = default_lang
         self.enabled = tuple(enabled)
         self.scorer = scorer if scorer is not None else default_scorer()
-        self.source = self.codebook.source_tag
-        self.version = self.codebook.version
+        self.rule_source = self.codebook.source_tag
+        self.model = model
+        # Codebook theme index of each model theme (-1: not in this codebook).
+        ids = self.codebook.theme_ids
+        self._model_pos = [
+            ids.index(t) if t in ids else -1 for t in (model.themes if model else ())
+        ]
+        # With a model every coding records both: "rule:v1+model:<hash>", version "v1+<hash>".
+        self.source = self.rule_source + (f"+{model.source_tag}" if model else "")
+        self.version = self.codebook.version + (f"+{model.id}" if model else "")
         self._theme_ids = self.codebook.theme_ids
         self._matchers: dict[str, TermMatcher] = {}
         for lang in self.enabled:
@@ -63,12 +75,12 @@ class Coder:
     def detect(self, text: str, tokens: list[str] | None = None) -> str:
         return detect_language(text, self.default_lang, self.enabled, tokens)
 
-    def themes(self, tokens: Sequence[str], lang: str) -> tuple[ThemeAssignment, ...]:
-        """Themes of already tokenized text in ``lang``, best first."""
+    def rule_evidence(self, tokens: Sequence[str], lang: str) -> dict[int, dict[str, float]]:
+        """Matched terms and their weights per theme index, before any threshold."""
         matcher = self._matchers.get(lang) or self._matchers[self.enabled[0]]
         if not tokens or (len(tokens) <= 3 and tokens[0] in NEGATORS.get(lang, ())):
             # "Inga synpunkter", "no comment": a negated nothing is no content.
-            return ()
+            return {}
         locatives = self.codebook.locatives.get(lang, frozenset())
         damping = self.codebook.locative_damping
         evidence: dict[int, dict[str, float]] = {}
@@ -91,17 +103,73 @@ class Coder:
         for idx, weight, phrase, _start in matcher.phrase_hits(tokens):
             terms = evidence.setdefault(idx, {})
             terms[phrase] = max(weight, terms.get(phrase, 0.0))
+        return evidence
+
+    @staticmethod
+    def combine(terms: dict[str, float]) -> float:
+        """Distinct terms as independent evidence: ``1 - Π(1 - w)``."""
+        miss = 1.0
+        for w in terms.values():
+            miss *= 1.0 - w
+        return round(1.0 - miss, 4)
+
+    def rule_confidences(self, tokens: Sequence[str], lang: str) -> list[float]:
+        """The rules' confidence for every codebook theme (0.0 when no term matched)."""
+        conf = [0.0] * len(self._theme_ids)
+        for idx, terms in self.rule_evidence(tokens, lang).items():
+            conf[idx] = self.combine(terms)
+        return conf
+
+    def themes(self, tokens: Sequence[str], lang: str) -> tuple[ThemeAssignment, ...]:
+        """Themes of already tokenized text in ``lang`` by the rules alone, best first."""
         out: list[ThemeAssignment] = []
         threshold = self.codebook.threshold
-        for idx, terms in evidence.items():
-            miss = 1.0
-            for w in terms.values():
-                miss *= 1.0 - w
-            conf = round(1.0 - miss, 4)
+        for idx, terms in self.rule_evidence(tokens, lang).items():
+            conf = self.combine(terms)
             if conf >= threshold:
                 out.append(ThemeAssignment(self._theme_ids[idx], conf, tuple(terms)))
         out.sort(key=lambda a: (-a.confidence, self._theme_ids.index(a.theme)))
         return tuple(out)
+
+    def _with_model(
+        self,
+        model: Model,
+        text: str,
+        tokens: list[str],
+        lang: str,
+        category: str | None,
+        channel: str | None,
+    ) -> tuple[tuple[ThemeAssignment, ...], Valence]:
+        evidence = self.rule_evidence(tokens, lang)
+        lexicon = self.scorer.score(text, lang, category, tokens)
+        feats = text_features(
+            tokens, lang, category, channel, lexicon.valence, text.rstrip().endswith("?")
+        )
+        idx = model.indices(feats)
+        rule_conf = [self.combine(evidence[i]) if i in evidence else 0.0 for i in self._model_pos]
+        conf_arr = np.asarray(rule_conf, dtype=np.float64)
+        probs = model.theme_probabilities(idx, conf_arr)
+        out: list[ThemeAssignment] = []
+        threshold = self.codebook.threshold
+        for t_idx, theme in enumerate(self._theme_ids):
+            terms = evidence.get(t_idx, {})
+            rule = self.combine(terms) if terms else 0.0
+            pos = model.theme_position(theme)
+            if pos is not None and model.use_theme[theme]:
+                p = float(probs[pos])
+                score = round(model.blend(rule, p), 4)
+                if score >= model.threshold:
+                    out.append(ThemeAssignment(theme, score, (*terms, f"model p={p:.2f}")))
+            elif rule >= threshold:
+                out.append(ThemeAssignment(theme, rule, tuple(terms)))
+        out.sort(key=lambda a: (-a.confidence, self._theme_ids.index(a.theme)))
+        val: Valence = lexicon.valence
+        if model.use_valence and not lexicon.from_category:
+            vp = model.valence_probabilities(idx, conf_arr)
+            best = int(vp.argmax())
+            if vp[best] >= model.valence_min_prob:
+                val = model.valences[best]
+        return tuple(out), val
 
     def code(
         self,
@@ -109,17 +177,21 @@ class Coder:
         lang: str | None = None,
         category: str | None = None,
         id: str = "",
+        channel: str | None = None,
     ) -> CodedContribution:
         """Code one text: language (detected when not given), themes and valence."""
         tokens = tokenize(text)
         if lang not in self._matchers:
             lang = self.detect(text, tokens)
+        if self.model is not None:
+            themes, val = self._with_model(self.model, text, tokens, lang, category, channel)
+            return CodedContribution(id, lang, themes, val, self.source, self.version)
         themes = self.themes(tokens, lang)
         val = self.scorer.score(text, lang, category, tokens).valence
         return CodedContribution(id, lang, themes, val, self.source, self.version)
 
     def code_contribution(self, c: Contribution) -> CodedContribution:
-        return self.code(c.text, c.lang, c.category, c.id)
+        return self.code(c.text, c.lang, c.category, c.id, c.channel)
 
     def code_many(self, contributions: Iterable[Contribution]) -> list[CodedContribution]:
         return [self.code_contribution(c) for c in contributions]
