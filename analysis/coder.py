@@ -10,10 +10,9 @@ about, so its weight is damped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-
-import numpy as np
 
 from analysis.codebook import Codebook, load_codebook
 from analysis.learned import Model, text_features
@@ -45,11 +44,12 @@ class Coder:
         self.scorer = scorer if scorer is not None else default_scorer()
         self.rule_source = self.codebook.source_tag
         self.model = model
-        # Codebook theme index of each model theme (-1: not in this codebook).
         ids = self.codebook.theme_ids
-        self._model_pos = [
-            ids.index(t) if t in ids else -1 for t in (model.themes if model else ())
-        ]
+        model_pos = {t: i for i, t in enumerate(model.themes)} if model else {}
+        # Model theme position of each codebook theme (None: not in the model).
+        self._model_of = [model_pos.get(t) for t in ids]
+        self._model_use = [bool(model and t in model_pos and model.use_theme[t]) for t in ids]
+        self._model_used = any(self._model_use)
         # With a model every coding records both: "rule:v1+model:<hash>", version "v1+<hash>".
         self.source = self.rule_source + (f"+{model.source_tag}" if model else "")
         self.version = self.codebook.version + (f"+{model.id}" if model else "")
@@ -122,12 +122,17 @@ class Coder:
 
     def themes(self, tokens: Sequence[str], lang: str) -> tuple[ThemeAssignment, ...]:
         """Themes of already tokenized text in ``lang`` by the rules alone, best first."""
+        evidence = self.rule_evidence(tokens, lang)
+        return self._rule_themes(evidence, {i: self.combine(t) for i, t in evidence.items()})
+
+    def _rule_themes(
+        self, evidence: dict[int, dict[str, float]], conf: dict[int, float]
+    ) -> tuple[ThemeAssignment, ...]:
         out: list[ThemeAssignment] = []
         threshold = self.codebook.threshold
-        for idx, terms in self.rule_evidence(tokens, lang).items():
-            conf = self.combine(terms)
-            if conf >= threshold:
-                out.append(ThemeAssignment(self._theme_ids[idx], conf, tuple(terms)))
+        for idx, terms in evidence.items():
+            if conf[idx] >= threshold:
+                out.append(ThemeAssignment(self._theme_ids[idx], conf[idx], tuple(terms)))
         out.sort(key=lambda a: (-a.confidence, self._theme_ids.index(a.theme)))
         return tuple(out)
 
@@ -141,33 +146,42 @@ class Coder:
         channel: str | None,
     ) -> tuple[tuple[ThemeAssignment, ...], Valence]:
         evidence = self.rule_evidence(tokens, lang)
+        conf = {i: self.combine(terms) for i, terms in evidence.items()}
         lexicon = self.scorer.score(text, lang, category, tokens)
+        model_valence = model.use_valence and not lexicon.from_category
+        if not (self._model_used or model_valence):
+            return self._rule_themes(evidence, conf), lexicon.valence
         feats = text_features(
             tokens, lang, category, channel, lexicon.valence, text.rstrip().endswith("?")
         )
-        idx = model.indices(feats)
-        rule_conf = [self.combine(evidence[i]) if i in evidence else 0.0 for i in self._model_pos]
-        conf_arr = np.asarray(rule_conf, dtype=np.float64)
-        probs = model.theme_probabilities(idx, conf_arr)
+        rule_conf = {}
+        for i, c in conf.items():
+            pos = self._model_of[i]
+            if pos is not None:
+                rule_conf[pos] = c
+        z = model.logits(model.indices(feats), rule_conf)
         out: list[ThemeAssignment] = []
         threshold = self.codebook.threshold
-        for t_idx, theme in enumerate(self._theme_ids):
-            terms = evidence.get(t_idx, {})
-            rule = self.combine(terms) if terms else 0.0
-            pos = model.theme_position(theme)
-            if pos is not None and model.use_theme[theme]:
-                p = float(probs[pos])
-                score = round(model.blend(rule, p), 4)
+        w = model.blend_rule_weight
+        for i, theme in enumerate(self._theme_ids):
+            rule = conf.get(i, 0.0)
+            pos = self._model_of[i]
+            if pos is not None and self._model_use[i]:
+                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z[pos]))))
+                score = round(w * rule + (1.0 - w) * p, 4)
                 if score >= model.threshold:
+                    terms = tuple(evidence.get(i, ()))
                     out.append(ThemeAssignment(theme, score, (*terms, f"model p={p:.2f}")))
             elif rule >= threshold:
-                out.append(ThemeAssignment(theme, rule, tuple(terms)))
+                out.append(ThemeAssignment(theme, rule, tuple(evidence[i])))
         out.sort(key=lambda a: (-a.confidence, self._theme_ids.index(a.theme)))
         val: Valence = lexicon.valence
-        if model.use_valence and not lexicon.from_category:
-            vp = model.valence_probabilities(idx, conf_arr)
-            best = int(vp.argmax())
-            if vp[best] >= model.valence_min_prob:
+        if model_valence:
+            vz = z[len(model.themes) :]
+            top = max(vz)
+            exps = [math.exp(v - top) for v in vz]
+            best = vz.index(top)
+            if 1.0 / sum(exps) >= model.valence_min_prob:
                 val = model.valences[best]
         return tuple(out), val
 

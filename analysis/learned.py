@@ -150,6 +150,10 @@ class Model:
         self.n_participants = int(n_participants)
         self.cv: dict[str, Any] = dict(cv or {})
         self._index = {f: i for i, f in enumerate(self.features)}
+        # Both models side by side, so coding one text is one gather-and-sum.
+        self._w_all = np.hstack([self.theme_weights, self.valence_weights])
+        self._r_all = np.hstack([self.theme_rule_weights, self.valence_rule_weights])
+        self._b_all = np.concatenate([self.theme_bias, self.valence_bias])
         self._theme_pos = {t: i for i, t in enumerate(self.themes)}
         self.id = hashlib.sha256(self._canonical().encode("utf-8")).hexdigest()[:12]
 
@@ -163,26 +167,28 @@ class Model:
         index = self._index
         return [index[f] for f in features if f in index]
 
-    def theme_probabilities(self, idx: Sequence[int], rule_conf: FloatArray) -> FloatArray:
-        """P(theme | text, rules) for every model theme, in the order of :attr:`themes`.
+    def logits(self, idx: Sequence[int], rule_conf: Mapping[int, float]) -> list[float]:
+        """Linear scores of the themes (in the order of :attr:`themes`) then the valences.
 
         ``idx`` are the text's feature indices (:meth:`indices`), ``rule_conf`` the rules'
-        confidence per model theme (in the order of :attr:`themes`).
+        non-zero confidences by model theme position.
         """
-        z = (
-            self.theme_bias
-            + self.theme_weights[list(idx)].sum(axis=0)
-            + rule_conf @ self.theme_rule_weights
-        )
+        z = self._b_all + self._w_all[list(idx)].sum(axis=0) if idx else self._b_all.copy()
+        for pos, conf in rule_conf.items():
+            z += conf * self._r_all[pos]
+        out: list[float] = z.tolist()
+        return out
+
+    def theme_probabilities(self, idx: Sequence[int], rule_conf: Mapping[int, float]) -> FloatArray:
+        """P(theme | text, rules) for every model theme, in the order of :attr:`themes`."""
+        z = np.asarray(self.logits(idx, rule_conf)[: len(self.themes)])
         return _sigmoid(z)
 
-    def valence_probabilities(self, idx: Sequence[int], rule_conf: FloatArray) -> FloatArray:
+    def valence_probabilities(
+        self, idx: Sequence[int], rule_conf: Mapping[int, float]
+    ) -> FloatArray:
         """P(valence | text, rules) in the order of :data:`analysis.models.VALENCES`."""
-        z = (
-            self.valence_bias
-            + self.valence_weights[list(idx)].sum(axis=0)
-            + rule_conf @ self.valence_rule_weights
-        )
+        z = np.asarray(self.logits(idx, rule_conf)[len(self.themes) :])
         return _softmax(z)
 
     def theme_position(self, theme: str) -> int | None:
