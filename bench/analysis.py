@@ -1,9 +1,10 @@
 """Benchmark the automatic coder: 100,000 generated contributions on one core.
 
 Run: ``.venv/bin/python bench/analysis.py [--n 100000] [--seed 1] [--model MODEL.json]``
-(``--model``: rules + a model made by ``python -m analysis train``, as ``code --model``). Prints contributions per
-second, total seconds, and the ratio against only tokenizing and Snowball-stemming the same
-texts, measured in the same run (absolute figures drift on shared machines; the ratio less).
+(``--model``: rules + a model made by ``python -m analysis train``, as ``code --model``).
+Prints contributions per second, total seconds, and the ratio against only tokenizing and
+Snowball-stemming the same texts, measured in the same run (absolute figures drift on shared
+machines; the ratio less).
 """
 
 from __future__ import annotations
