@@ -94,3 +94,16 @@ def test_evaluate_split_selects_rows():
     with gold.open(encoding="utf-8", newline="") as fh:
         splits = [r["split"] for r in csv.DictReader(fh)]
     assert n_dev == splits.count("dev") and n_tune == splits.count("tune")
+
+
+def test_evaluate_feeds_the_residents_category_as_code_does(workdir):
+    gold = workdir / "gold.csv"
+    gold.write_text(
+        "id,text,themes,valence,category\n"
+        "1,Parken vid skolan,green,negative,Känns otryggt\n"
+        "2,Parken vid skolan,green,positive,Bra plats\n",
+        encoding="utf-8",
+    )
+    proc = run("evaluate", str(gold))
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout.split("valence accuracy:")[1].split()[0]) == 1.0
