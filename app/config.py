@@ -107,6 +107,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Code new contributions into themes as they arrive (analysis_ui.hooks).
         # background (default) | sync | off
         "AUTO_CODING": env.get("AUTO_CODING", "background").strip().lower(),
+        # Background jobs (app.core.jobs): worker threads per process when REDIS_URL is unset.
+        "JOB_THREADS": _int(env.get("JOB_THREADS"), 1),
+        # Tests only (honoured when TESTING): run jobs right after the commit, in the request.
+        "JOBS_INLINE": False,
         # Resident forms: seconds a person needs at least before sending (bots are faster).
         "BOT_TRAP_MIN_SECONDS": float(env.get("BOT_TRAP_MIN_SECONDS", "2")),
         # Privacy.

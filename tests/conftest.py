@@ -75,6 +75,8 @@ def base_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "BOT_TRAP_MIN_SECONDS": 0,
         # Tests that check automatic coding turn it on; others measure their own work.
         "AUTO_CODING": "off",
+        # Background jobs run right after the commit, so a test sees their result at once.
+        "JOBS_INLINE": True,
         "INSTANCE_DIR": str(instance),
         "MAIL_DIR": str(instance / "mail"),
         "UPLOAD_DIR": str(instance / "uploads"),

@@ -1,0 +1,201 @@
+"""Background jobs: one ``enqueue()`` for every piece of work that must not hold up a request.
+
+A job is a function named by its import path (``"package.module.function"``) or given as a
+module-level callable, with JSON-friendly arguments. It runs **after the current transaction
+commits**, so it always finds the rows the request wrote; if the transaction rolls back the job
+is dropped. Where it runs is decided when it is enqueued:
+
+- outside a request (CLI commands, imports, a job that enqueues another): right after the
+  commit, in this thread — nobody is waiting and no thread may die with the command;
+- with ``REDIS_URL`` set: on RQ (queue ``RQ_QUEUE``), run by ``flask worker``;
+- otherwise: on a worker thread of this process (``JOB_THREADS`` of them), with its own
+  application context and database session;
+- in tests with ``JOBS_INLINE`` (honoured only when ``TESTING``): like outside a request, so
+  a test sees the job's result as soon as the request returns.
+
+The job runs in its own application context and session, commits its own work, and must be
+idempotent: a process that dies loses the in-process jobs it had not run, and the domains
+keep enough state to redo them (see ``flask analysis sweep``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context, has_request_context
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Jobs waiting for their session's commit (``session.info`` key).
+PENDING = "pd_jobs_pending"
+_registered = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    func: str
+    args: tuple[Any, ...]
+    timeout: int | None
+
+
+def func_path(func: str | Callable[..., Any]) -> str:
+    """``"module.function"`` for a module-level function (RQ and threads import it by name)."""
+    if isinstance(func, str):
+        return func
+    name = f"{func.__module__}.{func.__qualname__}"
+    if "<" in name or "." in func.__qualname__:
+        raise ValueError(f"a job must be a module-level function, not {name}")
+    return name
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    module, _dot, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def mode(app: Flask) -> str:
+    """Where a job enqueued now would run: ``inline``, ``rq`` or ``thread``."""
+    if not has_request_context():
+        return "inline"
+    if app.config.get("REDIS_URL"):
+        return "rq"
+    if app.testing and app.config.get("JOBS_INLINE"):
+        return "inline"
+    return "thread"
+
+
+def enqueue(func: str | Callable[..., Any], *args: Any, timeout: int | None = None) -> None:
+    """Run ``func(*args)`` in the background once the current transaction has committed.
+
+    ``timeout`` (seconds) bounds a job on RQ; in-process jobs are not interrupted.
+    """
+    register_jobs()
+    job = Job(func_path(func), args, timeout)
+    session = db.session()
+    if not session.in_transaction():
+        _dispatch(current_app._get_current_object(), mode(current_app), [job])  # type: ignore[attr-defined]
+        return
+    pending = session.info.setdefault(PENDING, [])
+    pending.append((mode(current_app), job))
+
+
+def _after_commit(session: Any) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending or not has_app_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    by_mode: dict[str, list[Job]] = {}
+    for job_mode, job in pending:
+        by_mode.setdefault(job_mode, []).append(job)
+    for job_mode, jobs in by_mode.items():
+        _dispatch(app, job_mode, jobs)
+
+
+def _after_soft_rollback(session: Any, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING, None)
+
+
+def _dispatch(app: Flask, job_mode: str, jobs: list[Job]) -> None:
+    if job_mode == "rq":
+        _send_to_rq(app, jobs)
+    elif job_mode == "thread":
+        for job in jobs:
+            _submit(app, job)
+    else:
+        for job in jobs:
+            run_in_new_context(app, job.func, job.args)
+
+
+# --- RQ -------------------------------------------------------------------------------------
+
+
+def queue_for(app: Flask) -> Any:
+    import redis
+    from rq import Queue
+
+    return Queue(
+        str(app.config.get("RQ_QUEUE") or "platsdialog"),
+        connection=redis.Redis.from_url(str(app.config["REDIS_URL"])),
+    )
+
+
+def _send_to_rq(app: Flask, jobs: list[Job]) -> None:
+    try:
+        queue = queue_for(app)
+        for job in jobs:
+            queue.enqueue(perform, job.func, *job.args, job_timeout=job.timeout)
+        queue.connection.close()
+    except Exception:  # noqa: BLE001 - Redis down must not fail a committed request
+        log.exception("could not queue %d job(s) on RQ", len(jobs))
+
+
+def perform(path: str, *args: Any) -> Any:
+    """RQ entry point: run one job in the worker's application context (``flask worker``)."""
+    if not has_app_context():
+        raise RuntimeError("run background jobs with `flask worker`, which provides the app")
+    try:
+        return resolve(path)(*args)
+    finally:
+        db.session.remove()
+
+
+# --- In-process ----------------------------------------------------------------------------
+
+
+def run_in_new_context(app: Flask, path: str, args: tuple[Any, ...]) -> None:
+    """Run a job in a fresh application context (so a fresh session); log a failure."""
+    with app.app_context():
+        try:
+            resolve(path)(*args)
+        except Exception:  # noqa: BLE001 - a failed job must not break the caller or the thread
+            db.session.rollback()
+            log.exception("background job %s%r failed", path, args)
+        finally:
+            db.session.remove()
+
+
+_executor: ThreadPoolExecutor | None = None
+_futures: set[Future[None]] = set()
+_lock = threading.Lock()
+
+
+def _submit(app: Flask, job: Job) -> None:
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=int(app.config.get("JOB_THREADS") or 1), thread_name_prefix="job"
+            )
+        future = _executor.submit(run_in_new_context, app, job.func, job.args)
+        _futures.add(future)
+    future.add_done_callback(_futures.discard)
+
+
+def drain(timeout: float | None = None) -> bool:
+    """Wait until the in-process jobs handed over so far have run (shutdown, tests).
+
+    Returns False when ``timeout`` passed first."""
+    with _lock:
+        futures = set(_futures)
+    _done, not_done = wait(futures, timeout=timeout)
+    return not not_done
+
+
+def register_jobs() -> None:
+    """Listen on the application's session (once per process; ``enqueue`` does it)."""
+    global _registered
+    if _registered:
+        return
+    sa.event.listen(db.session, "after_commit", _after_commit)
+    sa.event.listen(db.session, "after_soft_rollback", _after_soft_rollback)
+    _registered = True
