@@ -23,16 +23,14 @@ from analysis.codebook import CodebookError, load_codebook
 from analysis.coder import Coder, default_coder
 from analysis.models import VALENCES, CodedContribution, ThemeAssignment
 from analysis.valence import valence as score_valence
-from app.analysis_ui import adapter
+from app.analysis_ui import adapter, themes
 from app.analysis_ui.adapter import Item
 from app.analysis_ui.models import (
-    Codebook,
     Coding,
     IndicatorSnapshot,
     PendingCoding,
     ReviewState,
     TargetType,
-    Theme,
 )
 from app.core.models import utcnow
 from app.extensions import db
@@ -68,25 +66,7 @@ def coder_for(project: Project | None) -> Coder:
     an extension is malformed, so coding never blocks a resident's submission."""
     if project is None:
         return default_coder()
-    rows = db.session.scalars(
-        sa.select(Theme)
-        .join(Codebook, Theme.codebook_id == Codebook.id)
-        .where(
-            sa.or_(
-                Codebook.project_id == project.id,
-                sa.and_(
-                    Codebook.organization_id == project.organization_id,
-                    Codebook.project_id.is_(None),
-                ),
-            )
-        )
-        .order_by(Codebook.id, Theme.position, Theme.id)
-    ).all()
-    extra = [
-        {"id": t.key, "label": t.label or {"en": t.key}, "patterns": t.patterns}
-        for t in rows
-        if t.patterns
-    ]
+    extra = themes.extension(themes.extension_rows(project), with_patterns_only=True)
     if not extra:
         return default_coder()
     try:
