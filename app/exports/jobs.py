@@ -75,7 +75,7 @@ def _set_progress(job_id: int, value: int) -> None:
 
 
 def export_dir(job_id: int) -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "exports" / str(job_id)
+    return Path(current_app.config["EXPORT_DIR"]) / str(job_id)
 
 
 def execute_job(job_id: int) -> None:

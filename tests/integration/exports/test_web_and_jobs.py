@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -107,6 +108,8 @@ def test_without_redis_the_export_runs_on_a_worker_thread(
         assert jobs.drain(timeout=120)
         job = _finished(job_id)
         assert job.status == JobStatus.DONE
+        assert Path(job.file_path).is_relative_to(Path(threaded.config["EXPORT_DIR"]))
+        assert Path(threaded.config["EXPORT_DIR"]).is_relative_to(threaded.config["INSTANCE_DIR"])
         response = client.get(f"/manage/exports/jobs/{job_id}/download")
         assert response.status_code == 200 and response.data
         db.session.remove()
