@@ -5,9 +5,10 @@ the session. What happens next depends on ``AUTO_CODING``:
 
 - ``background`` (default): a ``PendingCoding`` row per contribution is written in the same
   transaction, and a background job (``app.core.jobs.enqueue``: RQ with ``REDIS_URL``, else a
-  thread of this process, after the commit) codes whatever is pending, so many requests'
-  contributions are coded in one transaction under load. The resident's request does no
-  coding work. Rows a dead worker left behind are coded by ``flask analysis sweep``.
+  thread of this process, after the commit) codes whatever is pending; jobs coalesce, so
+  under load one job codes many requests' contributions in one transaction. The resident's
+  request does no coding work. Rows a dead worker left behind are coded by the next job,
+  ``flask worker`` at its start, and ``flask analysis sweep``.
 - ``sync``: they are coded just before the commit, in the same transaction.
 - ``off``: nothing is coded until ``flask analysis recode``.
 
@@ -92,7 +93,7 @@ def _before_commit(session: Any) -> None:
             for target, ids in pending.items()
             for target_id in sorted(ids)
         )
-        enqueue("app.analysis_ui.services.code_pending")
+        enqueue("app.analysis_ui.services.code_pending", coalesce=True)
 
 
 def _after_rollback(session: Any) -> None:

@@ -215,11 +215,13 @@ def code_pending(before: datetime | None = None, *, batch: int = PENDING_BATCH) 
         by_target: dict[TargetType, set[int]] = defaultdict(set)
         for row in rows:
             by_target[TargetType(row.target_type)].add(row.target_id)
-        for target, ids in by_target.items():
-            _code_batch(target, sorted(ids))
+        # Write first: on SQLite the transaction then holds the write lock before coding reads
+        # anything, so another writer cannot make its snapshot stale ("database is locked").
         db.session.execute(
             sa.delete(PendingCoding).where(PendingCoding.id.in_([row.id for row in rows]))
         )
+        for target, ids in by_target.items():
+            _code_batch(target, sorted(ids))
         db.session.commit()
         done += len(rows)
 

@@ -8,18 +8,24 @@ is dropped. Where it runs is decided when it is enqueued:
 - outside a request (CLI commands, imports, a job that enqueues another): right after the
   commit, in this thread — nobody is waiting and no thread may die with the command;
 - with ``REDIS_URL`` set: on RQ (queue ``RQ_QUEUE``), run by ``flask worker``;
-- otherwise: on a worker thread of this process (``JOB_THREADS`` of them), with its own
-  application context and database session;
+- otherwise: on a worker thread of this process (``JOB_THREADS`` of them, read when the first
+  job starts), with its own application context and database session;
 - in tests with ``JOBS_INLINE`` (honoured only when ``TESTING``): like outside a request, so
   a test sees the job's result as soon as the request returns.
 
 The job runs in its own application context and session, commits its own work, and must be
 idempotent: a process that dies loses the in-process jobs it had not run, and the domains
 keep enough state to redo them (see ``flask analysis sweep``).
+
+``coalesce=True`` is for jobs that do "whatever is waiting" (``code_pending``): while such a
+job is queued and not yet started, the same call again is dropped, since the queued one will do
+that work too. Under load a handful of jobs then serve many requests; at most one copy waits
+per process (in-process) or per queue (RQ, through a Redis key set with NX).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import threading
@@ -45,6 +51,11 @@ class Job:
     func: str
     args: tuple[Any, ...]
     timeout: int | None
+    coalesce: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.func}{self.args!r}"
 
 
 def func_path(func: str | Callable[..., Any]) -> str:
@@ -73,13 +84,19 @@ def mode(app: Flask) -> str:
     return "thread"
 
 
-def enqueue(func: str | Callable[..., Any], *args: Any, timeout: int | None = None) -> None:
+def enqueue(
+    func: str | Callable[..., Any],
+    *args: Any,
+    timeout: int | None = None,
+    coalesce: bool = False,
+) -> None:
     """Run ``func(*args)`` in the background once the current transaction has committed.
 
     ``timeout`` (seconds) bounds a job on RQ; in-process jobs are not interrupted.
+    ``coalesce``: drop this call while the same one is queued and not started (see above).
     """
     register_jobs()
-    job = Job(func_path(func), args, timeout)
+    job = Job(func_path(func), args, timeout, coalesce)
     session = db.session()
     if not session.in_transaction():
         _dispatch(current_app._get_current_object(), mode(current_app), [job])  # type: ignore[attr-defined]
@@ -129,11 +146,24 @@ def queue_for(app: Flask) -> Any:
     )
 
 
+#: How long a coalesced job's "queued" mark may outlive a job that never started.
+WAITING_TTL = 600
+
+
 def _send_to_rq(app: Flask, jobs: list[Job]) -> None:
     try:
         queue = queue_for(app)
+        seen: set[str] = set()
         for job in jobs:
-            queue.enqueue(perform, job.func, *job.args, job_timeout=job.timeout)
+            if job.coalesce:
+                digest = hashlib.sha256(job.key.encode()).hexdigest()[:16]
+                flag = f"pd:job-waiting:{queue.name}:{digest}"
+                if job.key in seen or not queue.connection.set(flag, 1, nx=True, ex=WAITING_TTL):
+                    continue  # the same job is queued and has not started: it will do this too
+                seen.add(job.key)
+                queue.enqueue(perform_coalesced, flag, job.func, *job.args, job_timeout=job.timeout)
+            else:
+                queue.enqueue(perform, job.func, *job.args, job_timeout=job.timeout)
         queue.connection.close()
     except Exception:  # noqa: BLE001 - Redis down must not fail a committed request
         log.exception("could not queue %d job(s) on RQ", len(jobs))
@@ -147,6 +177,17 @@ def perform(path: str, *args: Any) -> Any:
         return resolve(path)(*args)
     finally:
         db.session.remove()
+
+
+def perform_coalesced(flag: str, path: str, *args: Any) -> Any:
+    """RQ entry point of a coalesced job: clear its "queued" mark first, so that work arriving
+    from now on queues the next copy."""
+    from rq import get_current_job
+
+    current = get_current_job()
+    if current is not None:
+        current.connection.delete(flag)
+    return perform(path, *args)
 
 
 # --- In-process ----------------------------------------------------------------------------
@@ -166,6 +207,8 @@ def run_in_new_context(app: Flask, path: str, args: tuple[Any, ...]) -> None:
 
 _executor: ThreadPoolExecutor | None = None
 _futures: set[Future[None]] = set()
+#: Coalesced jobs queued in this process and not started yet: (app id, job key).
+_waiting: set[tuple[int, str]] = set()
 _lock = threading.Lock()
 
 
@@ -176,9 +219,22 @@ def _submit(app: Flask, job: Job) -> None:
             _executor = ThreadPoolExecutor(
                 max_workers=int(app.config.get("JOB_THREADS") or 1), thread_name_prefix="job"
             )
-        future = _executor.submit(run_in_new_context, app, job.func, job.args)
+        if job.coalesce:
+            mark = (id(app), job.key)
+            if mark in _waiting:
+                return  # the same job is queued and has not started: it will do this too
+            _waiting.add(mark)
+            future = _executor.submit(_run_coalesced, mark, app, job)
+        else:
+            future = _executor.submit(run_in_new_context, app, job.func, job.args)
         _futures.add(future)
     future.add_done_callback(_futures.discard)
+
+
+def _run_coalesced(mark: tuple[int, str], app: Flask, job: Job) -> None:
+    with _lock:
+        _waiting.discard(mark)
+    run_in_new_context(app, job.func, job.args)
 
 
 def drain(timeout: float | None = None) -> bool:

@@ -73,7 +73,7 @@ def test_background_mode_codes_on_a_worker_thread(make_app: Any, stage_for: Any)
     assert _waiting(app) == 0
 
 
-def test_background_mode_with_redis_queues_one_job(make_app: Any, stage_for: Any) -> None:
+def test_background_mode_with_redis_queues_one_job_for_many(make_app: Any, stage_for: Any) -> None:
     import redis
     from rq import Queue, SimpleWorker
 
@@ -82,16 +82,21 @@ def test_background_mode_with_redis_queues_one_job(make_app: Any, stage_for: Any
     connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
     queue = Queue(name, connection=connection)
     try:
-        comment_id = _post(app, stage_for(app))
-        assert queue.count == 1
-        assert _themes(app, comment_id) == []
-        assert _waiting(app) == 1
+        stage_id = stage_for(app)
+        first, second = _post(app, stage_id), _post(app, stage_id)
+        assert queue.count == 1  # the second request found a coding job still queued
+        assert _themes(app, first) == [] and _themes(app, second) == []
+        assert _waiting(app) == 2
         with app.app_context():
             SimpleWorker([queue], connection=connection).work(burst=True)
-        assert "safety" in _themes(app, comment_id)
+        assert "safety" in _themes(app, first) and "safety" in _themes(app, second)
         assert _waiting(app) == 0
+        _post(app, stage_id)
+        assert queue.count == 1  # the job started, so new work queues a new one
     finally:
         queue.delete(delete_jobs=True)
+        for key in connection.scan_iter(f"pd:job-waiting:{name}:*"):
+            connection.delete(key)
         connection.close()
 
 
@@ -119,6 +124,8 @@ def test_the_sweep_codes_what_a_killed_worker_left(make_app: Any, stage_for: Any
         assert "0 waiting contributions coded" in again.output
         assert "safety" in _themes(app, comment_id)
     finally:
+        for key in connection.scan_iter(f"pd:job-waiting:{name}:*"):
+            connection.delete(key)
         connection.close()
 
 
