@@ -199,9 +199,9 @@ def code_pending(before: datetime | None = None, *, batch: int = PENDING_BATCH) 
     many rows were done. The background job of ``AUTO_CODING=background``.
 
     Each batch is one transaction. Whatever is waiting is coded, not only what the
-    triggering request wrote, so under load one job codes many requests' contributions and
-    the jobs after it find nothing left. On PostgreSQL concurrent jobs skip each other's rows
-    (``SKIP LOCKED``); SQLite serialises writers. ``before`` limits it to older rows (the
+    triggering request wrote, so under load one job codes many requests' contributions (the
+    job is enqueued with ``coalesce=True``). On PostgreSQL concurrent jobs skip each other's
+    rows (``SKIP LOCKED``); SQLite serialises writers. ``before`` limits it to older rows (the
     sweep). Idempotent: coding replaces the machine codings of the same source.
     """
     done = 0
@@ -212,31 +212,45 @@ def code_pending(before: datetime | None = None, *, batch: int = PENDING_BATCH) 
         rows = db.session.scalars(stmt.with_for_update(skip_locked=True)).all()
         if not rows:
             return done
-        by_target: dict[TargetType, set[int]] = defaultdict(set)
-        for row in rows:
-            by_target[TargetType(row.target_type)].add(row.target_id)
-        # Write first: on SQLite the transaction then holds the write lock before coding reads
-        # anything, so another writer cannot make its snapshot stale ("database is locked").
-        db.session.execute(
-            sa.delete(PendingCoding).where(PendingCoding.id.in_([row.id for row in rows]))
-        )
-        for target, ids in by_target.items():
-            _code_batch(target, sorted(ids))
-        db.session.commit()
+        row_ids = [row.id for row in rows]
+        try:
+            _code_rows(rows)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - retried one by one, so one bad row blocks nothing
+            log.exception("coding %d waiting contributions together failed", len(rows))
+            db.session.rollback()
+            for row_id in row_ids:
+                _code_one_pending(row_id)
         done += len(rows)
 
 
-def _code_batch(target: TargetType, ids: list[int]) -> None:
-    """Code ``ids`` together, or one by one when the batch fails, so that one contribution the
-    coder chokes on cannot hold up the others (it is logged; recode can retry it)."""
-    try:
-        with db.session.begin_nested():
-            code_targets(target, ids)
+def _code_rows(rows: Sequence[PendingCoding]) -> None:
+    """Code the rows' contributions and delete the rows (no commit). Reads come before the
+    first write, so on SQLite the write lock is held only while the codings are written."""
+    by_target: dict[TargetType, set[int]] = defaultdict(set)
+    for row in rows:
+        by_target[TargetType(row.target_type)].add(row.target_id)
+    for target, ids in by_target.items():
+        code_targets(target, sorted(ids))
+    db.session.execute(
+        sa.delete(PendingCoding).where(PendingCoding.id.in_([row.id for row in rows]))
+    )
+
+
+def _code_one_pending(row_id: int) -> None:
+    """Code one waiting contribution in its own transaction; if even that fails, log it and
+    drop the row (``flask analysis recode`` can code it later) rather than retry forever."""
+    row = db.session.get(PendingCoding, row_id)
+    if row is None:
         return
-    except Exception:  # noqa: BLE001 - retried one by one below
-        log.exception("coding %d %s(s) together failed; coding them one by one", len(ids), target)
-    for target_id in ids:
-        code_now(target, [target_id])
+    try:
+        _code_rows([row])
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - logged; the contribution itself is stored
+        log.exception("automatic coding of %s %s failed", row.target_type, row.target_id)
+        db.session.rollback()
+        db.session.execute(sa.delete(PendingCoding).where(PendingCoding.id == row_id))
+        db.session.commit()
 
 
 def sweep(now: datetime | None = None, age: timedelta = SWEEP_AGE) -> int:

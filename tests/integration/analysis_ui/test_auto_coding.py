@@ -219,3 +219,30 @@ def test_a_command_codes_in_its_own_transaction(make_app: Any, stage_for: Any) -
         comment_id = comment.id
     assert "safety" in _themes(app, comment_id)
     assert _waiting(app) == 0
+
+
+def test_a_contribution_the_coder_chokes_on_holds_up_no_other(
+    make_app: Any, stage_for: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from app.analysis_ui import services
+
+    app = make_app(AUTO_CODING="off")
+    stage_id = stage_for(app)
+    bad, good = _post(app, stage_id, "BOOM " + UNSAFE), _post(app, stage_id)
+    real = services._code_one
+
+    def choke(coder: Any, item: Any) -> Any:
+        if "BOOM" in item.contribution.text:
+            raise RuntimeError("the coder choked")
+        return real(coder, item)
+
+    monkeypatch.setattr(services, "_code_one", choke)
+    with app.app_context():
+        for comment_id in (bad, good):
+            db.session.add(PendingCoding(target_type=TargetType.COMMENT, target_id=comment_id))
+        db.session.commit()
+        assert services.code_pending() == 2
+    assert "safety" in _themes(app, good)
+    assert _themes(app, bad) == []
+    assert _waiting(app) == 0  # dropped after logging, not retried forever
+    assert "automatic coding of comment" in caplog.text
