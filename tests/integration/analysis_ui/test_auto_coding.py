@@ -246,3 +246,28 @@ def test_a_contribution_the_coder_chokes_on_holds_up_no_other(
     assert _themes(app, bad) == []
     assert _waiting(app) == 0  # dropped after logging, not retried forever
     assert "automatic coding of comment" in caplog.text
+
+
+def test_the_worker_codes_what_was_left_when_it_starts(make_app: Any, stage_for: Any) -> None:
+    from datetime import timedelta
+
+    from app.core.models import utcnow
+
+    name = f"test-worker-{uuid.uuid4().hex[:8]}"
+    app = make_app(AUTO_CODING="off", REDIS_URL="redis://127.0.0.1:6379/0", RQ_QUEUE=name)
+    comment_id = _post(app, stage_for(app))
+    with app.app_context():
+        db.session.add(
+            PendingCoding(
+                target_type=TargetType.COMMENT,
+                target_id=comment_id,
+                created_at=utcnow() - timedelta(hours=1),  # its job was lost an hour ago
+            )
+        )
+        db.session.commit()
+    with app.app_context():  # the command runs in the current app's context
+        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert "coded 1 contributions left waiting" in result.output
+    assert "safety" in _themes(app, comment_id)
+    assert _waiting(app) == 0
