@@ -70,7 +70,14 @@ def func_path(func: str | Callable[..., Any]) -> str:
 
 def resolve(path: str) -> Callable[..., Any]:
     module, _dot, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return func
+
+
+def _the_app() -> Flask:
+    """The application itself rather than the context-bound proxy, to hand to other threads."""
+    # LocalProxy's method; Flask's stubs type ``current_app`` as a plain Flask.
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 def mode(app: Flask) -> str:
@@ -99,7 +106,7 @@ def enqueue(
     job = Job(func_path(func), args, timeout, coalesce)
     session = db.session()
     if not session.in_transaction():
-        _dispatch(current_app._get_current_object(), mode(current_app), [job])  # type: ignore[attr-defined]
+        _dispatch(_the_app(), mode(current_app), [job])
         return
     pending = session.info.setdefault(PENDING, [])
     pending.append((mode(current_app), job))
@@ -109,7 +116,7 @@ def _after_commit(session: Any) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending or not has_app_context():
         return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = _the_app()
     by_mode: dict[str, list[Job]] = {}
     for job_mode, job in pending:
         by_mode.setdefault(job_mode, []).append(job)
