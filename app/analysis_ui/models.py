@@ -142,6 +142,21 @@ class ContributionReview(Base):
     )
 
 
+class PendingCoding(Base):
+    """A contribution waiting for automatic coding in the background.
+
+    Written in the same transaction as the contribution and deleted by the job that codes it,
+    so a worker that dies before coding leaves the row behind for ``flask analysis sweep``.
+    """
+
+    __tablename__ = "pending_codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[TargetType] = enum_column(TargetType, "coding_target")
+    target_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class PopulationRow(Base):
     """Official statistics: inhabitants by district × age band × gender."""
 
