@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused in production below
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -72,7 +74,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Platsdialog <noreply@platsdialog.local>"),
         "MAIL_DIR": env.get("MAIL_DIR", str(instance / "mail")),
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Links in mail are built from BASE_URL, never from the request (see trust block).
+        "BASE_URL": env.get("BASE_URL") or (None if production else DEV_BASE_URL),
         # Languages: the UI is Swedish by default; content fields exist per enabled language.
         "LANGUAGES": _list(env.get("LANGUAGES"), ["sv", "en"]),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
@@ -129,6 +132,24 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "image/svg+xml",
         ],
         "TESTING": False,
+        **_trust_settings(env),
+    }
+
+
+# --- Trust settings (hosts, proxy, sessions, request shapes): issue 15 ----------------------
+
+
+def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Hosts the app answers for, the proxy in front of it, and limits on what it parses."""
+    return {
+        # Flask refuses other Host headers with 400. Production: BASE_URL's host plus any
+        # listed here (app/core/security.py adds it); development: every host unless listed.
+        "TRUSTED_HOSTS": _list(env.get("TRUSTED_HOSTS"), []) or None,
+        # How many proxies in front of the app set X-Forwarded-For / -Proto (werkzeug
+        # ProxyFix). 0 (the default) trusts no forwarded header: a client cannot fake its
+        # address. nginx in front, as docs/deploy.md describes: 1 and 1.
+        "PROXY_FIX_X_FOR": _int(env.get("PROXY_FIX_X_FOR"), 0),
+        "PROXY_FIX_X_PROTO": _int(env.get("PROXY_FIX_X_PROTO"), 0),
     }
 
 
@@ -160,3 +181,9 @@ def validate(config: Mapping[str, Any]) -> None:
             )
         if len(str(config["SECRET_KEY"])) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        base = urlsplit(str(config.get("BASE_URL") or ""))
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ConfigError(
+                "Set BASE_URL (for example https://dialog.kommun.se) in production: links in "
+                "e-mails are built from it, never from the request's Host header."
+            )

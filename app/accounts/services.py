@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,7 @@ from app.accounts.models import User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.tokens import Purpose, make_token
 from app.audit.services import record
-from app.core.mail import send_mail
+from app.core.mail import external_url, send_mail
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -115,11 +114,7 @@ def _in_language(user: User) -> AbstractContextManager[None]:
 
 def send_verification(user: User) -> None:
     """Mail ``user`` a link that verifies their address (valid for three days)."""
-    link = url_for(
-        "accounts.verify",
-        token=make_token(user, Purpose.VERIFY_EMAIL),
-        _external=True,
-    )
+    link = external_url("accounts.verify", token=make_token(user, Purpose.VERIFY_EMAIL))
     with _in_language(user):
         subject = _("Confirm your email address for Platsdialog")
         body = _(
@@ -147,11 +142,7 @@ def send_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=make_token(user, Purpose.RESET_PASSWORD),
-        _external=True,
-    )
+    link = external_url("accounts.reset_password", token=make_token(user, Purpose.RESET_PASSWORD))
     with _in_language(user):
         subject = _("Reset your Platsdialog password")
         body = _(

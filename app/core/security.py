@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as PlainResponse
+from werkzeug.wsgi import get_host
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -30,7 +35,49 @@ CSP = (
 )
 
 
+class _TrustedHosts:
+    """Answer a plain 400 to a ``Host`` header we do not serve, before Flask builds anything
+    from it (URLs, error pages)."""
+
+    def __init__(self, wsgi_app: Any, hosts: list[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.hosts = hosts
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            get_host(environ, self.hosts)
+        except SecurityError:
+            response = PlainResponse("Bad Request: unknown host\n", status=400)
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
+def configure_hosts_and_proxy(app: Flask) -> None:
+    """Answer only for our own host names in production, and read the client's address and
+    scheme from the proxy's headers only when a proxy is configured.
+
+    ``TRUSTED_HOSTS`` makes Flask answer 400 to any other ``Host`` header; in production the
+    host of ``BASE_URL`` is always trusted. ``PROXY_FIX_X_FOR`` / ``PROXY_FIX_X_PROTO`` count
+    the proxies in front of the app (0: forwarded headers are ignored, so nobody can fake the
+    address that abuse limits count by).
+    """
+    hosts = list(app.config.get("TRUSTED_HOSTS") or [])
+    if app.config.get("ENV_MODE") == "production":
+        base_host = urlsplit(str(app.config.get("BASE_URL") or "")).hostname
+        if base_host and base_host not in hosts:
+            hosts.insert(0, base_host)
+    app.config["TRUSTED_HOSTS"] = hosts or None
+    if hosts:
+        app.wsgi_app = _TrustedHosts(app.wsgi_app, hosts)  # type: ignore[method-assign]
+    x_for = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    x_proto = int(app.config.get("PROXY_FIX_X_PROTO") or 0)
+    if x_for or x_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)  # type: ignore[method-assign]
+
+
 def register_security_headers(app: Flask) -> None:
+    configure_hosts_and_proxy(app)
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
