@@ -7,7 +7,9 @@ Nothing else in the code base reads ``os.environ``; tests pass a mapping to
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import secrets
+import time
+from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'platsdialog.db'}"
     return {
         "ENV_MODE": mode,
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        # Unset in development: a random key is kept in the instance folder (see validate).
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ECHO": _bool(env.get("SQLALCHEMY_ECHO"), False),
         "REDIS_URL": env.get("REDIS_URL") or None,
@@ -171,16 +174,51 @@ def gunicorn_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     }
 
 
-def validate(config: Mapping[str, Any]) -> None:
-    """Refuse settings that are unsafe in production."""
+DEV_SECRET_FILE = "secret_key"  # noqa: S105 - a file name
+
+
+def development_secret_key(instance: Path) -> str:
+    """The development signing key: random, made on first run, kept in the instance folder.
+
+    Readable by the owner only (0600). A fixed key in the source would let anyone forge a
+    session (a superadmin's) on every copied development instance. Several processes that
+    start at once agree: the first creates the file, the others read it.
+    """
+    path = instance / DEV_SECRET_FILE
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.01)  # another process created the file and is writing it
+        raise ConfigError(f"{path} is empty; delete it to have a new key made.") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def validate(config: MutableMapping[str, Any]) -> None:
+    """Refuse settings that are unsafe in production; give development its own secret key."""
+    if config.get("ENV_MODE") != "production" and not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_secret_key(Path(config["INSTANCE_DIR"]))
     if config.get("ENV_MODE") == "production":
         if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
             raise ConfigError(
-                "Refusing to start in production with the development SECRET_KEY; "
-                "set SECRET_KEY to a long random value."
+                "Refusing to start in production without SECRET_KEY (or with the old public "
+                "development key); set SECRET_KEY to a long random value."
             )
-        if len(str(config["SECRET_KEY"])) < 32:
+        key = str(config["SECRET_KEY"])
+        if len(key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        if len(set(key)) < 12:
+            raise ConfigError(
+                "SECRET_KEY looks weak (too few different characters); use a random value, "
+                "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+            )
         base = urlsplit(str(config.get("BASE_URL") or ""))
         if base.scheme not in ("http", "https") or not base.hostname:
             raise ConfigError(
