@@ -23,6 +23,7 @@ from app.accounts.services import (
     WrongPassword,
     authenticate,
     change_password,
+    end_sessions,
     find_user,
     register,
     send_password_reset,
@@ -75,7 +76,9 @@ def login() -> Page:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Log out."""
+    """Log out, server-side too: a copy of the session cookie stops working."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     return redirect(url_for("public.catalogue"))

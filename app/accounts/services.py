@@ -155,10 +155,16 @@ def send_password_reset(email: str) -> None:
     record("user.reset_requested", obj=user)
 
 
-def set_password(user: User, password: str, *, reason: str) -> None:
-    """Store a new password and end every other session and every earlier link."""
-    user.password_hash = hash_password(password)
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` server-side: cookies issued before no longer load."""
     user.session_version += 1
+    db.session.flush()
+
+
+def set_password(user: User, password: str, *, reason: str) -> None:
+    """Store a new password and end every session and every earlier reset link."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
     # Following a reset link proves the owner reads the mailbox.
     if reason == "reset" and user.email_verified_at is None:
         user.email_verified_at = utcnow()
