@@ -120,7 +120,8 @@ def test_registering_a_taken_address_looks_the_same_and_mails_its_owner(app, mak
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     pages = [
-        c.get(a.headers["Location"]).get_data(as_text=True) for c, a in zip((fresh, taken), answers, strict=True)
+        c.get(a.headers["Location"]).get_data(as_text=True)
+        for c, a in zip((fresh, taken), answers, strict=True)
     ]
     assert pages[0] == pages[1]
     assert "finns redan" not in pages[1]
