@@ -153,6 +153,11 @@ def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # address. nginx in front, as docs/deploy.md describes: 1 and 1.
         "PROXY_FIX_X_FOR": _int(env.get("PROXY_FIX_X_FOR"), 0),
         "PROXY_FIX_X_PROTO": _int(env.get("PROXY_FIX_X_PROTO"), 0),
+        # A survey submission (a form page or an API body) larger than this gets 413 before
+        # it is parsed; map answers are what makes them large (app/core/requests.py).
+        "MAX_SURVEY_SUBMISSION_BYTES": _int(env.get("MAX_SURVEY_SUBMISSION_BYTES"), 512 * 1024),
+        # ...and so does one form field of a survey page larger than this (a map answer).
+        "MAX_FORM_FIELD_BYTES": _int(env.get("MAX_FORM_FIELD_BYTES"), 256 * 1024),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as PlainResponse
@@ -16,6 +16,8 @@ def is_safe_redirect(target: str | None) -> bool:
     """Only redirect to paths on our own host."""
     if not target:
         return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return False  # a line break would split the Location header (and browsers drop it)
     if target.startswith("//") or "\\" in target:
         return False
     host = urlsplit(request.host_url)
@@ -77,6 +79,12 @@ def configure_hosts_and_proxy(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     configure_hosts_and_proxy(app)
+
+    @app.before_request
+    def refuse_out_of_range_arguments() -> None:
+        """``?page=99999999999999999999`` is a 400, not a database overflow."""
+        if request.args is not None and getattr(request, "out_of_range_args", None):
+            abort(400)
 
     @app.after_request
     def headers(response: Response) -> Response:
