@@ -78,7 +78,10 @@ def configure_hosts_and_proxy(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from app.core.access_log import install_development_filter
+
     configure_hosts_and_proxy(app)
+    install_development_filter()
 
     @app.before_request
     def refuse_out_of_range_arguments() -> None:
