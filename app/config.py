@@ -158,6 +158,8 @@ def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "MAX_SURVEY_SUBMISSION_BYTES": _int(env.get("MAX_SURVEY_SUBMISSION_BYTES"), 512 * 1024),
         # ...and so does one form field of a survey page larger than this (a map answer).
         "MAX_FORM_FIELD_BYTES": _int(env.get("MAX_FORM_FIELD_BYTES"), 256 * 1024),
+        # The bot trap's signed form stamp lasts this long (app/core/bot_trap.py).
+        "BOT_TRAP_MAX_AGE_HOURS": float(env.get("BOT_TRAP_MAX_AGE_HOURS", "8")),
     }
 
 
