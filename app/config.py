@@ -158,6 +158,10 @@ def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "MAX_SURVEY_SUBMISSION_BYTES": _int(env.get("MAX_SURVEY_SUBMISSION_BYTES"), 512 * 1024),
         # ...and so does one form field of a survey page larger than this (a map answer).
         "MAX_FORM_FIELD_BYTES": _int(env.get("MAX_FORM_FIELD_BYTES"), 256 * 1024),
+        # Cover images: refused above this many pixels (from the header, before decoding),
+        # stored and served at most this many pixels on the long side.
+        "COVER_MAX_PIXELS": _int(env.get("COVER_MAX_PIXELS"), 40_000_000),
+        "COVER_MAX_SIDE": _int(env.get("COVER_MAX_SIDE"), 2400),
         # The bot trap's signed form stamp lasts this long (app/core/bot_trap.py).
         "BOT_TRAP_MAX_AGE_HOURS": float(env.get("BOT_TRAP_MAX_AGE_HOURS", "8")),
     }
