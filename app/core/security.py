@@ -29,6 +29,9 @@ def safe_next(target: str | None, default: str) -> str:
     return target if target and is_safe_redirect(target) else default
 
 
+#: Pages about the person looking at them: never stored by a browser or proxy cache.
+PERSONAL_PATHS = ("/my", "/account")
+
 CSP = (
     "default-src 'self'; img-src 'self' data: blob: https:; script-src 'self'; "
     "style-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
@@ -98,6 +101,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()"
         )
+        if request.path.startswith(PERSONAL_PATHS):
+            # A shared device's browser cache must not keep one person's pages for the next.
+            response.headers["Cache-Control"] = "private, no-store"
         if request.is_secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
