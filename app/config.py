@@ -162,6 +162,8 @@ def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # stored and served at most this many pixels on the long side.
         "COVER_MAX_PIXELS": _int(env.get("COVER_MAX_PIXELS"), 40_000_000),
         "COVER_MAX_SIDE": _int(env.get("COVER_MAX_SIDE"), 2400),
+        # Export files are deleted this many days after they were made (app/privacy/storage.py).
+        "EXPORT_MAX_AGE_DAYS": _int(env.get("EXPORT_MAX_AGE_DAYS"), 7),
         # The bot trap's signed form stamp lasts this long (app/core/bot_trap.py).
         "BOT_TRAP_MAX_AGE_HOURS": float(env.get("BOT_TRAP_MAX_AGE_HOURS", "8")),
     }
