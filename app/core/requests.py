@@ -128,7 +128,7 @@ class PlatsdialogRequest(Request):
         return current_app.config.get(setting)
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         limits = [super().max_content_length, self._submission_limit("MAX_SURVEY_SUBMISSION_BYTES")]
         present = [limit for limit in limits if limit is not None]
         return min(present) if present else None
@@ -138,7 +138,7 @@ class PlatsdialogRequest(Request):
         self._max_content_length = value
 
     @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+    def max_form_memory_size(self) -> int | None:
         limits = [super().max_form_memory_size, self._submission_limit("MAX_FORM_FIELD_BYTES")]
         present = [limit for limit in limits if limit is not None]
         return min(present) if present else None

@@ -136,25 +136,27 @@ def delete_exports_of_projects(project_ids: Iterable[int]) -> int:
     stage_ids = set(
         db.session.scalars(sa.select(Stage.id).where(Stage.project_id.in_(project_ids)))
     )
-    survey_ids = set(
-        db.session.scalars(
+    survey_ids = {
+        survey_id
+        for survey_id in db.session.scalars(
             sa.select(Activity.survey_id).where(
                 Activity.stage_id.in_(stage_ids) if stage_ids else sa.false(),
                 Activity.survey_id.is_not(None),
             )
         )
-    )
+        if survey_id is not None
+    }
     organizations = set(
         db.session.scalars(sa.select(Project.organization_id).where(Project.id.in_(project_ids)))
     )
-    scopes = {"project": project_ids, "stage": stage_ids, "survey": survey_ids}
+    scopes: dict[str, set[int]] = {"project": project_ids, "stage": stage_ids, "survey": survey_ids}
     deleted = 0
     for job in db.session.scalars(
         sa.select(ExportJob).where(ExportJob.organization_id.in_(organizations))
     ):
-        params = job.params or {}
+        params: dict[str, Any] = job.params or {}
         try:
-            scope_id = int(params.get("scope_id"))
+            scope_id = int(params.get("scope_id") or 0)
         except (TypeError, ValueError):
             continue
         if scope_id in scopes.get(str(params.get("scope_type")), set()):
