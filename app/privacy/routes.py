@@ -20,7 +20,12 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.privacy import bp
 from app.privacy.forms import DeleteOwnForm, EraseForm
-from app.privacy.services import delete_own_contributions, erase_participant, participant_data
+from app.privacy.services import (
+    delete_own_contributions,
+    erase_participant,
+    participant_data,
+    preview_erasure,
+)
 from app.surveys.models import Response as SurveyResponse
 
 
@@ -46,9 +51,12 @@ def my_delete() -> Response | str | tuple[str, int]:
         report = delete_own_contributions(participant)
         flash(
             _(
-                "Deleted: %(responses)s survey responses and %(comments)s comments.",
+                "Deleted: %(responses)s survey responses, %(comments)s comments, "
+                "%(supports)s agreements and %(flags)s reports.",
                 responses=report.responses,
                 comments=report.comments,
+                supports=report.supports,
+                flags=report.flags,
             ),
             "success",
         )
@@ -96,19 +104,7 @@ def erase() -> Response | str | tuple[str, int]:
         if participant is None:
             form.reference.errors.append(_("No resident was found for that."))
         elif not form.confirm.data:
-            preview = {
-                "responses": db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(SurveyResponse)
-                    .where(SurveyResponse.participant_id == participant.id)
-                ),
-                "comments": db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(Comment)
-                    .where(Comment.participant_id == participant.id)
-                ),
-                "mode": organization.erasure_mode.value,
-            }
+            preview = preview_erasure(participant, organization)
         else:
             report = erase_participant(participant, organization, actor=current_user)
             flash(
