@@ -24,7 +24,6 @@ def strict_server(make_app):
     server.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7: a refusal replaces the discussion")
 def test_a_comment_sent_too_fast_is_kept_with_the_reason_beside_it(
     browser, playwright, strict_server, make_project, make_activity
 ):
