@@ -318,3 +318,21 @@ def of_participant(participant_id: int) -> list[Comment]:
             .order_by(Comment.created_at.desc())
         )
     )
+
+
+def page_of(comment: Comment, *, viewer_id: int | None = None, per_page: int = PER_PAGE) -> int:
+    """The page of its stage's thread (newest first) that shows the top-level ``comment``."""
+    newer = (
+        db.select(sa.func.count())
+        .select_from(Comment)
+        .where(
+            Comment.stage_id == comment.stage_id,
+            Comment.parent_id.is_(None),
+            _visible(viewer_id),
+            sa.or_(
+                Comment.created_at > comment.created_at,
+                sa.and_(Comment.created_at == comment.created_at, Comment.id > comment.id),
+            ),
+        )
+    )
+    return (db.session.scalar(newer) or 0) // per_page + 1

@@ -3,15 +3,10 @@ the comment" and "My contributions" use it (issue 16 item 8)."""
 
 from __future__ import annotations
 
-import pytest
-
 from app.comments.queries import PER_PAGE
 from tests.integration.public.conftest import stage_path
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 16 item 8: no comment permalinks")
 
-
-@XFAIL
 def test_a_comment_on_page_two_is_found_by_its_link(client, discussion, make_comment):
     stage = discussion()
     oldest = make_comment(stage, "Den äldsta synpunkten", age_minutes=600)
@@ -24,7 +19,6 @@ def test_a_comment_on_page_two_is_found_by_its_link(client, discussion, make_com
     assert f'id="c-{oldest.id}"' in page
 
 
-@XFAIL
 def test_a_reply_is_found_with_its_thread(client, discussion, make_comment):
     stage = discussion()
     root = make_comment(stage, "Frågan")
@@ -42,7 +36,6 @@ def test_someone_elses_pending_comment_has_no_link(client, discussion, make_comm
     assert client.get(f"/comments/{pending.id}").status_code == 404
 
 
-@XFAIL
 def test_map_popups_and_my_contributions_use_the_link(client, discussion, make_comment, resident):
     stage = discussion()
     me = resident(client)
