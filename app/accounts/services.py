@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
+from app.accounts.models import Participant, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from app.accounts.tokens import Purpose, make_token
 from app.audit.services import record
@@ -272,4 +272,20 @@ def set_superadmin(user: User, value: bool, *, actor: User) -> bool:
     user.is_superadmin = value
     db.session.flush()
     record("user.superadmin_grant" if value else "user.superadmin_revoke", actor=actor, obj=user)
+    return True
+
+
+def claim_device_participant(user: User, participant: Participant | None) -> bool:
+    """Carry what was written anonymously on this device into ``user``'s account at login,
+    when the account has no contributions of its own yet. Returns whether it was carried.
+
+    Two participants are never merged (a survey answered twice, an agreement given twice
+    would break the one-voice rules): an account that already took part keeps its own, and
+    the device's contributions stay with the device's cookie."""
+    if participant is None or participant.user_id is not None or participant.erased_at:
+        return False
+    if db.session.scalar(db.select(Participant.id).where(Participant.user_id == user.id)):
+        return False
+    participant.user_id = user.id
+    record("participant.claimed", actor=user, obj=participant)
     return True

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.accounts.models import Participant
+from app.accounts.models import Participant, User
 from app.analysis_ui.models import Coding, TargetType
 from app.audit.services import record
 from app.comments.models import Comment, Flag, Support
@@ -400,3 +400,25 @@ def enforce_retention(now: datetime | None = None, *, dry_run: bool = False) -> 
                 report.participants += 1
         db.session.flush()
     return report
+
+
+class StaffAccount(Exception):
+    """A member of an organization cannot delete their own account: an administrator does."""
+
+
+def delete_account(user: User, *, delete_contributions: bool) -> None:
+    """Delete a resident's own account, and their contributions when they ask for it; the
+    contributions kept lose every link to the person. Raises :class:`StaffAccount` for
+    members of an organization and platform administrators."""
+    if user.memberships or user.is_superadmin:
+        raise StaffAccount()
+    participant = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    if participant is not None:
+        if delete_contributions:
+            delete_own_contributions(participant)
+        else:
+            participant.user_id = None
+            participant.nickname = None
+    record("account.deleted", object_type="user", object_id=user.id)
+    db.session.delete(user)
+    db.session.flush()

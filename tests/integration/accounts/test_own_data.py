@@ -11,24 +11,19 @@ from app.comments.models import Comment
 from app.extensions import db
 from tests.conftest import TEST_PASSWORD
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 16 item 6: data links, account deletion")
 
-
-@XFAIL
 @pytest.mark.parametrize("path", ["/my", "/privacy"])
 def test_data_and_deletion_are_linked_where_residents_look(client, path):
     html = client.get(path).get_data(as_text=True)
     assert 'href="/my/data"' in html and 'href="/my/delete"' in html
 
 
-@XFAIL
 def test_the_account_page_links_data_and_account_deletion(client, make_user, login):
     login(make_user())
     html = client.get("/account").get_data(as_text=True)
     assert 'href="/my/data"' in html and 'href="/account/delete"' in html
 
 
-@XFAIL
 def test_a_resident_deletes_their_account_and_contributions(
     client, make_user, login, discussion, make_comment
 ):
@@ -55,7 +50,6 @@ def test_a_resident_deletes_their_account_and_contributions(
     assert client.get("/account").status_code in (302, 401)
 
 
-@XFAIL
 def test_staff_accounts_are_removed_by_an_administrator(client, make_user, make_org, login):
     user = make_user(role="planner", org=make_org())
     login(user)
@@ -66,7 +60,6 @@ def test_staff_accounts_are_removed_by_an_administrator(client, make_user, make_
     assert db.session.get(User, user.id) is not None
 
 
-@XFAIL
 def test_logging_in_keeps_what_was_written_on_this_phone(
     client, make_user, resident, discussion, make_comment, login
 ):
