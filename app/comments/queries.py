@@ -7,11 +7,8 @@ its count, two reply levels and the viewer's supports).
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -165,130 +162,37 @@ def published(stage_id: int) -> Any:
     )
 
 
-#: A comment as the map needs it, in this order: id, body, created_at, supports, official,
-#: parent_id, geometry (its stored GeoJSON text), edited_at. Timestamps are as the driver returns
-#: them (naive UTC on SQLite, aware on PostgreSQL): ``utc_iso`` formats them.
-MapRow = tuple[int, str, datetime, int, bool, int | None, str | None, datetime | None]
-
-#: A fingerprint of a set of map comments: their count, the sums of ids, of squared ids, of
-#: supports and of supports weighted by id, and the latest edit (``utc_iso``: these strings
-#: sort like the instants) or None. Plain values, so its ``repr`` is the same in every process.
-MapVersion = tuple[int, int, int, int, int, str | None]
-
-EMPTY_MAP: MapVersion = (0, 0, 0, 0, 0, None)
-
-
-def utc_iso(value: datetime) -> str:
-    """ISO 8601 in UTC, as ``UTCDateTime`` values give it (``...+00:00``), from a raw value."""
-    if value.tzinfo is None:  # SQLite keeps UTC without the zone
-        return value.isoformat() + "+00:00"
-    if value.utcoffset():
-        value = value.astimezone(UTC)
-    return value.isoformat()
-
-
-def map_rows(
-    stage_id: int, bbox: tuple[float, float, float, float], *, after_id: int = 0
-) -> Iterator[MapRow]:
-    """Published comments whose place intersects the box (and whose id is above
-    ``after_id``), by id, as tuple-like rows (``MapRow``).
+def map_comments(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
+    """The published comments whose place intersects the box, by id: rows of id, body,
+    created_at, supports_count, is_official, parent_id and geometry.
 
     Uses the indexed bounding-box columns: a box intersects another when neither lies
-    wholly to one side of it. Built for 10,000 comments in well under 100 ms: only the
-    columns the map shows, the geometry as its stored JSON text (no parsing) and the
-    timestamps without the per-value ``UTCDateTime`` conversion.
+    wholly to one side of it.
     """
-    stmt = sa.select(
-        Comment.id,
-        Comment.body,
-        sa.type_coerce(Comment.created_at, sa.DateTime()),
-        Comment.supports_count,
-        Comment.is_official,
-        Comment.parent_id,
-        sa.cast(Comment.geometry, sa.Text),
-        sa.type_coerce(Comment.edited_at, sa.DateTime()),
-    ).where(*_in_bbox_filter(stage_id, bbox))
-    if after_id:
-        stmt = stmt.where(Comment.id > after_id)
-    # On the session's connection: a Core result, spared the ORM's per-row loading. Streamed:
-    # a caller that handles each row and drops it never holds 10,000 row objects at once
-    # (held, they grow the collector's oldest generation and bring a full pass, about 90 ms
-    # with this application loaded, every few builds).
-    result = db.session.connection().execute(stmt.order_by(Comment.id))
-    return cast(Iterator[MapRow], iter(result))
-
-
-def _in_bbox_filter(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
     min_lon, min_lat, max_lon, max_lat = bbox
-    return [
-        Comment.stage_id == stage_id,
-        Comment.status == CommentStatus.PUBLISHED,
-        Comment.deleted_at.is_(None),
-        Comment.min_lon.is_not(None),
-        Comment.min_lon <= max_lon,
-        Comment.max_lon >= min_lon,
-        Comment.min_lat <= max_lat,
-        Comment.max_lat >= min_lat,
-    ]
-
-
-def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> MapVersion:
-    """A cheap fingerprint of everything ``map_rows`` returns, in one aggregate query.
-
-    It changes when a comment in the box is added, published, hidden or deleted (the count and
-    the sums of ids and of squared ids: two different sets of ids practically never share all
-    three), edited (``edited_at``) or supported (the sums of supports, plain and weighted by
-    id). Places are never moved after posting. Used as the ETag and cache key of
-    ``GET /api/v1/stages/<id>/comments?bbox=``, so an unchanged map costs one small query.
-    ``map_fingerprint`` computes the same from rows already read.
-    """
-    big_id = sa.cast(Comment.id, sa.BigInteger)
-    count, ids, squares, supports, weighted, edited = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(big_id),
-            sa.func.sum(big_id * big_id),
-            sa.func.sum(Comment.supports_count),
-            sa.func.sum(big_id * Comment.supports_count),
-            sa.func.max(Comment.edited_at),
-        ).where(*_in_bbox_filter(stage_id, bbox))
-    ).one()
-    # PostgreSQL sums bigints as numeric (Decimal), SQLite sums nothing as NULL: plain ints.
-    return (
-        int(count or 0),
-        int(ids or 0),
-        int(squares or 0),
-        int(supports or 0),
-        int(weighted or 0),
-        utc_iso(edited) if edited is not None else None,
-    )
-
-
-def map_fingerprint(ids: list[int], supports: list[int], edits: list[datetime]) -> MapVersion:
-    """``map_version`` of the comments with these ids and supports (in the same order) and
-    these edit times (of those edited), computed here from rows already read."""
-    if not ids:
-        return EMPTY_MAP
-    return (
-        len(ids),
-        sum(ids),
-        sum(map(operator.mul, ids, ids)),
-        sum(supports),
-        sum(map(operator.mul, ids, supports)),
-        utc_iso(max(edits)) if edits else None,
-    )
-
-
-def combine_versions(a: MapVersion, b: MapVersion) -> MapVersion:
-    """The fingerprint of the union of two disjoint sets of comments."""
-    edits = [e for e in (a[5], b[5]) if e is not None]
-    return (
-        a[0] + b[0],
-        a[1] + b[1],
-        a[2] + b[2],
-        a[3] + b[3],
-        a[4] + b[4],
-        max(edits, default=None),
+    return list(
+        db.session.execute(
+            sa.select(
+                Comment.id,
+                Comment.body,
+                Comment.created_at,
+                Comment.supports_count,
+                Comment.is_official,
+                Comment.parent_id,
+                Comment.geometry,
+            )
+            .where(
+                Comment.stage_id == stage_id,
+                Comment.status == CommentStatus.PUBLISHED,
+                Comment.deleted_at.is_(None),
+                Comment.min_lon.is_not(None),
+                Comment.min_lon <= max_lon,
+                Comment.max_lon >= min_lon,
+                Comment.min_lat <= max_lat,
+                Comment.max_lat >= min_lat,
+            )
+            .order_by(Comment.id)
+        )
     )
 
 

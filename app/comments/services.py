@@ -18,11 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
-from app.analysis_ui import hooks as coding_hooks
-from app.analysis_ui.models import TargetType
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.geo import GeometryError
-from app.core.models import insert_new, utcnow
+from app.core.models import utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
@@ -235,17 +233,35 @@ def post_comment(
     if client_id is None:
         db.session.add(comment)
         db.session.flush()
-        return comment, True
-    # One INSERT ... ON CONFLICT instead of the unit of work inside a SAVEPOINT.
-    if not insert_new(db.session, comment, unique=["stage_id", "client_id"]):
-        # Another request stored the same client id first: answer with that comment.
-        existing = _by_client_id(stage, client_id)
-        if existing is None:
-            raise CommentError(409, _("Please send your comment again."), code="conflict")
-        return _same_author(existing, participant), False
-    if not comment.is_official:
-        coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
+    else:
+        try:
+            # A concurrent request with the same client id may win the race: the unique
+            # constraint tells, and the savepoint keeps the rest of the transaction usable.
+            with db.session.begin_nested():
+                db.session.add(comment)
+                db.session.flush()
+        except IntegrityError:
+            existing = _by_client_id(stage, client_id)
+            if existing is None:
+                raise
+            return _same_author(existing, participant), False
+    comments_changed(stage.id)
     return comment, True
+
+
+def comments_changed(stage_id: int) -> None:
+    """Count a change to a stage's comments (``Stage.comments_revision``), in the same
+    transaction as the change.
+
+    Every write that adds, publishes, hides, edits, deletes or supports a comment calls this:
+    the stage map's ETag is made from the counter, so every worker answers 304 exactly while
+    nothing changed. The stage's ``updated_at`` stays: a comment is not an edit of the stage.
+    """
+    db.session.execute(
+        sa.update(Stage)
+        .where(Stage.id == stage_id)
+        .values(comments_revision=Stage.comments_revision + 1, updated_at=Stage.updated_at)
+    )
 
 
 def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
@@ -284,14 +300,10 @@ def support(actor: Actor, participant: Participant, comment: Comment) -> Comment
         raise CommentError(
             409, _("You already agree with this comment."), code="already_supported"
         ) from exc
-    # Counted in SQL so that two simultaneous supports are both counted.
-    db.session.execute(
-        sa.update(Comment)
-        .where(Comment.id == comment.id)
-        .values(supports_count=Comment.supports_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(comment, ["supports_count"])
+    # Counted in SQL (supports_count + 1) so that two simultaneous supports are both counted.
+    comment.supports_count = Comment.supports_count + 1
+    db.session.flush()
+    comments_changed(comment.stage_id)
     return comment
 
 
@@ -323,12 +335,8 @@ def flag(
         raise CommentError(
             409, _("You have already reported this comment."), code="already_flagged"
         ) from exc
-    db.session.execute(
-        sa.update(Comment)
-        .where(Comment.id == comment.id)
-        .values(flags_count=Comment.flags_count + 1)
-        .execution_options(synchronize_session=False)
-    )
+    comment.flags_count = Comment.flags_count + 1
+    db.session.flush()
     return item
 
 
@@ -346,6 +354,7 @@ def edit(actor: Actor, comment: Comment, body: Any) -> Comment:
     comment.body = clean_body(body)
     comment.edited_at = utcnow()
     db.session.flush()
+    comments_changed(comment.stage_id)
     return comment
 
 
@@ -360,4 +369,5 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     comment.body = ""
     comment.set_geometry(None)
     db.session.flush()
+    comments_changed(comment.stage_id)
     return comment

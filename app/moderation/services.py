@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag
+from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.moderation.models import ModerationAction, ModerationDecision
@@ -93,6 +94,7 @@ def hide(comment: Comment, *, moderator: Any, reason: str | None) -> ModerationD
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = text
     resolved = _resolve_flags(comment, moderator)
+    comments_changed(comment.stage_id)
     return _decide(
         comment, moderator, ModerationAction.HIDE, text, previous=previous, flags=resolved
     )
@@ -105,6 +107,7 @@ def restore(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
         raise ModerationConflict(_("Only a hidden comment can be restored."))
     comment.status = CommentStatus.PUBLISHED
     comment.hidden_reason = None
+    comments_changed(comment.stage_id)
     return _decide(comment, moderator, ModerationAction.RESTORE, text)
 
 
@@ -114,6 +117,7 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     if comment.status != CommentStatus.PENDING:
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
     comment.status = CommentStatus.PUBLISHED
+    comments_changed(comment.stage_id)
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
 
@@ -202,6 +206,7 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
     if comment.answered_at is None:
         comment.answered_at = utcnow()
     db.session.flush()
+    comments_changed(comment.stage_id)
     record(
         "comment.answer",
         actor=author,
