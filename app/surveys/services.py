@@ -314,14 +314,11 @@ def submit_response(
             {"channel": _("Unknown channel.")},
         ) from None
     validated = validate_submission(survey, payload, participant=participant)
-    if participant is None and new_participant is not None:
-        participant = new_participant()
-
-    earlier = (
-        earlier_response(survey.id, participant.id, with_answers=True)
-        if participant is not None
-        else None
-    )
+    earlier = None
+    if participant is not None:
+        earlier = earlier_response(survey.id, participant.id, with_answers=True)
+    elif new_participant is not None:
+        participant = new_participant()  # made just now: nothing of theirs is stored yet
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
             raise SubmissionError(
