@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -121,28 +120,7 @@ def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        features = [
-            {
-                "type": "Feature",
-                "id": id_,
-                "geometry": geometry,
-                "properties": {
-                    "id": id_,
-                    "body": body,
-                    "created_at": _iso(created_at),
-                    "supports": supports,
-                    "official": official,
-                    "parent_id": parent_id,
-                },
-            }
-            for id_, body, created_at, supports, official, parent_id, geometry in (
-                queries.map_comments(stage.id, bbox)
-            )
-        ]
-        collection = {"type": "FeatureCollection", "features": features}
-        response = Response(
-            json.dumps(collection, ensure_ascii=False, separators=(",", ":")), mimetype=GEOJSON
-        )
+        response = Response(queries.map_geojson(stage.id, bbox), mimetype=GEOJSON)
     response.set_etag(etag, weak=True)
     # Browsers must ask again (the ETag makes that cheap); shared caches must not keep it.
     response.headers["Cache-Control"] = "private, no-cache"

@@ -162,37 +162,77 @@ def published(stage_id: int) -> Any:
     )
 
 
-def map_comments(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
-    """The published comments whose place intersects the box, by id: rows of id, body,
-    created_at, supports_count, is_official, parent_id and geometry.
+#: The map's FeatureCollection of a stage's published, placed comments in a bounding box, by
+#: id, built by the database's JSON functions in one query. A box intersects another when
+#: neither lies wholly to one side of it (the indexed bounding-box columns). ``created_at`` is
+#: written as Python's ``isoformat`` writes a UTC time (the API's other timestamps).
+_MAP_SQL = {
+    "sqlite": sa.text(
+        """
+        SELECT json_object('type', 'FeatureCollection', 'features', json_group_array(json(f)))
+        FROM (
+            SELECT json_object(
+                'type', 'Feature', 'id', id, 'geometry', json(geometry),
+                'properties', json_object(
+                    'id', id, 'body', body,
+                    'created_at',
+                    replace(replace(created_at, ' ', 'T'), '.000000', '') || '+00:00',
+                    'supports', supports_count,
+                    'official', json(CASE WHEN is_official THEN 'true' ELSE 'false' END),
+                    'parent_id', parent_id)) AS f
+            FROM comments
+            WHERE stage_id = :stage_id AND status = :published AND deleted_at IS NULL
+              AND min_lon IS NOT NULL AND min_lon <= :max_lon AND max_lon >= :min_lon
+              AND min_lat <= :max_lat AND max_lat >= :min_lat
+            ORDER BY id)
+        """
+    ),
+    "postgresql": sa.text(
+        """
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+            json_build_object(
+                'type', 'Feature', 'id', id, 'geometry', geometry,
+                'properties', json_build_object(
+                    'id', id, 'body', body,
+                    'created_at', replace(
+                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+                        '.000000', '') || '+00:00',
+                    'supports', supports_count,
+                    'official', is_official,
+                    'parent_id', parent_id))
+            ORDER BY id), '[]'::json))::text
+        FROM comments
+        WHERE stage_id = :stage_id AND status = :published AND deleted_at IS NULL
+          AND min_lon IS NOT NULL AND min_lon <= :max_lon AND max_lon >= :min_lon
+          AND min_lat <= :max_lat AND max_lat >= :min_lat
+        """
+    ),
+}
 
-    Uses the indexed bounding-box columns: a box intersects another when neither lies
-    wholly to one side of it.
+
+def map_geojson(stage_id: int, bbox: tuple[float, float, float, float]) -> str:
+    """The GeoJSON FeatureCollection (as text) of the published comments placed in the box:
+    each a Feature with the comment's id, its place and the properties id, body, created_at,
+    supports, official and parent_id.
+
+    The database writes the JSON: for 10,000 comments this costs a few tens of milliseconds,
+    where building 10,000 feature dicts in Python and encoding them cost several times that
+    (docs/performance.md).
     """
     min_lon, min_lat, max_lon, max_lat = bbox
-    return list(
+    statement = _MAP_SQL[db.session.get_bind().dialect.name]
+    return str(
         db.session.execute(
-            sa.select(
-                Comment.id,
-                Comment.body,
-                Comment.created_at,
-                Comment.supports_count,
-                Comment.is_official,
-                Comment.parent_id,
-                Comment.geometry,
-            )
-            .where(
-                Comment.stage_id == stage_id,
-                Comment.status == CommentStatus.PUBLISHED,
-                Comment.deleted_at.is_(None),
-                Comment.min_lon.is_not(None),
-                Comment.min_lon <= max_lon,
-                Comment.max_lon >= min_lon,
-                Comment.min_lat <= max_lat,
-                Comment.max_lat >= min_lat,
-            )
-            .order_by(Comment.id)
-        )
+            statement,
+            {
+                "stage_id": stage_id,
+                "published": CommentStatus.PUBLISHED.value,
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+            },
+        ).scalar_one()
     )
 
 
