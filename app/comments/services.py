@@ -230,6 +230,7 @@ def post_comment(
         comment.status = CommentStatus.PENDING
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
+    comments_changed(stage.id)
     if client_id is None:
         db.session.add(comment)
         db.session.flush()
@@ -245,7 +246,6 @@ def post_comment(
             if existing is None:
                 raise
             return _same_author(existing, participant), False
-    comments_changed(stage.id)
     return comment, True
 
 
@@ -256,12 +256,17 @@ def comments_changed(stage_id: int) -> None:
     Every write that adds, publishes, hides, edits, deletes or supports a comment calls this:
     the stage map's ETag is made from the counter, so every worker answers 304 exactly while
     nothing changed. The stage's ``updated_at`` stays: a comment is not an edit of the stage.
+
+    Call it before the comments are written; pending changes are not flushed first. So every
+    writer takes the stage's row before any comment's (PostgreSQL), and two writers never wait
+    for each other in opposite orders.
     """
-    db.session.execute(
-        sa.update(Stage)
-        .where(Stage.id == stage_id)
-        .values(comments_revision=Stage.comments_revision + 1, updated_at=Stage.updated_at)
-    )
+    with db.session.no_autoflush:
+        db.session.execute(
+            sa.update(Stage)
+            .where(Stage.id == stage_id)
+            .values(comments_revision=Stage.comments_revision + 1, updated_at=Stage.updated_at)
+        )
 
 
 def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
@@ -292,6 +297,7 @@ def support(actor: Actor, participant: Participant, comment: Comment) -> Comment
         raise CommentError(403, _("You cannot support this comment."), code="forbidden")
     if comment.participant_id == participant.id:
         raise CommentError(403, _("You cannot support your own comment."), code="own_comment")
+    comments_changed(comment.stage_id)
     try:
         with db.session.begin_nested():
             db.session.add(Support(comment_id=comment.id, participant_id=participant.id))
@@ -303,7 +309,6 @@ def support(actor: Actor, participant: Participant, comment: Comment) -> Comment
     # Counted in SQL (supports_count + 1) so that two simultaneous supports are both counted.
     comment.supports_count = Comment.supports_count + 1
     db.session.flush()
-    comments_changed(comment.stage_id)
     return comment
 
 
@@ -351,10 +356,11 @@ def edit(actor: Actor, comment: Comment, body: Any) -> Comment:
             _("You can only edit your own comment, within 15 minutes of posting it."),
             code="forbidden",
         )
-    comment.body = clean_body(body)
+    text = clean_body(body)
+    comments_changed(comment.stage_id)
+    comment.body = text
     comment.edited_at = utcnow()
     db.session.flush()
-    comments_changed(comment.stage_id)
     return comment
 
 
@@ -365,9 +371,9 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     """
     if not can(actor, Action.DELETE_COMMENT, comment):
         raise CommentError(403, _("You can only delete your own comment."), code="forbidden")
+    comments_changed(comment.stage_id)
     comment.deleted_at = utcnow()
     comment.body = ""
     comment.set_geometry(None)
     db.session.flush()
-    comments_changed(comment.stage_id)
     return comment

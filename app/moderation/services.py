@@ -90,11 +90,11 @@ def hide(comment: Comment, *, moderator: Any, reason: str | None) -> ModerationD
     text = _clean_reason(reason, required=True)
     if comment.status == CommentStatus.HIDDEN:
         raise ModerationConflict(_("The comment is already hidden."))
+    comments_changed(comment.stage_id)
     previous = comment.status.value
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = text
     resolved = _resolve_flags(comment, moderator)
-    comments_changed(comment.stage_id)
     return _decide(
         comment, moderator, ModerationAction.HIDE, text, previous=previous, flags=resolved
     )
@@ -105,9 +105,9 @@ def restore(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     text = _clean_reason(reason, required=False)
     if comment.status != CommentStatus.HIDDEN:
         raise ModerationConflict(_("Only a hidden comment can be restored."))
+    comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
     comment.hidden_reason = None
-    comments_changed(comment.stage_id)
     return _decide(comment, moderator, ModerationAction.RESTORE, text)
 
 
@@ -116,8 +116,8 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     text = _clean_reason(reason, required=False)
     if comment.status != CommentStatus.PENDING:
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
-    comment.status = CommentStatus.PUBLISHED
     comments_changed(comment.stage_id)
+    comment.status = CommentStatus.PUBLISHED
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
 
@@ -191,6 +191,7 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
         raise ModerationConflict(_("An official answer cannot be answered officially."))
     if comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ModerationConflict(_("Only a published comment can be answered."))
+    comments_changed(comment.stage_id)
     reply = Comment(
         activity_id=comment.activity_id,
         stage_id=comment.stage_id,
@@ -206,7 +207,6 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
     if comment.answered_at is None:
         comment.answered_at = utcnow()
     db.session.flush()
-    comments_changed(comment.stage_id)
     record(
         "comment.answer",
         actor=author,
