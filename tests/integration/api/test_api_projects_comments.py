@@ -173,6 +173,48 @@ def test_client_id_of_someone_else_is_409(client, app, discussion):
     assert response.status_code == 409
 
 
+def test_a_race_on_the_client_id_is_answered_with_the_stored_comment(client, discussion, resident):
+    """The same phone's other request stores the client id between this one's look-up and its
+    write: the unique constraint tells, and the stored comment is the answer."""
+    import sqlalchemy as sa
+
+    stage = discussion()
+    phone = resident(client)
+    activity_id = next(a.id for a in stage.activities if a.kind == "discussion")
+    stage_id = stage.id
+    rival_ids: list[int] = []
+    raced: list[bool] = []
+
+    def rival_stores_first(conn, cursor, statement, *args):
+        # The first write of a comment is the stage's change counter.
+        if raced or not statement.lstrip().upper().startswith("UPDATE STAGES"):
+            return
+        raced.append(True)
+        with db.engine.connect() as rival:
+            insert = sa.insert(Comment).values(
+                activity_id=activity_id,
+                stage_id=stage_id,
+                participant_id=phone.id,
+                body="Först",
+                client_id=CID,
+            )
+            rival_ids.append(rival.execute(insert.returning(Comment.id)).scalar_one())
+            rival.commit()
+
+    sa.event.listen(db.engine, "before_cursor_execute", rival_stores_first)
+    try:
+        response = client.post(
+            f"/api/v1/stages/{stage_id}/comments", json={"body": "Igen", "client_id": CID}
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", rival_stores_first)
+    assert rival_ids, "the rival stored its comment first"
+    assert response.status_code == 200
+    assert response.get_json()["id"] == rival_ids[0]
+    assert response.get_json()["body"] == "Först"
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+
+
 def test_post_reply_keeps_two_levels(client, discussion, make_comment):
     stage = discussion()
     top = make_comment(stage, "Topp")
