@@ -109,8 +109,11 @@ MAP_FORMAT = 1
 def map_etag(stage: Stage) -> str:
     """The stage map's ETag: the stage's count of comment changes (``comments_revision``,
     bumped in the transaction of every change), so every worker gives the same tag and a
-    304 needs no comment read. The same for every box (an ETag belongs to one URL)."""
-    return f"map{MAP_FORMAT}-{stage.id}-{stage.comments_revision}"
+    304 needs no comment read. The same for every box (an ETag belongs to one URL). The
+    stage's creation time tells a stage of a reset database (say, the demo seeded again)
+    from the one a browser saw under the same id."""
+    created = int(stage.created_at.timestamp() * 1_000_000)
+    return f"map{MAP_FORMAT}-{stage.id}-{created}-{stage.comments_revision}"
 
 
 def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -> Any:
