@@ -4,7 +4,6 @@ from app.accounts.models import ApiToken, Participant, User
 from app.analysis_ui.models import Codebook, Coding, IndicatorSnapshot, PopulationRow, Theme
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, Flag, Support
-from app.core.revisions import CacheRevision
 from app.exports.models import ExportJob
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
@@ -17,7 +16,6 @@ __all__ = [
     "AnswerFeature",
     "ApiToken",
     "AuditEvent",
-    "CacheRevision",
     "Codebook",
     "Coding",
     "Comment",

@@ -32,7 +32,6 @@ from app.surveys.queries import (
     count_responses,
     responses_page,
     survey_for_answering,
-    survey_for_submission,
 )
 from app.surveys.questions import MapQuestion, kind_for
 from app.surveys.schemas import NewResponse
@@ -135,7 +134,7 @@ def create_response(survey_id: int) -> Any:
     """Store a resident's response (idempotent by ``client_id``)."""
     if request.content_length is not None and request.content_length > MAX_RESPONSE_BYTES:
         return api_error(413)
-    survey = survey_for_submission(survey_id)
+    survey = survey_for_answering(survey_id)
     if survey is None:
         return api_error(404, _("We could not find that survey."))
     submission = NewResponse.parse(request.get_json(silent=True))

@@ -16,6 +16,7 @@ from app.accounts.models import Participant, User
 from app.analysis_ui.models import Coding, TargetType
 from app.audit.services import record
 from app.comments.models import Comment, Flag, Support
+from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import ErasureMode, Organization
@@ -199,6 +200,11 @@ def _remove_comments(comment_ids: list[int]) -> None:
     if not comment_ids:
         return
     _delete_codings(TargetType.COMMENT, comment_ids)
+    stage_ids = db.session.scalars(
+        sa.select(Comment.stage_id).where(Comment.id.in_(comment_ids)).distinct()
+    ).all()
+    for stage_id in sorted(stage_ids):
+        comments_changed(stage_id)  # the stage maps drop the comments
     db.session.execute(
         sa.update(Comment)
         .where(Comment.id.in_(comment_ids))

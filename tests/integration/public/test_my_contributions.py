@@ -5,7 +5,6 @@ from __future__ import annotations
 from app.core.models import utcnow
 from app.extensions import db
 from app.surveys.models import Response
-from tests.integration.public.conftest import stage_path
 
 
 def test_empty_state_for_a_new_visitor(client):
