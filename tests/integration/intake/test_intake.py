@@ -85,13 +85,13 @@ def test_pre_moderated_discussion_gets_a_pending_contribution(client, project, s
 def test_sender_name_never_shown_publicly(client, project, staff):
     staff()
     _letter(client, project)
-    client.get("/logout")
     client.post("/logout")
     stage = project.current_stage
-    public = client.get(
-        f"/{project.organization.slug}/{project.slug}/{stage.id}"
-    ).get_data(as_text=True)
-    assert "Anna Andersson" not in public
+    response = client.get(f"/p/{project.organization.slug}/{project.slug}/{stage.id}")
+    assert response.status_code == 200
+    public = html.unescape(response.get_data(as_text=True))
+    assert "Jag motsätter mig att huset blir fem våningar." in public
+    assert "Anna Andersson" not in public and "Storgatan" not in public
 
 
 def test_meeting_notes_and_email_go_through_the_same_form(client, project, staff):
