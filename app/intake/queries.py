@@ -78,7 +78,8 @@ def registered(project: Project) -> list[dict[str, Any]]:
     )
     ids = [c.id for c in comments]
     senders = {
-        s.comment_id: s for s in db.session.scalars(db.select(Sender).where(Sender.comment_id.in_(ids)))
+        s.comment_id: s
+        for s in db.session.scalars(db.select(Sender).where(Sender.comment_id.in_(ids)))
     }
     attachments: dict[int, list[Attachment]] = {}
     for a in db.session.scalars(

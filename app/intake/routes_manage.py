@@ -125,15 +125,20 @@ def register(project_id: int) -> Page:
         else:
             db.session.commit()
             flash(
-                _("Registered: %(channel)s from %(type)s.",
-                  channel=channel_labels()[comment.channel.value],
-                  type=sender_type_labels()[comment.sender_type.value]
-                  if comment.sender_type else ""),
+                _(
+                    "Registered: %(channel)s from %(type)s.",
+                    channel=channel_labels()[comment.channel.value],
+                    type=sender_type_labels()[comment.sender_type.value]
+                    if comment.sender_type
+                    else "",
+                ),
                 "success",
             )
             if request.form.get("again"):
                 return redirect(
-                    url_for("intake.register", project_id=project.id, channel=comment.channel.value),
+                    url_for(
+                        "intake.register", project_id=project.id, channel=comment.channel.value
+                    ),
                     303,
                 )
             return redirect(url_for("intake.overview", project_id=project.id), 303)
@@ -174,6 +179,16 @@ def attachment(project_id: int, attachment_id: int) -> Response:
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/projects/<int:project_id>/intake/surveys/<int:survey_id>/paper")
+@login_required
+def paper_survey(project_id: int, survey_id: int) -> Response:
+    """Open the survey form to type in one paper form (channel ``paper``)."""
+    project = _project(project_id)
+    if survey_id not in {s.id for s in queries.surveys_of(project)}:
+        abort(404)
+    return redirect(url_for("surveys.take", survey_id=survey_id, paper=1))
 
 
 # --- the register ----------------------------------------------------------------------------
@@ -311,4 +326,3 @@ def register_import(project_id: int) -> Page:
         return _register_page(project, 422, import_form=form)
     db.session.commit()
     return _register_page(project, 200, import_result=result)
-

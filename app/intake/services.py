@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -44,9 +43,7 @@ INTAKE_CHANNELS = (
     ContributionChannel.KIOSK,
 )
 #: Sender types whose yttrande means nothing without knowing who sent it.
-NAMED_SENDERS = frozenset(
-    {SenderType.SAKAGARE, SenderType.REMISSINSTANS, SenderType.ORGANISATION}
-)
+NAMED_SENDERS = frozenset({SenderType.SAKAGARE, SenderType.REMISSINSTANS, SenderType.ORGANISATION})
 MAX_BODY = 20000
 
 
@@ -158,7 +155,7 @@ def register_contribution(project: Project, data: Registration, *, actor: User) 
             errors.update(exc.fields or {})
     if errors:
         raise Invalid(_("The contribution was not registered."), fields=errors)
-    assert stage is not None and activity is not None and data.received_on is not None
+    assert stage is not None and activity is not None and data.received_on is not None  # noqa: S101 - errors is empty
 
     comment.activity, comment.stage = activity, stage
     comment.activity_id, comment.stage_id = activity.id, stage.id

@@ -97,11 +97,20 @@ def test_sender_name_never_shown_publicly(client, project, staff):
 def test_meeting_notes_and_email_go_through_the_same_form(client, project, staff):
     staff()
     notes = _letter(
-        client, project, channel="meeting", sender_type="resident", sender_name="",
+        client,
+        project,
+        channel="meeting",
+        sender_type="resident",
+        sender_name="",
         body="Många på mötet ville ha en lekplats.",
     )
-    mail = _letter(client, project, channel="email", sender_type="organisation",
-                   sender_name="Naturskyddsföreningen")
+    mail = _letter(
+        client,
+        project,
+        channel="email",
+        sender_type="organisation",
+        sender_name="Naturskyddsföreningen",
+    )
     assert notes.status_code == 303 and mail.status_code == 303
     channels = sorted(c.channel.value for c in _registered())
     assert channels == ["email", "meeting"]
@@ -115,11 +124,17 @@ def test_meeting_notes_and_email_go_through_the_same_form(client, project, staff
         ({"body": "   "}, "body", "Type the text of the contribution."),
         ({"channel": "web"}, "channel", "Choose how the contribution arrived."),
         ({"sender_type": "king"}, "sender_type", "Choose who sent it."),
-        ({"sender_type": "remissinstans", "sender_name": ""}, "sender_name",
-         "Give the sender's name for this sender type."),
+        (
+            {"sender_type": "remissinstans", "sender_name": ""},
+            "sender_name",
+            "Give the sender's name for this sender type.",
+        ),
         ({"received_on": ""}, "received_on", "Give the date it was received."),
-        ({"received_on": str(date.today() + timedelta(days=3))}, "received_on",
-         "The date received cannot be in the future."),
+        (
+            {"received_on": str(date.today() + timedelta(days=3))},
+            "received_on",
+            "The date received cannot be in the future.",
+        ),
         ({"lat": "59.2"}, "lat", "Give both latitude and longitude, or neither."),
     ],
 )
@@ -131,9 +146,12 @@ def test_refused_registration_writes_nothing(client, project, staff, changes, fi
     assert f'id="{field}-error"' in page and message in page
     assert _registered() == []
     assert db.session.scalar(db.select(db.func.count(Sender.id))) == 0
-    assert db.session.scalar(
-        db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "intake.register")
-    ) == 0
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "intake.register")
+        )
+        == 0
+    )
 
 
 def test_wrong_attachment_writes_nothing(client, project, staff, app):
@@ -189,12 +207,19 @@ def test_partners_and_residents_get_403(client, project, make_user, make_org, lo
     for path in ("", "/new", "/register"):
         assert client.get(_url(project, path)).status_code == 403
     data = {
-        "channel": "letter", "sender_type": "resident", "received_on": str(date.today()),
-        "body": "Text", "stage": str(project.current_stage.id),
+        "channel": "letter",
+        "sender_type": "resident",
+        "received_on": str(date.today()),
+        "body": "Text",
+        "stage": str(project.current_stage.id),
     }
     assert client.post(_url(project, "/new"), data=data).status_code == 403
-    assert client.post(_url(project, "/register"), data={"new-kind": "sakagare",
-                                                        "new-name": "X"}).status_code == 403
+    assert (
+        client.post(
+            _url(project, "/register"), data={"new-kind": "sakagare", "new-name": "X"}
+        ).status_code
+        == 403
+    )
     assert _registered() == []
     assert db.session.scalar(db.select(db.func.count(RegisterEntry.id))) == 0
 
@@ -228,8 +253,12 @@ def test_yttrande_from_register_marks_it_answered(client, project, staff):
     db.session.add(entry)
     db.session.commit()
     response = _letter(
-        client, project, sender_type="remissinstans", sender_name="",
-        register_entry=str(entry.id), body="Länsstyrelsen har inget att erinra.",
+        client,
+        project,
+        sender_type="remissinstans",
+        sender_name="",
+        register_entry=str(entry.id),
+        body="Länsstyrelsen har inget att erinra.",
     )
     assert response.status_code == 303
     sender = db.session.scalar(db.select(Sender))

@@ -35,14 +35,20 @@ def test_add_edit_remove_by_hand(client, project, staff):
     staff()
     page = client.get(_url(project)).get_data(as_text=True)
     added = submit(
-        client, page, _url(project), kind="remissinstans", name="Trafikverket",
+        client,
+        page,
+        _url(project),
+        kind="remissinstans",
+        name="Trafikverket",
         email="trafikverket@trafikverket.se",
     )
     assert added.status_code == 303
     (entry,) = _entries(project)
     assert entry.kind == RegisterKind.REMISSINSTANS and entry.name == "Trafikverket"
     page = client.get(_url(project)).get_data(as_text=True)
-    edited = submit(client, page, _url(project, f"/{entry.id}"), name="Trafikverket Region Stockholm")
+    edited = submit(
+        client, page, _url(project, f"/{entry.id}"), name="Trafikverket Region Stockholm"
+    )
     assert edited.status_code == 303
     db.session.expire_all()
     assert _entries(project)[0].name == "Trafikverket Region Stockholm"
