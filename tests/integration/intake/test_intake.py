@@ -265,3 +265,14 @@ def test_yttrande_from_register_marks_it_answered(client, project, staff):
     assert sender.name == "Länsstyrelsen i Stockholm" and sender.register_entry_id == entry.id
     page = client.get(_url(project, "/register")).get_data(as_text=True)
     assert "Has answered" in page and "1 of 1 have answered" in page
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.MODERATOR])
+def test_facilitator_and_moderator_find_the_intake_from_the_project(client, project, staff, role):
+    staff(role)
+    page = client.get(f"/manage/projects/{project.id}")
+    assert page.status_code == 200
+    assert f'href="{_url(project)}"' in page.get_data(as_text=True)
+    intake = client.get(_url(project)).get_data(as_text=True)
+    # No links to project pages they may not open.
+    assert f'/manage/projects/{project.id}/edit"' not in intake
