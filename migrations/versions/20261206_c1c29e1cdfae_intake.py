@@ -78,6 +78,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_comments_registered_by_id_users'), type_='foreignkey')
         batch_op.drop_column('registered_by_id')
         batch_op.drop_column('received_at')
+        # SQLite rebuilds the table: the enums' CHECK constraints must go with their columns.
+        batch_op.drop_constraint(op.f('ck_comments_sender_type'), type_='check')
+        batch_op.drop_constraint(op.f('ck_comments_contribution_channel'), type_='check')
         batch_op.drop_column('sender_type')
         batch_op.drop_column('channel')
 
