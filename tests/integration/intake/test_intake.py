@@ -276,3 +276,23 @@ def test_facilitator_and_moderator_find_the_intake_from_the_project(client, proj
     intake = client.get(_url(project)).get_data(as_text=True)
     # No links to project pages they may not open.
     assert f'/manage/projects/{project.id}/edit"' not in intake
+
+
+def test_registered_contribution_is_coded_automatically(client, project, staff, app):
+    from app.analysis_ui.models import Coding, TargetType
+
+    app.config["AUTO_CODING"] = "sync"
+    staff()
+    response = _letter(
+        client,
+        project,
+        body="Vi vill ha en ny lekplats och fler träd i parken, och säkra cykelbanor.",
+    )
+    assert response.status_code == 303
+    (comment,) = _registered()
+    codings = db.session.scalars(
+        db.select(Coding).where(
+            Coding.target_type == TargetType.COMMENT, Coding.target_id == comment.id
+        )
+    ).all()
+    assert codings
