@@ -136,3 +136,22 @@ def test_every_builder_form_is_accepted_as_rendered(client, setup, make_question
             html = _page(client, path)
     # Settings, status, duplicate, add question, question, options, moves: all were tried.
     assert len(posted) >= 8, posted
+
+
+def test_refused_option_edit_shows_the_error_at_its_field(client, setup, make_question):
+    q = make_question(setup, "single_choice", options=["Buss", "Cykel"])
+    bike = q.options[1]
+    page = _page(client, f"/manage/surveys/{setup.id}/questions/{q.id}")
+    response = submit(client, page, f"/manage/surveys/{setup.id}/options/{bike.id}", label_sv="")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    tree = lxml.html.fromstring(body)
+    (error,) = tree.xpath(f'//*[@id="o{bike.id}-label_sv-error"]')
+    assert error.text_content().strip()
+    (card,) = tree.xpath(f'//li[@id="o-{bike.id}"]/details')
+    assert card.get("open") is not None
+    # Re-sent as the error page renders it, with the label typed in, it saves.
+    again = submit(client, body, f"/manage/surveys/{setup.id}/options/{bike.id}", label_sv="Cykla")
+    assert again.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(QuestionOption, bike.id).label["sv"] == "Cykla"

@@ -296,3 +296,13 @@ def test_registered_contribution_is_coded_automatically(client, project, staff, 
         )
     ).all()
     assert codings
+
+
+def test_intake_pages_in_swedish(client, project, staff):
+    staff()
+    client.get("/lang/sv")
+    form = client.get(_url(project, "/new")).get_data(as_text=True)
+    assert "Registrera en synpunkt" in form and "Avsändarens namn" in form
+    refused = html.unescape(_letter(client, project, body="").get_data(as_text=True))
+    assert "Skriv synpunktens text." in refused
+    assert "Förteckningen" in client.get(_url(project, "/register")).get_data(as_text=True)
