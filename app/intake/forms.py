@@ -36,6 +36,16 @@ def sender_type_labels() -> dict[str, Any]:
     }
 
 
+def sender_type_short_labels() -> dict[str, Any]:
+    """Sender types in tables and public pages (the form explains them at length)."""
+    return {
+        SenderType.RESIDENT.value: _l("Resident"),
+        SenderType.SAKAGARE.value: _l("Sakägare"),
+        SenderType.REMISSINSTANS.value: _l("Remissinstans"),
+        SenderType.ORGANISATION.value: _l("Organisation"),
+    }
+
+
 def register_kind_labels() -> dict[str, Any]:
     return {
         RegisterKind.REMISSINSTANS.value: _l("Remissinstans"),

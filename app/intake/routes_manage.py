@@ -24,7 +24,7 @@ from app.intake.forms import (
     entry_form,
     intake_form,
     register_kind_labels,
-    sender_type_labels,
+    sender_type_short_labels,
 )
 from app.intake.models import Attachment, RegisterEntry
 from app.manage.queries import current_actor
@@ -80,7 +80,7 @@ def overview(project_id: int) -> Page:
         answered=queries.answered_entry_ids(project),
         entries=queries.register_entries(project),
         channel_labels=channel_labels(),
-        sender_type_labels=sender_type_labels(),
+        sender_type_labels=sender_type_short_labels(),
         kind_labels=register_kind_labels(),
         surveys=queries.surveys_of(project),
         locale=_locale(),
@@ -128,7 +128,7 @@ def register(project_id: int) -> Page:
                 _(
                     "Registered: %(channel)s from %(type)s.",
                     channel=channel_labels()[comment.channel.value],
-                    type=sender_type_labels()[comment.sender_type.value]
+                    type=sender_type_short_labels()[comment.sender_type.value]
                     if comment.sender_type
                     else "",
                 ),

@@ -86,12 +86,16 @@ def test_sender_name_never_shown_publicly(client, project, staff):
     staff()
     _letter(client, project)
     client.post("/logout")
+    client.get("/lang/en")
     stage = project.current_stage
     response = client.get(f"/p/{project.organization.slug}/{project.slug}/{stage.id}")
     assert response.status_code == 200
     public = html.unescape(response.get_data(as_text=True))
     assert "Jag motsätter mig att huset blir fem våningar." in public
     assert "Anna Andersson" not in public and "Storgatan" not in public
+    # Shown as what it is: a sakägare's letter, with the date it was received.
+    received = (date.today() - timedelta(days=2)).strftime("%b %-d, %Y")
+    assert "Sakägare" in public and "Letter" in public and f"Received {received}" in public
 
 
 def test_meeting_notes_and_email_go_through_the_same_form(client, project, staff):
