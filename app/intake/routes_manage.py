@@ -191,6 +191,26 @@ def paper_survey(project_id: int, survey_id: int) -> Response:
     return redirect(url_for("surveys.take", survey_id=survey_id, paper=1))
 
 
+@bp.post("/projects/<int:project_id>/intake/<int:comment_id>/erase-sender")
+@login_required
+def erase_sender(project_id: int, comment_id: int) -> Response:
+    """Erase the sender's name, contact and attachments of a registered contribution."""
+    project = _project(project_id)
+    if not can(current_actor(), Action.ERASE_PARTICIPANT, project):
+        abort(403)
+    comment = db.session.get(Comment, comment_id)
+    if (
+        comment is None
+        or comment.registered_by_id is None
+        or comment.stage.project_id != project.id
+    ):
+        abort(404)
+    svc.erase_sender(comment, actor=current_user)
+    db.session.commit()
+    flash(_("The sender's name, contact and attachments were erased."), "success")
+    return redirect(url_for("intake.overview", project_id=project.id), 303)
+
+
 # --- the register ----------------------------------------------------------------------------
 
 

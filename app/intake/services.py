@@ -207,6 +207,35 @@ def attachment_path(attachment: Attachment) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / attachment.path
 
 
+def erase_sender(comment: Comment, *, actor: User) -> int:
+    """Erase who sent ``comment``: its sender row and attachments (a scan shows the name).
+
+    The text, sender type, channel and date stay, so the samrådsredogörelse still counts it.
+    Returns the number of attachment files removed. Files go after the flush; a file already
+    missing is not an error.
+    """
+    sender = db.session.scalar(db.select(Sender).where(Sender.comment_id == comment.id))
+    attachments = list(
+        db.session.scalars(db.select(Attachment).where(Attachment.comment_id == comment.id))
+    )
+    paths = [attachment_path(a) for a in attachments]
+    if sender is not None:
+        db.session.delete(sender)
+    for attachment in attachments:
+        db.session.delete(attachment)
+    db.session.flush()
+    for path in paths:
+        path.unlink(missing_ok=True)
+    record(
+        "intake.sender.erase",
+        actor=actor,
+        organization_id=comment.stage.project.organization_id,
+        obj=comment,
+        attachments=len(paths),
+    )
+    return len(paths)
+
+
 # --- the register ----------------------------------------------------------------------------
 
 

@@ -310,3 +310,38 @@ def test_intake_pages_in_swedish(client, project, staff):
     refused = html.unescape(_letter(client, project, body="").get_data(as_text=True))
     assert "Skriv synpunktens text." in refused
     assert "Förteckningen" in client.get(_url(project, "/register")).get_data(as_text=True)
+
+
+def test_admin_erases_a_sender_and_the_text_stays(client, project, staff):
+    staff(Role.ADMIN)
+    _letter(client, project, attachment=(io.BytesIO(PDF), "brev.pdf"))
+    (comment,) = _registered()
+    (attachment,) = db.session.scalars(db.select(Attachment)).all()
+    from app.intake.services import attachment_path
+
+    path = attachment_path(attachment)
+    assert path.is_file()
+    response = client.post(_url(project, f"/{comment.id}/erase-sender"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Sender.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert not path.exists()
+    kept = db.session.get(Comment, comment.id)
+    assert kept.body.startswith("Jag motsätter mig") and kept.sender_type == SenderType.SAKAGARE
+    assert "Anna Andersson" not in client.get(_url(project)).get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.action == "intake.sender.erase")
+        ).object_id
+        == comment.id
+    )
+
+
+def test_only_admins_erase_senders(client, project, staff):
+    staff(Role.PLANNER)
+    _letter(client, project)
+    (comment,) = _registered()
+    assert "Erase sender" not in client.get(_url(project)).get_data(as_text=True)
+    assert client.post(_url(project, f"/{comment.id}/erase-sender")).status_code == 403
+    assert db.session.scalar(db.select(db.func.count(Sender.id))) == 1
