@@ -154,6 +154,11 @@ def test_planner_edits_an_option_label(
 
     card = options.locator(".option-card").filter(has=page.locator("strong", has_text="Cykel"))
     card.locator("summary", has_text="Edit").click()
+    # An empty label is refused with the message at the field, in place.
+    card.get_by_label("Label (Swedish)").fill("")
+    card.get_by_role("button", name="Save").click()
+    card = options.locator(".option-card").filter(has=page.locator("strong", has_text="Cykel"))
+    expect(card.locator(".field-error")).to_be_visible()
     card.get_by_label("Label (Swedish)").fill("Cykla")
     card.get_by_role("button", name="Save").click()
     expect(options.get_by_text("Saved.")).to_be_visible()
