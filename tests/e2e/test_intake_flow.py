@@ -79,6 +79,24 @@ def test_planner_registers_letters_and_a_yttrande(
     expect(table.get_by_role("link", name="brev.pdf")).to_be_visible()
     _no_serious_axe_violations(page)
 
+    # The register shows who has answered, and imports sakägare from a CSV file.
+    page.get_by_role("link", name="Remissinstanser and sakägare").click()
+    expect(page.locator("#entry-1")).to_contain_text("Has answered")
+    page.get_by_label("CSV file from the property register").set_input_files(
+        files=[
+            {
+                "name": "fastigheter.csv",
+                "mimeType": "text/csv",
+                "buffer": "\ufefffastighetsbeteckning;namn\nHuddinge Skogås 3:14;Anna Andersson\n"
+                ";Utan fastighet\nHuddinge Skogås 3:15;\n".encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#import-result")).to_contain_text("Imported 2 sakägare")
+    expect(page.locator("#import-result")).to_contain_text("Row 4: Give a name.")
+    _no_serious_axe_violations(page)
+
     db.session.expire_all()
     comments = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
     assert [(c.channel, c.sender_type) for c in comments] == [
