@@ -28,6 +28,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.moderation", "/manage"),
     ("app.analysis_ui", "/manage"),
     ("app.exports", "/manage"),
+    ("app.intake", "/manage"),
     ("app.admin", "/admin"),
     ("app.api", "/api/v1"),
     ("app.ops", None),

@@ -5,6 +5,7 @@ from app.analysis_ui.models import Codebook, Coding, IndicatorSnapshot, Populati
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, Flag, Support
 from app.exports.models import ExportJob
+from app.intake.models import Attachment, RegisterEntry, Sender
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
@@ -15,6 +16,7 @@ __all__ = [
     "Answer",
     "AnswerFeature",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Codebook",
     "Coding",
@@ -33,7 +35,9 @@ __all__ = [
     "ProjectPartner",
     "Question",
     "QuestionOption",
+    "RegisterEntry",
     "Response",
+    "Sender",
     "Stage",
     "Support",
     "Survey",
