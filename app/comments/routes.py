@@ -268,6 +268,19 @@ def support(comment_id: int) -> Any:
     return redirect(_back(comment), code=303)
 
 
+@bp.post("/comments/<int:comment_id>/support/withdraw")
+def withdraw_support(comment_id: int) -> Any:
+    """Take back "Håller med"."""
+    comment = _comment_or_404(comment_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    services.withdraw_support(current_participant(), comment)
+    if is_htmx():
+        return render_template("comments/_support.html", comment=comment, supported=False)
+    flash(_("You no longer agree with the comment."), "success")
+    return redirect(_back(comment), code=303)
+
+
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
 def flag(comment_id: int) -> Any:
     """Report a comment to the moderators with a reason."""

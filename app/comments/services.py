@@ -269,6 +269,26 @@ def support(
     return comment
 
 
+def withdraw_support(participant: Participant | None, comment: Comment) -> Comment:
+    """Take back the participant's "Håller med"; nothing happens when there is none.
+    Returns ``comment`` with its new count."""
+    if participant is None:
+        return comment
+    support = db.session.scalar(
+        sa.select(Support).where(
+            Support.comment_id == comment.id, Support.participant_id == participant.id
+        )
+    )
+    if support is None:
+        return comment
+    comments_changed(comment.stage_id)
+    db.session.delete(support)
+    # Counted in SQL, like adding one, so that simultaneous changes are all counted.
+    comment.supports_count = Comment.supports_count - 1
+    db.session.flush()
+    return comment
+
+
 def flag(
     actor: Actor,
     participant: Participant | None,

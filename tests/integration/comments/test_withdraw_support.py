@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.comments.models import Support
 from app.extensions import db
 from tests.integration.public.conftest import stage_path
@@ -11,7 +9,6 @@ from tests.integration.public.conftest import stage_path
 HX = {"HX-Request": "true"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 13: agreeing cannot be withdrawn")
 def test_agreeing_can_be_taken_back_and_given_again(client, discussion, make_comment, resident):
     stage = discussion()
     comment = make_comment(stage, "Fler bänkar")
