@@ -45,6 +45,7 @@ from app.analysis_ui.models import (
     Coding,
     ContributionReview,
     ReviewState,
+    TargetType,
     Theme,
 )
 from app.core.jobs import enqueue
@@ -120,35 +121,38 @@ def reviewed(projects: Sequence[Project], coder: Coder) -> list[Reviewed]:
     from app.analysis_ui.services import finals
 
     known = set(coder.codebook.theme_ids)
+    ids: dict[TargetType, list[int]] = defaultdict(list)
+    for key in sorted(reviewed_keys(_stage_ids(projects))):
+        parsed = adapter.parse_key(key)
+        if parsed is not None:
+            ids[parsed[0]].append(parsed[1])
+    # Only the reviewed contributions are read, never a whole stage.
+    items = [
+        it for target, target_ids in ids.items() for it in adapter.target_items(target, target_ids)
+    ]
+    final = finals(items, coder.source)
     out: list[Reviewed] = []
-    for project in projects:
-        for stage in project.stages:
-            keys = reviewed_keys([stage.id])
-            if not keys:
-                continue
-            items = [it for it in adapter.stage_items(stage) if it.key in keys]
-            final = finals(items, coder.source)
-            for it in items:
-                f = final[it.key]
-                c = it.contribution
-                valence = f.valence if f.valence in VALENCES else "neutral"
-                out.append(
-                    Reviewed(
-                        ReviewedItem(
-                            id=it.key,
-                            text=c.text,
-                            themes=frozenset(t for t in f.themes if t in known),
-                            valence=valence,  # type: ignore[arg-type]  # checked above
-                            lang=c.lang,
-                            channel=c.channel,
-                            category=c.category,
-                            participant=c.participant_id,
-                        ),
-                        it.key,
-                        frozenset(f.machine),
-                        frozenset(t for t, d in f.decisions.items() if d == ReviewState.HUMAN),
-                    )
-                )
+    for it in items:
+        f = final[it.key]
+        c = it.contribution
+        valence = f.valence if f.valence in VALENCES else "neutral"
+        out.append(
+            Reviewed(
+                ReviewedItem(
+                    id=it.key,
+                    text=c.text,
+                    themes=frozenset(t for t in f.themes if t in known),
+                    valence=valence,  # type: ignore[arg-type]  # checked above
+                    lang=c.lang,
+                    channel=c.channel,
+                    category=c.category,
+                    participant=c.participant_id,
+                ),
+                it.key,
+                frozenset(f.machine),
+                frozenset(t for t, d in f.decisions.items() if d == ReviewState.HUMAN),
+            )
+        )
     return out
 
 
