@@ -116,6 +116,13 @@ def test_reviews_train_a_model_that_codes_new_contributions_and_is_shown(
     ).all()
     assert [(c.theme_key, c.source) for c in codings] == [("meeting", f"rule:v1+model:{model.id}")]
 
+    # Recoding the stage replaces the rules' rows by the model's: no stale "rule:v1" row is
+    # left beside them, and the human decisions stay.
+    services.code_contributions(stage)
+    db.session.commit()
+    sources = set(db.session.scalars(sa.select(Coding.source).where(Coding.stage_id == stage.id)))
+    assert sources == {f"rule:v1+model:{model.id}", f"human:{s['facilitator'].id}"}
+
     # The estimate on the review page, in English and in Swedish (Babel number formats).
     page = client.get(_url(stage, "?lang=en")).get_data(as_text=True)
     rules, est = f"{row.rules_f1:.2f}", f"{row.model_f1:.2f}"
