@@ -295,15 +295,23 @@ def stored_model(project: Any) -> CoderModel | None:
     )
 
 
-@lru_cache(maxsize=16)
-def _parsed(row_id: int, model_id: str, text: str) -> Model | None:
-    try:
-        return Model.from_json(text)
-    except ModelError:
-        log.warning(
-            "coder model %s (row %s) cannot be read; coding with the rules", model_id, row_id
-        )
-        return None
+#: Parsed models of this process by (row id, model id); the JSON is read only on a miss.
+_parsed: dict[tuple[int, str], Model | None] = {}
+_PARSED_MAX = 16
+
+
+def _model_of(row: CoderModel) -> Model | None:
+    key = (row.id, row.model_id)
+    if key not in _parsed:
+        try:
+            model: Model | None = Model.from_json(row.json)
+        except ModelError:
+            log.warning("coder model %s (row %s) cannot be read; coding with the rules", *key[::-1])
+            model = None
+        if len(_parsed) >= _PARSED_MAX:
+            _parsed.pop(next(iter(_parsed)))
+        _parsed[key] = model
+    return _parsed[key]
 
 
 def model_for(project: Any) -> Model | None:
@@ -312,7 +320,7 @@ def model_for(project: Any) -> Model | None:
     row = stored_model(project)
     if row is None or not row.used:
         return None
-    return _parsed(row.id, row.model_id, row.json)
+    return _model_of(row)
 
 
 @lru_cache(maxsize=32)

@@ -215,7 +215,8 @@ class CoderModel(Base):
     model_id: Mapped[str] = mapped_column(sa.String(20))
     trained_at: Mapped[datetime] = mapped_column(default=utcnow)
     n_reviews: Mapped[int] = mapped_column(default=0)
-    json: Mapped[str] = mapped_column(sa.Text())
+    #: Deferred: read only when this process has not parsed the model yet.
+    json: Mapped[str] = mapped_column(sa.Text(), deferred=True)
     rules_f1: Mapped[float | None] = mapped_column(default=None)
     model_f1: Mapped[float | None] = mapped_column(default=None)
     rules_valence: Mapped[float | None] = mapped_column(default=None)

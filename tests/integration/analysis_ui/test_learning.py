@@ -244,3 +244,42 @@ def test_suggested_terms_come_from_added_themes_and_go_into_the_codebook(
     assert "meeting" in {t.theme for t in coded.themes}
     page = client.get(_url(stage)).get_data(as_text=True)
     assert 'data-suggestion="meeting:glasskiosken"' not in page
+
+
+def test_a_retraining_is_enqueued_each_25_reviews_not_on_every_one(
+    client: Any, login: Any, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = setup
+    stage = s["stage"]
+    queued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        learning, "enqueue", lambda func, *args, **kw: queued.append((func, args, kw))
+    )
+    _review_directly(s, s["kiosk"][:12], s["other"][:11])  # 23 reviews
+    login(s["facilitator"])
+
+    def correct(comment: Any) -> None:
+        resp = client.post(
+            _url(stage, f"/C{comment.id}/valence"), data={"valence": "neutral", "next": ""}
+        )
+        assert resp.status_code == 303
+
+    correct(s["other"][11])  # 24
+    assert queued == []
+    correct(s["kiosk"][12])  # 25
+    assert queued == [("app.analysis_ui.learning.retrain", (s["project"].id,), {"coalesce": True})]
+    correct(s["kiosk"][12])  # the same contribution again: still 25 reviews
+    correct(s["kiosk"][0])  # already reviewed: still 25
+    assert len(queued) == 1
+
+
+def test_an_unreadable_stored_model_leaves_coding_to_the_rules(setup: dict[str, Any]) -> None:
+    s = setup
+    _review_directly(s, s["kiosk"], s["other"])
+    row = learning.retrain(s["project"].id)
+    assert row is not None and row.used
+    row.json = "not json"
+    row.model_id = "000000000000"  # a new model as far as the process cache knows
+    db.session.commit()
+    assert learning.model_for(s["project"]) is None
+    assert services.coder_for(s["project"]).source == "rule:v1"
