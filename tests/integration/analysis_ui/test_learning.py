@@ -283,3 +283,18 @@ def test_an_unreadable_stored_model_leaves_coding_to_the_rules(setup: dict[str, 
     db.session.commit()
     assert learning.model_for(s["project"]) is None
     assert services.coder_for(s["project"]).source == "rule:v1"
+
+
+def test_the_train_coder_command(app: Any, setup: dict[str, Any]) -> None:
+    s = setup
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["analysis", "train-coder", "--project", str(s["project"].id)])
+    assert out.exit_code == 0
+    assert "too few reviews for a model" in out.output
+    _review_directly(s, s["kiosk"], s["other"])
+    out = runner.invoke(args=["analysis", "train-coder", "--project", str(s["project"].id)])
+    assert out.exit_code == 0, out.output
+    row = db.session.scalar(sa.select(CoderModel))
+    assert row is not None
+    assert f"organization model {row.model_id}: 25 reviews" in out.output
+    assert "(used)" in out.output
