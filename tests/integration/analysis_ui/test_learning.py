@@ -298,3 +298,18 @@ def test_the_train_coder_command(app: Any, setup: dict[str, Any]) -> None:
     assert row is not None
     assert f"organization model {row.model_id}: 25 reviews" in out.output
     assert "(used)" in out.output
+
+
+def test_the_organization_model_serves_its_projects_only(
+    setup: dict[str, Any], make_project: Any
+) -> None:
+    s = setup
+    _review_directly(s, s["kiosk"], s["other"])
+    row = learning.retrain(s["project"].id)
+    assert row is not None and row.scope == "organization"
+    sibling = make_project(s["project"].organization)
+    stranger = make_project()
+    assert learning.stored_model(sibling) == row
+    assert services.coder_for(sibling).source == f"rule:v1+model:{row.model_id}"
+    assert learning.stored_model(stranger) is None
+    assert services.coder_for(stranger).source == "rule:v1"
