@@ -278,6 +278,7 @@ def delete_own_contributions(participant: Participant) -> ErasureReport:
     exports = delete_exports_of_projects(projects)
     db.session.flush()
     checkpoint_after_commit()
+    _retrain_coder(projects)
     report = ErasureReport(
         responses=len(response_ids),
         comments=len(comment_ids),
@@ -320,6 +321,7 @@ def erase_participant(
     exports = delete_exports_of_projects(projects)
     db.session.flush()
     checkpoint_after_commit()
+    _retrain_coder(projects)
     report = ErasureReport(
         responses=len(response_ids),
         comments=len(comment_ids),
@@ -336,6 +338,13 @@ def erase_participant(
         **report.as_dict(),
     )
     return report
+
+
+def _retrain_coder(project_ids: Iterable[int]) -> None:
+    """The coder's models learned from reviews are trained again without what was erased."""
+    from app.analysis_ui.learning import retrain_after_erasure
+
+    retrain_after_erasure(project_ids)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
