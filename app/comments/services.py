@@ -193,6 +193,7 @@ def post_comment(
     if client_id is None:
         db.session.add(comment)
         db.session.flush()
+        _notify_pending(comment)
         return comment, True
     # One INSERT ... ON CONFLICT instead of the unit of work inside a SAVEPOINT.
     if not insert_new(db.session, comment, unique=["stage_id", "client_id"]):
@@ -203,7 +204,15 @@ def post_comment(
         return _same_author(existing, participant), False
     if not comment.is_official:
         coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
+    _notify_pending(comment)
     return comment, True
+
+
+def _notify_pending(comment: Comment) -> None:
+    if comment.status == CommentStatus.PENDING:
+        from app.notify.services import comment_pending
+
+        comment_pending(comment)
 
 
 def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
@@ -285,6 +294,9 @@ def flag(
         .values(flags_count=Comment.flags_count + 1)
         .execution_options(synchronize_session=False)
     )
+    from app.notify.services import comment_flagged
+
+    comment_flagged(item)
     return item
 
 
