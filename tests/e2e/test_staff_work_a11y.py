@@ -37,9 +37,7 @@ def test_staff_work_pages_in_a_browser(
     make_response,  # noqa: F811
 ):
     org = make_org(slug="huddinge", name="Huddinge kommun")
-    planner = make_user(
-        "planerare@huddinge.se", role=Role.PLANNER, org=org, display_name="Petra Planerare"
-    )
+    make_user("planerare@huddinge.se", role=Role.PLANNER, org=org, display_name="Petra Planerare")
     make_user("handlaggare@huddinge.se", role=Role.FACILITATOR, org=org, display_name="Hassan H")
     project = make_project(org, title={"sv": "Sjödalen centrum", "en": "Sjödalen centre"})
     stage = project.current_stage
