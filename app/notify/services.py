@@ -106,6 +106,14 @@ def send_immediate(kind: str, comment_id: int) -> int:
         return 0
     if kind == "pending" and comment.status != CommentStatus.PENDING:
         return 0  # already decided before the job ran
+    if kind == "flagged":
+        open_flags = db.session.scalar(
+            db.select(sa.func.count(Flag.id)).where(
+                Flag.comment_id == comment.id, Flag.resolved_at.is_(None)
+            )
+        )
+        if open_flags != 1:
+            return 0  # told at the first report; none left if already dealt with
     org = _organization_of(comment)
     sent = 0
     link = external_url("moderation.queue", kind="pending" if kind == "pending" else "flagged")

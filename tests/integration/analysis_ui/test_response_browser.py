@@ -120,6 +120,7 @@ def test_filter_by_choice_answer_channel_and_date(client: Any, login: Any, world
 def test_pages_of_fifty(
     client: Any, login: Any, world: Any, make_response: Any, monkeypatch: Any
 ) -> None:
+    assert responses_browser.PAGE_SIZE == 50
     monkeypatch.setattr(responses_browser, "PAGE_SIZE", 2)
     for i in range(3):
         make_response(world["setup"], text=f"Svar {i}")

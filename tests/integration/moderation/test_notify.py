@@ -103,6 +103,10 @@ def test_immediate_mail_when_a_comment_waits_or_is_flagged(
     assert other.post(f"/comments/{published.id}/flag", data={"reason": "spam"}).status_code == 303
     subjects = [m["Subject"] for m in _to(eager.email)]
     assert len(subjects) == 2 and "was reported" in subjects[1]
+    # A second report of the same comment, still waiting, sends nothing more.
+    third = app.test_client()
+    assert third.post(f"/comments/{published.id}/flag", data={"reason": "spam"}).status_code == 303
+    assert len(_to(eager.email)) == 2
 
 
 def test_daily_digest_is_sent_once_and_then_only_what_is_new(
