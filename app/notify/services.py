@@ -34,6 +34,7 @@ from app.core.models import utcnow
 from app.core.permissions import Action, Actor, can
 from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
+from app.moderation.models import AnswerAssignment
 from app.organizations.models import Membership, Organization
 from app.projects.models import Project, Stage
 
@@ -217,8 +218,12 @@ def build_digest(user: User, now: datetime | None = None) -> Digest:
         marked = db.select(AuditEvent.object_id).where(
             AuditEvent.action == "comment.needs_answer", AuditEvent.object_type == "comment"
         )
+        assigned = db.select(AnswerAssignment.comment_id).where(
+            AnswerAssignment.assignee_id == user.id
+        )
         if since:
             marked = marked.where(AuditEvent.created_at > since)
+            assigned = assigned.where(AnswerAssignment.assigned_at > since)
         digest.needs_answer = list(
             db.session.scalars(
                 _scoped(db.select(Comment), answer)
@@ -227,7 +232,7 @@ def build_digest(user: User, now: datetime | None = None) -> Digest:
                     Comment.answered_at.is_(None),
                     Comment.status != CommentStatus.HIDDEN,
                     alive,
-                    Comment.id.in_(marked),
+                    sa.or_(Comment.id.in_(marked), Comment.id.in_(assigned)),
                 )
                 .order_by(Comment.created_at)
             )
@@ -251,6 +256,18 @@ def _section(title: str, lines: list[str]) -> str:
 
 def _comment_line(comment: Comment) -> str:
     return f"{_title(comment.stage.project.title)}: “{_excerpt(comment.body, 80)}”"
+
+
+def _answer_line(comment: Comment, user: User) -> str:
+    line = _comment_line(comment)
+    assignment = db.session.scalar(
+        db.select(AnswerAssignment).where(AnswerAssignment.comment_id == comment.id)
+    )
+    if assignment is not None and assignment.assignee_id == user.id:
+        if assignment.due_on:
+            return line + " " + _("(yours, due %(date)s)", date=assignment.due_on.isoformat())
+        return line + " " + _("(yours)")
+    return line
 
 
 def render_digest(digest: Digest) -> tuple[str, str]:
@@ -299,7 +316,7 @@ def render_digest(digest: Digest) -> tuple[str, str]:
                     "%(num)d comments need an official answer:",
                     len(digest.needs_answer),
                 ),
-                [_comment_line(c) for c in digest.needs_answer],
+                [_answer_line(c, digest.user) for c in digest.needs_answer],
             )
             + "\n"
             + external_url("moderation.answers")

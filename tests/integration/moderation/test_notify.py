@@ -169,3 +169,28 @@ def test_digest_in_swedish_for_a_swedish_user(runner, premoderated, staff, make_
     [mail] = _to(user.email)
     assert "väntar på dig" in mail["Subject"]
     assert "väntar på granskning" in mail.get_content()
+
+
+def test_digest_tells_the_assignee_about_a_comment_given_to_them(
+    app, runner, premoderated, staff, make_comment
+):
+    org = premoderated.stage.project.organization
+    boss = staff(org, Role.PLANNER, staff_notify="off")
+    assignee = staff(org, Role.FACILITATOR, locale="en")
+    question = make_comment(premoderated, "Vem ansvarar för parken?", needs_answer=True)
+    assert runner.invoke(args=["notify", "digest"]).exit_code == 0
+    assert _to(assignee.email) == []  # marked without the audited action: nothing yet
+    from app.moderation import work
+
+    with app.test_request_context():
+        work.assign(
+            question,
+            assignee_id=assignee.id,
+            due_on=(utcnow() + timedelta(days=5)).date(),
+            by=boss,
+        )
+    db.session.commit()
+    assert runner.invoke(args=["notify", "digest"]).exit_code == 0
+    [mail] = _to(assignee.email)
+    due = (utcnow() + timedelta(days=5)).date().isoformat()
+    assert f"Vem ansvarar för parken?” (yours, due {due})" in mail.get_content()
