@@ -15,7 +15,7 @@ from app.exports.models import ExportJob
 from app.extensions import db
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
-from app.surveys.models import Question, QuestionOption, Survey
+from app.surveys.models import Question, QuestionOption, Response, Survey
 
 TARGET = "huddinge"
 
@@ -73,6 +73,13 @@ def seed_demo(runner: Any) -> World:
         sa.select(ProjectPartner).where(ProjectPartner.project_id == project.id)
     )
     activity = db.session.scalar(sa.select(Activity).where(Activity.stage_id == stage.id))
+    response = db.session.scalar(
+        sa.select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
+    )
+    if response is None:
+        response = Response(survey_id=survey.id, client_id="security-world")
+        db.session.add(response)
+        db.session.flush()
     db.session.commit()
     ids = {
         "org_id": org.id,
@@ -87,6 +94,7 @@ def seed_demo(runner: Any) -> World:
         "job_id": job.id,
         "membership_id": membership.id,
         "user_id": admin.id,
+        "response_id": response.id,
     }
     if partner is not None:
         ids["partner_id"] = partner.id
