@@ -16,7 +16,7 @@ from app.extensions import db
 from app.intake.models import Attachment, RegisterEntry, RegisterKind
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
-from app.surveys.models import Question, QuestionOption, Survey
+from app.surveys.models import Question, QuestionOption, Response, Survey
 
 TARGET = "huddinge"
 
@@ -86,6 +86,13 @@ def seed_demo(runner: Any) -> World:
         size=0,
     )
     db.session.add_all([entry, attachment])
+    response = db.session.scalar(
+        sa.select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
+    )
+    if response is None:
+        response = Response(survey_id=survey.id, client_id="security-world")
+        db.session.add(response)
+        db.session.flush()
     db.session.commit()
     ids = {
         "org_id": org.id,
@@ -102,6 +109,7 @@ def seed_demo(runner: Any) -> World:
         "user_id": admin.id,
         "entry_id": entry.id,
         "attachment_id": attachment.id,
+        "response_id": response.id,
     }
     if partner is not None:
         ids["partner_id"] = partner.id
