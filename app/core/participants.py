@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
 from app.core.models import insert_new
+from app.core.ratelimit import count_new_participant
 from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -51,6 +52,10 @@ def created_participant() -> Participant:
     creates nobody and sets no cookie."""
     participant = current_participant(create=True)
     assert participant is not None  # noqa: S101 - create=True always gives one
+    if participant.user_id is None and is_new(participant):
+        # One person, one voice: a fresh cookie counts against its client's address (429
+        # when too many arrive at once; the participant is rolled back with the request).
+        count_new_participant(participant.id)
     return participant
 
 
