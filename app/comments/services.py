@@ -30,6 +30,7 @@ from app.core.geo import GeometryError
 from app.core.models import MAX_ID, insert_new, utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
+from app.moderation import pii
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
@@ -188,11 +189,14 @@ def post_comment(
         comment.participant_id = None
     elif activity.moderation == ModerationMode.PRE and not is_staff_of(actor.user, stage):
         comment.status = CommentStatus.PENDING
+    if not comment.is_official:
+        pii.screen(comment)  # personal data: held back for moderation, or marked
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
     if client_id is None:
         db.session.add(comment)
         db.session.flush()
+        pii.flag_for_review(comment)
         return comment, True
     # One INSERT ... ON CONFLICT instead of the unit of work inside a SAVEPOINT.
     if not insert_new(db.session, comment, unique=["stage_id", "client_id"]):
@@ -203,6 +207,7 @@ def post_comment(
         return _same_author(existing, participant), False
     if not comment.is_official:
         coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
+        pii.flag_for_review(comment)
     return comment, True
 
 
@@ -297,7 +302,10 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
         raise Forbidden(_("You can only edit your own comment, within 15 minutes of posting it."))
     comment.body = change.body
     comment.edited_at = utcnow()
+    if not comment.is_official:
+        pii.screen(comment)
     db.session.flush()
+    pii.flag_for_review(comment)
     return comment
 
 

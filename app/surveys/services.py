@@ -25,6 +25,7 @@ from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.core.models import insert_new, utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
+from app.moderation import pii
 from app.projects.models import ParticipationPolicy, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -362,7 +363,14 @@ def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
     if not validated.answers:
         return
     rows = [
-        {"response_id": response_id, "question_id": qid, "value": c.value, "text": c.text}
+        {
+            "response_id": response_id,
+            "question_id": qid,
+            "value": c.value,
+            "text": c.text,
+            # Kinds of personal data in the free text (app.moderation.pii).
+            "personal_data": pii.kinds(pii.find(c.text)) if c.text else None,
+        }
         for qid, c in validated.answers.items()
     ]
     inserted = db.session.execute(_ANSWER_INSERT, rows).all()

@@ -1,4 +1,5 @@
-"""participants.burst_suspect: made in a burst of new participants from one address
+"""participants.burst_suspect (made in a burst of new participants from one address);
+comments.personal_data and answers.personal_data (kinds of personal data found in the text)
 
 Revision ID: 41b6244c8747
 Revises: 7a3c9e1f5b20
@@ -21,8 +22,16 @@ def upgrade():
         batch_op.add_column(
             sa.Column('burst_suspect', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('personal_data', sa.String(length=60), nullable=True))
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('personal_data', sa.String(length=60), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.drop_column('personal_data')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_column('personal_data')
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.drop_column('burst_suspect')
