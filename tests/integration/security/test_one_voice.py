@@ -176,3 +176,32 @@ def test_limits_off_means_no_burst_limit(make_app, make_project, make_activity, 
         survey_id = make_activity(make_project().current_stage, "survey").survey_id
     Clock(monkeypatch)
     assert {_respond(app, survey_id).status_code for _ in range(30)} == {201}
+
+
+def test_the_burst_log_is_shared_through_redis(make_app, make_project, make_activity, monkeypatch):
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("Redis at 127.0.0.1:6379 is required for this test")
+    # A unique secret gives this test its own keys in the shared Redis.
+    settings = dict(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+        SECRET_KEY="burst-test-" + uuid.uuid4().hex + "-0123456789abcdef0123456789",
+        NEW_PARTICIPANT_LIMITS="3/10 seconds;100/hour",
+    )
+    first, second = make_app(**settings), make_app(**settings)
+    with first.app_context():
+        survey_id = make_activity(make_project().current_stage, "survey").survey_id
+    clock = Clock(monkeypatch)
+    assert [_respond(first, survey_id).status_code for _ in range(2)] == [201, 201]
+    # Another worker sees the same log.
+    assert [_respond(second, survey_id).status_code for _ in range(2)] == [201, 429]
+    clock.advance(11)
+    assert _respond(second, survey_id).status_code == 201
+    keys = connection.keys("platsdialog:newp:*")
+    assert keys and not any(b"127.0.0.1" in k for k in keys)
+    assert all(0 < connection.ttl(k) <= 3601 for k in keys)
+    connection.close()
