@@ -30,7 +30,7 @@ _PNR = re.compile(r"(?<![\d-])((?:19|20)?)(\d{6})\s?([-+]?)\s?(\d{4})(?![\d-])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+46|0046|0)(?:[\s-]?\(?\d\)?){7,10}(?!\d)")
 _STREET = re.compile(
     r"\b[A-ZÅÄÖ][a-zåäöéü]*(?:vägen|gatan|gränd|stigen|backen|torget|allén|plan)"
-    r"\s+\d{1,4}(?:\s?[A-Za-z](?![\wåäö]))?"
+    r"\s+\d{1,4}(?:[A-Za-z]|\s[A-Z])?(?![\wåäö])"
 )
 
 
