@@ -5,7 +5,7 @@ its counts, shares and a chart. The figures come from each question type's ``sum
 one place that turns answers into numbers, ``app/surveys/questions``); this module only
 partitions answers by demographic group, suppresses small counts and formats for people.
 
-Privacy (DESIGN 6.7): counts are of distinct participants (one response per participant and
+Privacy (docs/design.md 6, step 7): counts are of distinct participants (one response per participant and
 survey). A question answered by fewer than ``threshold`` participants shows no figures; a
 count below the threshold is shown as "<5", and secondary suppression ("x") hides a second
 cell wherever one hidden cell could be recovered from a total. With a group filter the whole

@@ -1,7 +1,7 @@
 """Abuse limits, in one table keyed by endpoint, and the keys they count by.
 
 Each write a resident can repeat is limited per participant (cookie token or account) and per
-address; the address is only ever used as a salted, short-lived hash (DESIGN.md section 2).
+address; the address is only ever used as a salted, short-lived hash (docs/design.md section 2).
 Counters live in Redis when ``REDIS_URL`` is set (shared by every worker), else in memory.
 ``RATELIMIT_ENABLED=false`` turns the limits off for load tests.
 """
