@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "pgrestart"):
         results.append(scenario_pg_restart(clients, seconds))
     if args.only in (None, "diskfull"):
-        results.append(scenario_disk_full(clients, seconds, 1536 if args.short else 4096))
+        results.append(scenario_disk_full(clients, seconds, 3072 if args.short else 6144))
     return 0 if all(r is not False for r in results) else 1
 
 

@@ -103,6 +103,11 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
 
+        if connection.dialect.name == "sqlite":
+            # Fold the migrations' write-ahead log into the database file: a fresh instance
+            # starts with an empty log, not megabytes of schema history.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
 
 if context.is_offline_mode():
     run_migrations_offline()
