@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from analysis.agreement import multilabel_agreement
 from analysis.coder import Coder
-from app.analysis_ui import adapter
-from app.analysis_ui.adapter import Item
+from app.analysis_ui import dataset as adapter
+from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import IndicatorSnapshot, TargetType
 from app.analysis_ui.services import Final, coder_for, finals
 from app.comments.models import Comment, CommentStatus
@@ -40,7 +40,7 @@ def review_data(stage: Stage) -> ReviewData:
     """The stage's contributions with their machine themes and human decisions (bulk reads)."""
     coder = coder_for(stage.project)
     items = adapter.stage_items(stage)
-    fin = finals(items, coder.source)
+    fin = finals(items, coder)
     themes = list(coder.codebook.theme_ids)
     return ReviewData(coder, themes, items, fin)
 
@@ -69,8 +69,9 @@ def live_agreement(data: ReviewData) -> dict[str, Any]:
 
 
 def quotable_now(keys: Iterable[str]) -> set[str]:
-    """The keys whose content may still be quoted: published, not deleted comments and
-    answers and features that still exist (a snapshot may predate a moderation decision)."""
+    """The keys whose content may still be quoted: published, not deleted comments with no
+    open flag, and answers and features that still exist (a snapshot may predate a
+    moderation decision)."""
     ids: dict[TargetType, list[int]] = {t: [] for t in TargetType}
     for key in keys:
         parsed = adapter.parse_key(key)
@@ -78,6 +79,7 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
             ids[parsed[0]].append(parsed[1])
     out: set[str] = set()
     if ids[TargetType.COMMENT]:
+        flagged = adapter._open_flags(ids[TargetType.COMMENT])
         out |= {
             adapter.key_of(TargetType.COMMENT, i)
             for i in db.session.scalars(
@@ -87,6 +89,7 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
                     Comment.deleted_at.is_(None),
                 )
             )
+            if i not in flagged
         }
     for target_type, model in ((TargetType.ANSWER, Answer), (TargetType.FEATURE, AnswerFeature)):
         if ids[target_type]:
@@ -97,6 +100,17 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
                 )
             }
     return out
+
+
+def visible_quotes(data: dict[str, Any], *, staff: bool) -> dict[str, list[dict[str, Any]]]:
+    """A document's quotes that may be shown now: published comments with no open flag, and
+    survey free text only to ``staff`` (never to partners)."""
+    quotes = data.get("quotes", {})
+    ok = quotable_now([q["id"] for qs in quotes.values() for q in qs])
+    return {
+        t: [q for q in qs if q["id"] in ok and (staff or not q.get("survey"))]
+        for t, qs in quotes.items()
+    }
 
 
 def snapshots_of(project: Project) -> dict[int, IndicatorSnapshot]:

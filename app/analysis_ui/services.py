@@ -24,8 +24,8 @@ from analysis.codebook import CodebookError, load_codebook
 from analysis.coder import Coder, default_coder
 from analysis.models import VALENCES, CodedContribution, ThemeAssignment
 from analysis.valence import valence as score_valence
-from app.analysis_ui import adapter
-from app.analysis_ui.adapter import Item
+from app.analysis_ui import dataset as adapter
+from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import (
     Codebook,
     Coding,
@@ -172,7 +172,7 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
 
 def code_contributions(stage: Stage) -> CodingCounts:
     """Code every contribution of ``stage`` again (comments, free-text answers, map features)."""
-    return code_items(adapter.stage_items(stage), coder_for(stage.project))
+    return code_items(adapter.stage_items(stage, adapter.CODING), coder_for(stage.project))
 
 
 def code_targets(target_type: TargetType | str, ids: Sequence[int]) -> CodingCounts:
@@ -312,9 +312,22 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
     return Final(tuple(themes), confidence, val, machine, bool(decisions), decisions)
 
 
-def finals(items: Sequence[Item], source: str) -> dict[str, Final]:
+def finals(items: Sequence[Item], coder: Coder) -> dict[str, Final]:
+    """Final codings of ``items``: stored rows with human decisions applied; an item nobody
+    has coded yet is coded now by ``coder`` (nothing stored), so every figure and document
+    codes a contribution the same way whether or not the coding job has run."""
     stored = adapter.codings_of(items)
-    return {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
+    out: dict[str, Final] = {}
+    for it in items:
+        rows = stored.get(it.key, [])
+        if rows:
+            out[it.key] = final_coding(rows, it, coder.source)
+            continue
+        fresh = _code_one(coder, it)
+        confidence = {t.theme: float(t.confidence) for t in fresh.themes}
+        themes = tuple(t.theme for t in fresh.themes)
+        out[it.key] = Final(themes, confidence, fresh.valence, themes, False, {})
+    return out
 
 
 # --- Human review -------------------------------------------------------------------------

