@@ -101,8 +101,8 @@ def test_geopackage_is_in_sweref99tm_and_transforms_back(
 
 
 def test_sweref_geojson_fallback_names_its_crs(dataset: Any, app: Any) -> None:
-    from app.exports import geo
     from app.analysis_ui import dataset as analysis_dataset
+    from app.exports import geo
     from app.exports.queries import load_dataset, resolve_scope
 
     scope = resolve_scope("survey", dataset.survey.id)
