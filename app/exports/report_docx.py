@@ -213,9 +213,19 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
         document.add_heading(clean_text(name), level=2)
         people = len({m.contribution.participant_id or m.key for m in members})
         document.add_paragraph(
-            ngettext("%(num)s contribution", "%(num)s contributions", len(members))
+            ngettext(
+                "%(n)s contribution",
+                "%(n)s contributions",
+                len(members),
+                n=evidence.number(len(members)),
+            )
             + " "
-            + ngettext("from %(num)s participant.", "from %(num)s participants.", people)
+            + ngettext(
+                "from %(n)s participant.",
+                "from %(n)s participants.",
+                people,
+                n=evidence.number(people),
+            )
         )
         table = _table(
             document, [_("Id"), _("Contribution"), _("The municipality's comment")], widths

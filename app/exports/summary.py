@@ -180,15 +180,17 @@ def _maps(
         title = _("Map: %(name)s", name=name)
         desc = (
             ngettext(
-                "%(num)s place in and around the project area;",
-                "%(num)s places in and around the project area;",
+                "%(n)s place in and around the project area;",
+                "%(n)s places in and around the project area;",
                 total,
+                n=evidence.number(total),
             )
             + " "
             + ngettext(
-                "%(num)s hotspot cell of %(m)s m.",
-                "%(num)s hotspot cells of %(m)s m.",
+                "%(n)s hotspot cell of %(m)s m.",
+                "%(n)s hotspot cells of %(m)s m.",
                 len(cells),
+                n=evidence.number(len(cells)),
                 m=evidence.number(cell),
             )
         )
