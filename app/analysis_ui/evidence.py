@@ -41,9 +41,10 @@ def percent(share: float | None, digits: int = 0) -> str:
 
 
 def interval(low: float | None, high: float | None, digits: int = 0) -> str:
+    """A 95 % interval as "33–42 %"."""
     if low is None or high is None:
         return DASH
-    return f"{percent(low, digits)}–{percent(high, digits)}"
+    return f"{number(100 * float(low), digits)}–{percent(high, digits)}"
 
 
 def fraction(part: int, whole: int) -> str:

@@ -74,7 +74,7 @@ def level_label(level: str | None) -> str:
 
 def _theme_label(labels: dict[str, dict[str, str]]) -> Any:
     def label(key: str) -> str:
-        return tr(labels.get(key)) or key
+        return tr(labels.get(key)) or _("Other theme")
 
     return label
 

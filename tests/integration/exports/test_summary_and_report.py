@@ -147,7 +147,7 @@ def test_consultation_report_docx(dataset: Any, runner: Any, tmp_path: Path) -> 
         "Inledning",
         "Sammanfattning per tema",
         "Synpunkter per tema",
-        "Bilaga: alla synpunkter",
+        "Bilaga: alla bidrag",
         "Trygghet och säkerhet",
     ):
         assert expected in names
