@@ -275,9 +275,11 @@ def _from_summary(html: str) -> dict[str, Any]:
     }
     themes = {}
     for tr in tree.xpath("//section[@id='themes']//table/tbody/tr"):
-        cells = [_text(td) for td in tr.xpath("td")]
+        cells = tr.xpath("td")
         if len(cells) > 3:
-            themes[_text(tr.find("th"))] = (cells[0], cells[2], cells[3])
+            share = _text(cells[2].xpath("span[@class='share']")[0])
+            ci = _text(cells[2].xpath("span[contains(@class,'ci')]")[0]).strip("()")
+            themes[_text(tr.find("th"))] = (_text(cells[0]), share, ci)
     groups: dict[str, dict[str, str]] = {}
     dissimilarity: dict[str, str] = {}
     for dim, label in (("age_band", "Ålder"), ("gender", "Kön")):
