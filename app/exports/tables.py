@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from analysis.codebook import load_codebook
 from analysis.suppression import suppress_table, suppress_value
+from app.analysis_ui.evidence import question_type_label
 from app.analysis_ui.services import Final as Result
 from app.core.models import translated
 from app.exports.queries import Dataset, option_label, participant_key
@@ -137,7 +138,7 @@ def responses_table(
             continue
         title = question_title(q, lang)
         archived = _(" The question is archived.") if q.archived_at is not None else ""
-        qtype = str(q.type)
+        qtype = question_type_label(question_type_label(str(q.type)))
         if q.type == QuestionType.MULTI_CHOICE:
             opts = _options(q)
             for o in opts:
@@ -444,10 +445,28 @@ def question_counts_table(data: Dataset, *, lang: str, threshold: int) -> Table:
             if q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
                 nums = [v for _k, v in answered if isinstance(v, (int, float))]
                 n = len({k for k, v in answered if isinstance(v, (int, float))})
-                table.rows.append([q.id, title, str(q.type), "n", suppress_value(n, threshold)])
+                table.rows.append(
+                    [
+                        q.id,
+                        title,
+                        question_type_label(str(q.type)),
+                        _("number of answers"),
+                        suppress_value(n, threshold),
+                    ]
+                )
                 if n >= threshold:
-                    table.rows.append([q.id, title, str(q.type), "mean", round(mean(nums), 2)])
-                    table.rows.append([q.id, title, str(q.type), "median", median(nums)])
+                    table.rows.append(
+                        [
+                            q.id,
+                            title,
+                            question_type_label(str(q.type)),
+                            _("mean"),
+                            round(mean(nums), 2),
+                        ]
+                    )
+                    table.rows.append(
+                        [q.id, title, question_type_label(str(q.type)), _("median"), median(nums)]
+                    )
                 continue
             if q.type in (
                 QuestionType.SINGLE_CHOICE,
@@ -481,16 +500,34 @@ def question_counts_table(data: Dataset, *, lang: str, threshold: int) -> Table:
                 )
                 for o, value in zip(opts, shown, strict=True):
                     table.rows.append(
-                        [q.id, title, str(q.type), label % {"option": option_label(o, lang)}, value]
+                        [
+                            q.id,
+                            title,
+                            question_type_label(str(q.type)),
+                            label % {"option": option_label(o, lang)},
+                            value,
+                        ]
                     )
                 total = len({k for k, _v in answered})
                 table.rows.append(
-                    [q.id, title, str(q.type), _("answered"), suppress_value(total, threshold)]
+                    [
+                        q.id,
+                        title,
+                        question_type_label(str(q.type)),
+                        _("answered"),
+                        suppress_value(total, threshold),
+                    ]
                 )
                 continue
             total = len({k for k, _v in answered})
             table.rows.append(
-                [q.id, title, str(q.type), _("answered"), suppress_value(total, threshold)]
+                [
+                    q.id,
+                    title,
+                    question_type_label(str(q.type)),
+                    _("answered"),
+                    suppress_value(total, threshold),
+                ]
             )
     return table
 
