@@ -230,9 +230,10 @@ def _themes(citems: list[Any], themes: list[str]) -> list[dict[str, Any]]:
                 "theme": t,
                 "count": p.k,
                 "n": p.n,
-                "share": _r(p.share),
-                "low": _r(p.low),
-                "high": _r(p.high),
+                # A share of nothing (0 / 0) is no share: shown as "–".
+                "share": _r(p.share) if p.n else None,
+                "low": _r(p.low) if p.n else None,
+                "high": _r(p.high) if p.n else None,
                 "net_valence": _r(net_valence(citems, t), 3),
                 "valence": dict(valence_counts(citems, t)),
                 "need_intensity": _r(need_intensity(citems, t)),
@@ -375,9 +376,9 @@ def _youth(citems: list[Any]) -> dict[str, Any]:
         "share": _r(p.share) if visible and y.participants_with_age >= MIN_COUNT else None,
         "low": _r(p.low) if visible and y.participants_with_age >= MIN_COUNT else None,
         "high": _r(p.high) if visible and y.participants_with_age >= MIN_COUNT else None,
-        "children_theme_share": _r(c.share),
-        "children_theme_low": _r(c.low),
-        "children_theme_high": _r(c.high),
+        "children_theme_share": _r(c.share) if c.n else None,
+        "children_theme_low": _r(c.low) if c.n else None,
+        "children_theme_high": _r(c.high) if c.n else None,
     }
 
 
@@ -387,8 +388,8 @@ def _quality(citems: list[Any]) -> dict[str, Any]:
         "items": q.items,
         "coded": q.coded,
         "reviewed": q.reviewed,
-        "share_coded": _r(q.share_coded),
-        "share_reviewed": _r(q.share_reviewed),
+        "share_coded": _r(q.share_coded) if q.items else None,
+        "share_reviewed": _r(q.share_reviewed) if q.items else None,
     }
 
 

@@ -203,7 +203,7 @@ def compare(project_id: int) -> Any:
         for key in list(dict.fromkeys([*ta, *tb])):
             rows.append({"theme": key, "a": ta.get(key), "b": tb.get(key)})
         rows.sort(
-            key=lambda r: -max((r["a"] or {}).get("share", 0), (r["b"] or {}).get("share", 0))
+            key=lambda r: -max((r["a"] or {}).get("share") or 0, (r["b"] or {}).get("share") or 0)
         )
     return render_template(
         "analysis_ui/compare.html",

@@ -258,7 +258,7 @@ def build_context(
             "count": evidence.count(t["count"] if not suppressed else suppress_value(t["count"])),
             "participants": evidence.count(people),
             "suppressed": suppressed,
-            "share": t["share"] if not suppressed else 0.0,
+            "share": (t["share"] or 0.0) if not suppressed else 0.0,
         }
         if not suppressed:
             valence = t.get("valence") or {}
@@ -314,7 +314,10 @@ def build_context(
     )
     report(75)
 
-    by_id = {c.id: c for c in live_comments}
+    # Residents' comments printed beside official answers and as open questions are quoted
+    # too: published ones with no open flag only.
+    flagged = dataset._open_flags([c.id for c in resident_comments])
+    by_id = {c.id: c for c in live_comments if c.id not in flagged}
     official = [
         {"question": by_id.get(c.parent_id), "answer": c}
         for c in live_comments
@@ -325,9 +328,17 @@ def build_context(
         for c in resident_comments
         if c.needs_answer
         and c.answered_at is None
+        and c.id not in flagged
         and not any(o["question"] is c for o in official)
     ]
     who = _who_took_part(doc, threshold)
+    # A text is quoted once per document: comments shown with their answer or as open
+    # questions are not quoted again under a theme.
+    printed = {f"C{o['question'].id}" for o in official if o["question"] is not None}
+    printed |= {f"C{c.id}" for c in open_questions}
+    for group in quotes:
+        group["quotes"] = [q for q in group["quotes"] if q["contribution_id"] not in printed]
+    quotes = [g for g in quotes if g["quotes"]]
 
     stage = scope.stage
     project = scope.project

@@ -59,7 +59,10 @@ def test_summary_html_in_swedish_has_every_section(
     assert "Varför byggs det inte fler hyresrätter här?" in html
     # Quotes carry their contribution id; a staff document may quote survey free text too.
     quoted = re.findall(r"<footer>Bidrag (\w+)</footer>", html)
-    assert f"C{dataset.comments.c1.id}" in quoted
+    assert quoted
+    # C1 stands beside the municipality's answer, so it is not quoted again under a theme.
+    assert f"C{dataset.comments.c1.id}" not in quoted
+    assert html.count(dataset.comments.c1.body) == 1
     assert all(cid[0] in "CAF" for cid in quoted)
     assert len(quoted) == len(set(quoted))  # a text is quoted once
     # Hidden content never reaches the summary.
