@@ -497,3 +497,39 @@ def test_below_five_participants_no_claims_places_or_hotspots(
     scope = resolve_scope("stage", stage.id)
     html = build_export("summary", "html", scope, Access.system(), lang="sv").data.decode()
     assert 'id="maps"' not in html  # no map of exact places
+
+
+def test_partners_never_get_survey_free_text_as_quotes(
+    app: Any,
+    client: Any,
+    login: Any,
+    stage_with_everything: Any,
+    make_user: Any,
+    make_org: Any,
+    make_app: Any,
+) -> None:
+    from app.projects.models import ProjectPartner
+
+    project, stage = stage_with_everything["project"], stage_with_everything["stage"]
+    services.recode_and_recompute(stage)
+    partner = make_user(role="planner", org=make_org())
+    db.session.add(ProjectPartner(project=project, user_id=partner.id))
+    db.session.commit()
+
+    login(stage_with_everything["facilitator"])
+    staff_quotes = client.get(f"/api/v1/stages/{stage.id}/indicators").get_json()["indicators"][
+        "quotes"
+    ]
+    staff_ids = [q["id"] for qs in staff_quotes.values() for q in qs]
+    assert any(i[0] in "AF" for i in staff_ids), "staff see survey free text"
+    assert len(staff_ids) == len(set(staff_ids))  # each text under one theme only
+    other = make_app().test_client()
+    login(partner, test_client=other)
+    body = other.get(f"/api/v1/stages/{stage.id}/indicators").get_json()["indicators"]
+    partner_ids = [q["id"] for qs in body["quotes"].values() for q in qs]
+    assert partner_ids and all(i.startswith("C") for i in partner_ids)
+    page = other.get(f"/manage/analysis/stages/{stage.id}?lang=sv").get_data(as_text=True)
+    assert "Nyckeltal" in page
+    for text, *_rest in RESPONDENTS:
+        assert text not in page
+    assert FLAGGED not in page
