@@ -156,6 +156,47 @@ def theme_label(theme: str, lang: str) -> str:
     return theme_labels(lang).get(theme) or _("Other theme")
 
 
+# --- Key figures --------------------------------------------------------------------------
+
+
+def fact_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The key figures of an indicator document as (label, value) rows in the current locale:
+    participants, per 1,000, contributions by kind, and each dimension's group shares with its
+    dissimilarity index. The same numbers as the analysis page and the summary, for any
+    document to render (the report draft's facts table does)."""
+    totals = doc.get("totals", {})
+    rep = doc.get("representation", {})
+    rows = [
+        (_("Participants"), number(totals.get("participants", 0))),
+        (_("Participants per 1,000 inhabitants"), number(rep.get("per_1000"), 1)),
+        (_("Contributions"), number(totals.get("contributions", 0))),
+        (_("Survey responses"), number(totals.get("responses", 0))),
+        (_("Comments"), number(totals.get("comments", 0))),
+        (_("Markings on the map"), number(totals.get("markings", 0))),
+    ]
+    for dim in rep.get("dimensions", []):
+        shares = [
+            f"{group_label(g['group'], dim['dimension'])} {percent(g['participant_share'])}"
+            for g in dim["groups"]
+            if g["group"] != "unknown" and g["participant_share"] is not None
+        ]
+        if not shares and dim.get("dissimilarity") is None:
+            continue
+        value = ", ".join(shares) or DASH
+        if dim.get("dissimilarity") is not None:
+            value += " " + _("(dissimilarity index D = %(d)s)", d=number(dim["dissimilarity"], 2))
+        rows.append(
+            (
+                _(
+                    "Participants by %(dimension)s",
+                    dimension=dimension_label(dim["dimension"]).lower(),
+                ),
+                value,
+            )
+        )
+    return rows
+
+
 # --- Glossary -----------------------------------------------------------------------------
 
 #: The definitions every page and document uses (docs/indicators.md, "Definitions").

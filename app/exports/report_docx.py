@@ -77,45 +77,6 @@ def _source(item: Item) -> str:
     return evidence.source_label(str(item.target_type))
 
 
-def fact_rows(doc: dict, lang: str) -> list[tuple[str, str]]:
-    """The figures of the indicator document as (label, value) rows, formatted and labelled
-    in the document's language: the same numbers as the analysis page and the summary."""
-    totals = doc.get("totals", {})
-    rep = doc.get("representation", {})
-    rows = [
-        (_("Participants"), evidence.number(totals.get("participants", 0))),
-        (_("Participants per 1,000 inhabitants"), evidence.number(rep.get("per_1000"), 1)),
-        (_("Contributions"), evidence.number(totals.get("contributions", 0))),
-        (_("Survey responses"), evidence.number(totals.get("responses", 0))),
-        (_("Comments"), evidence.number(totals.get("comments", 0))),
-        (_("Markings on the map"), evidence.number(totals.get("markings", 0))),
-    ]
-    for dim in rep.get("dimensions", []):
-        shares = [
-            f"{evidence.group_label(g['group'], dim['dimension'])} "
-            f"{evidence.percent(g['participant_share'])}"
-            for g in dim["groups"]
-            if g["group"] != "unknown" and g["participant_share"] is not None
-        ]
-        if not shares and dim.get("dissimilarity") is None:
-            continue
-        value = ", ".join(shares) or evidence.DASH
-        if dim.get("dissimilarity") is not None:
-            value += " " + _(
-                "(dissimilarity index D = %(d)s)", d=evidence.number(dim["dissimilarity"], 2)
-            )
-        rows.append(
-            (
-                _(
-                    "Participants by %(dimension)s",
-                    dimension=evidence.dimension_label(dim["dimension"]).lower(),
-                ),
-                value,
-            )
-        )
-    return rows
-
-
 def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = None) -> bytes:
     """The report as DOCX bytes."""
     report = progress or (lambda _p: None)
@@ -169,7 +130,7 @@ def build_report(scope: Scope, *, lang: str = "sv", progress: Progress | None = 
         (_("Stage"), stage_title),
         (_("Opening date"), opens.isoformat() if opens else "–"),
         (_("Closing date"), closes.isoformat() if closes else "–"),
-        *fact_rows(doc, lang),
+        *evidence.fact_rows(doc),
         (_("Contributions with text"), evidence.number(len(items))),
     ):
         _add_row(facts, [label, value], facts_widths)
