@@ -22,15 +22,15 @@ Everything is read with a handful of bulk queries per scope; nothing loads rows 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from analysis.indicators import AnswerThread, StageInfo
-from analysis.models import Contribution
+from analysis.indicators import AnswerThread, CodedItem, StageInfo
+from analysis.models import CodedContribution, Contribution, ThemeAssignment
 from analysis.models import PopulationRow as PopRow
 from app.analysis_ui.models import Coding, PopulationRow, TargetType
 from app.comments.models import Comment, CommentStatus, Flag
@@ -617,3 +617,37 @@ def coded(data: StageData | Sequence[Item], project: Project | None) -> dict[str
 
     items = data.items if isinstance(data, StageData) else list(data)
     return finals(items, coder_for(project))
+
+
+def indicator_items(items: Sequence[Item], final: Mapping[str, Any]) -> list[CodedItem]:
+    """Items with their final codings as ``analysis.indicators.CodedItem`` records."""
+    return [
+        CodedItem(
+            id=it.key,
+            themes=frozenset(final[it.key].themes),
+            valence=final[it.key].valence,
+            participant_id=it.contribution.participant_id,
+            supports=it.supports,
+            reviewed=final[it.key].reviewed,
+            demographics=it.contribution.demographics,
+        )
+        for it in items
+    ]
+
+
+def as_coded(items: Sequence[Item], final: Mapping[str, Any]) -> dict[str, CodedContribution]:
+    """Final codings in the shape ``analysis.quotes`` and ``analysis.hotspots`` expect."""
+    return {
+        it.key: CodedContribution(
+            id=it.key,
+            lang=it.contribution.lang or "sv",
+            themes=tuple(
+                ThemeAssignment(t, float(final[it.key].confidence.get(t, 1.0)))
+                for t in final[it.key].themes
+            ),
+            valence=final[it.key].valence,
+            source="",
+            version="",
+        )
+        for it in items
+    }

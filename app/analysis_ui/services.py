@@ -312,10 +312,16 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
     return Final(tuple(themes), confidence, val, machine, bool(decisions), decisions)
 
 
-def finals(items: Sequence[Item], coder: Coder) -> dict[str, Final]:
+def finals(items: Sequence[Item], coder: Coder | str) -> dict[str, Final]:
     """Final codings of ``items``: stored rows with human decisions applied; an item nobody
     has coded yet is coded now by ``coder`` (nothing stored), so every figure and document
-    codes a contribution the same way whether or not the coding job has run."""
+    codes a contribution the same way whether or not the coding job has run. (A coder's
+    source string instead of the coder codes such items with the default codebook.)"""
+    if isinstance(coder, str):
+        source = coder
+        coder = default_coder()
+        if coder.source != source:
+            log.debug("finals: coding uncoded items with %s, not %s", coder.source, source)
     stored = adapter.codings_of(items)
     out: dict[str, Final] = {}
     for it in items:
