@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi.py
 
-.PHONY: help install run test test-sqlite test-postgres lint fmt bench translations test-tools seed reset
+.PHONY: help install run test check test-sqlite test-postgres lint fmt bench translations test-tools seed reset
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ test: install translations test-tools ## Lint, then the whole suite on SQLite an
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+check: lint ## The fast loop: lint, types, translations, the tests without browsers or benchmarks (SQLite)
+	$(BIN)/python scripts/i18n.py
+	$(BIN)/python scripts/i18n.py --check
+	TEST_DATABASE_URL=sqlite:// $(BIN)/pytest -q -m "not e2e and not slow" $(PYTEST_ARGS)
+
 test-sqlite:
 	@echo "== test suite on SQLite =="
 	TEST_DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
@@ -50,7 +55,7 @@ test-postgres:
 	$(BIN)/python scripts/check_postgres.py "$(TEST_DATABASE_URL)" || exit 1; \
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff and mypy
+lint: install ## ruff (check and format) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app tests bench scripts
 	$(BIN)/mypy
@@ -66,6 +71,7 @@ reset: install translations ## Drop and re-seed the demo data
 	$(BIN)/flask db upgrade && $(BIN)/flask demo reset
 
 bench: install translations ## Run the benchmarks in full; they print figures and ratios
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	@status=0; for b in analysis exports geojson stage_page throughput load latency faults; do \
 	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py =="; $(BIN)/python bench/$$b.py || status=1; fi; \

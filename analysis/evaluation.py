@@ -22,13 +22,13 @@ def parse_themes(value: str | None) -> set[str]:
 
 
 def in_split(row: Mapping[str, str], split: str) -> bool:
-    """Deterministic split: the ``split`` column when present, else odd numeric ids held out."""
+    """Deterministic split: the ``split`` column when present, else odd numeric ids are ``dev``."""
     if split == "all":
         return True
     label = (row.get("split") or "").strip()
     if not label:
         digits = "".join(ch for ch in row["id"] if ch.isdigit())
-        label = "heldout" if digits and int(digits) % 2 else "tune"
+        label = "dev" if digits and int(digits) % 2 else "tune"
     return label == split
 
 
@@ -43,7 +43,14 @@ def evaluate_rows(
     for row in rows:
         if not in_split(row, split):
             continue
-        res = coder.code(row["text"], (row.get("lang") or None), None, row["id"])
+        # The inputs the app has at coding time: text, language, category and channel.
+        res = coder.code(
+            row["text"],
+            (row.get("lang") or None),
+            (row.get("category") or None),
+            row["id"],
+            (row.get("channel") or None),
+        )
         gold[row["id"]] = parse_themes(row.get("themes"))
         pred[row["id"]] = set(res.theme_ids)
         gold_val = (row.get("valence") or "").strip()

@@ -25,6 +25,13 @@ from analysis.models import CodedContribution, Contribution
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
 
+#: The hotspot parameters every consumer uses and states (analysis pages, results map,
+#: dialogue summary, ``python -m analysis map``): square cells of ``CELL_SIZE`` metres and a
+#: false-discovery rate of ``FDR_Q``; neighbours within ``NEIGHBOUR_CELLS`` cell sizes.
+CELL_SIZE = 250.0
+FDR_Q = 0.05
+NEIGHBOUR_CELLS = 1.5
+
 
 @lru_cache(maxsize=1)
 def _transformer() -> Transformer:
@@ -161,9 +168,9 @@ class HotspotResult:
 def hotspots(
     theme_xy: NDArray[np.float64],
     area_xy: NDArray[np.float64] | None = None,
-    cell_size: float = 250.0,
+    cell_size: float = CELL_SIZE,
     distance: float | None = None,
-    q: float = 0.05,
+    q: float = FDR_Q,
 ) -> HotspotResult:
     """Gi* hotspots of one theme's points (SWEREF 99 TM metres) on a grid.
 
@@ -174,7 +181,9 @@ def hotspots(
     grid = Grid.covering(area, cell_size)
     counts = grid.counts(theme_xy)
     centres = grid.centres()
-    z = getis_ord_gi_star(counts, centres, distance if distance is not None else 1.5 * cell_size)
+    z = getis_ord_gi_star(
+        counts, centres, distance if distance is not None else NEIGHBOUR_CELLS * cell_size
+    )
     p = p_values(z)
     significant = benjamini_hochberg(p, q)
     cells = []
@@ -216,8 +225,8 @@ def hotspots_by_theme(
     contributions: Sequence[Contribution],
     coded: Mapping[str, CodedContribution],
     themes: Sequence[str],
-    cell_size: float = 250.0,
-    q: float = 0.05,
+    cell_size: float = CELL_SIZE,
+    q: float = FDR_Q,
 ) -> dict[str, ThemeHotspots]:
     """Hotspots and concentration per theme for the contributions that have a position.
 

@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 config["DATABASE_URL"]
             )
     config_module.validate(app.config)
+    config_module.instance_paths(app.config)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
@@ -73,12 +74,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.core.bot_trap import register_bot_trap
     from app.core.errors import register_error_handlers
+    from app.core.htmx import register_htmx_handling
     from app.core.ratelimit import register_abuse_limits
     from app.core.security import register_security_headers
     from app.core.static import register_static_handling
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_htmx_handling(app)
     register_static_handling(app)
     register_abuse_limits(app)
     register_bot_trap(app)
@@ -185,6 +188,8 @@ def _register_request_hooks(app: Flask) -> None:
                 return database_unavailable(error)
         else:
             db.session.rollback()
+            # A participant made by a refused request was rolled back: no cookie for it.
+            g.pop("new_participant_token", None)
         return set_participant_cookie(response)
 
     @app.teardown_request

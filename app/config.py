@@ -6,8 +6,10 @@ Nothing else in the code base reads ``os.environ``; tests pass a mapping to
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -64,14 +66,15 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "RQ_QUEUE": env.get("RQ_QUEUE", "platsdialog"),
         "INSTANCE_DIR": str(instance),
-        # Mail: SMTP when MAIL_SERVER is set, otherwise files under instance/mail/.
+        # Mail: SMTP when MAIL_SERVER is set, otherwise files under MAIL_DIR.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int(env.get("MAIL_PORT"), 587),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Platsdialog <noreply@platsdialog.local>"),
-        "MAIL_DIR": env.get("MAIL_DIR", str(instance / "mail")),
+        # Empty: a folder of this database's under INSTANCE_DIR (``instance_paths``).
+        "MAIL_DIR": env.get("MAIL_DIR") or None,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         # Languages: the UI is Swedish by default; content fields exist per enabled language.
         "LANGUAGES": _list(env.get("LANGUAGES"), ["sv", "en"]),
@@ -79,7 +82,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Stockholm"),
         # Uploads and request sizes.
         "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024),
-        "UPLOAD_DIR": env.get("UPLOAD_DIR", str(instance / "uploads")),
+        # Uploaded files and built exports; empty: folders of this database's under INSTANCE_DIR.
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or None,
+        "EXPORT_DIR": env.get("EXPORT_DIR") or None,
         "MAX_IMAGE_BYTES": _int(env.get("MAX_IMAGE_BYTES"), 5 * 1024 * 1024),
         "MAX_DOCUMENT_BYTES": _int(env.get("MAX_DOCUMENT_BYTES"), 15 * 1024 * 1024),
         # Map tiles: OpenStreetMap by default; empty disables the basemap.
@@ -107,6 +112,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Code new contributions into themes as they arrive (analysis_ui.hooks).
         # background (default) | sync | off
         "AUTO_CODING": env.get("AUTO_CODING", "background").strip().lower(),
+        # Background jobs (app.core.jobs): worker threads per process when REDIS_URL is unset.
+        "JOB_THREADS": _int(env.get("JOB_THREADS"), 1),
+        # Tests only (honoured when TESTING): run jobs right after the commit, in the request.
+        "JOBS_INLINE": False,
         # Resident forms: seconds a person needs at least before sending (bots are faster).
         "BOT_TRAP_MIN_SECONDS": float(env.get("BOT_TRAP_MIN_SECONDS", "2")),
         # Privacy.
@@ -130,6 +139,34 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         ],
         "TESTING": False,
     }
+
+
+def database_key(url: str) -> str:
+    """A folder name for the database ``url`` points at: ``sqlite-platsdialog``,
+    ``postgresql-db.example.org-5432-platsdialog``. Two databases never get the same one."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        name = Path(parsed.database).stem if parsed.database else "memory"
+        if parsed.database:
+            # Two SQLite files of the same name in different folders are two databases.
+            parent = str(Path(parsed.database).resolve().parent)
+            name += "-" + hashlib.sha256(parent.encode()).hexdigest()[:8]
+    else:
+        name = "-".join(str(part) for part in (parsed.host, parsed.port, parsed.database) if part)
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{backend}-{name}")
+
+
+def instance_paths(config: MutableMapping[str, Any]) -> None:
+    """Fill the file folders not set explicitly: ``INSTANCE_DIR/<database key>/uploads``,
+    ``.../exports`` and ``.../mail``, so that two instances (or one instance pointed at two
+    databases) never write into each other's files. Called once the settings are final."""
+    base = Path(config["INSTANCE_DIR"]) / database_key(config["SQLALCHEMY_DATABASE_URI"])
+    for key, folder in (("UPLOAD_DIR", "uploads"), ("EXPORT_DIR", "exports"), ("MAIL_DIR", "mail")):
+        if not config.get(key):
+            config[key] = str(base / folder)
 
 
 def gunicorn_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Benchmark the automatic coder: 100,000 generated contributions on one core.
 
-Run: ``.venv/bin/python bench/analysis.py [--n 100000] [--seed 1]``. Prints contributions per
-second, total seconds, and the ratio against only tokenizing and Snowball-stemming the same
-texts, measured in the same run (absolute figures drift on shared machines; the ratio less).
+Run: ``.venv/bin/python bench/analysis.py [--n 100000] [--seed 1] [--model MODEL.json]``
+(``--model``: rules + a model made by ``python -m analysis train``, as ``code --model``).
+Prints contributions per second, total seconds, and the ratio against only tokenizing and
+Snowball-stemming the same texts, measured in the same run (absolute figures drift on shared
+machines; the ratio less).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.coder import Coder  # noqa: E402
+from analysis.learned import Model  # noqa: E402
 from analysis.text import Stemmer, detect_language, tokenize  # noqa: E402
 
 SV_PLACES = [
@@ -121,10 +124,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lang-sample", type=int, default=5000, help="texts to time detectors")
+    parser.add_argument("--model", default=None, help="code with rules + this model JSON")
     args = parser.parse_args()
     texts = generate(args.n, args.seed)
     base = baseline(texts)
-    coder = Coder()
+    coder = Coder(model=Model.load(args.model) if args.model else None)
+    print(f"coder source: {coder.source}")
     start = time.perf_counter()
     themed = 0
     for i, text in enumerate(texts):

@@ -75,9 +75,10 @@ def base_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "BOT_TRAP_MIN_SECONDS": 0,
         # Tests that check automatic coding turn it on; others measure their own work.
         "AUTO_CODING": "off",
+        # Background jobs run right after the commit, so a test sees their result at once.
+        "JOBS_INLINE": True,
+        # Uploads, exports and mail go to folders of the database's under the instance folder.
         "INSTANCE_DIR": str(instance),
-        "MAIL_DIR": str(instance / "mail"),
-        "UPLOAD_DIR": str(instance / "uploads"),
         "MAIL_SERVER": None,
         "REDIS_URL": None,
         "TILE_URL": "",
@@ -125,11 +126,7 @@ def make_app(base_config: dict[str, Any], _schema: None, tmp_path: Path) -> Iter
 
     def factory(**overrides: Any) -> Flask:
         config = dict(base_config)
-        config.update(
-            MAIL_DIR=str(tmp_path / "mail"),
-            UPLOAD_DIR=str(tmp_path / "uploads"),
-            INSTANCE_DIR=str(tmp_path / "instance"),
-        )
+        config.update(INSTANCE_DIR=str(tmp_path / "instance"))
         config.update(overrides)
         app = create_app(config)
         built.append(app)

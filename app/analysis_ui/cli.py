@@ -1,5 +1,7 @@
 """`flask analysis ...` commands."""
 
+from datetime import timedelta
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -39,3 +41,20 @@ def recode(stage_ids: tuple[int, ...], all_stages: bool) -> None:
             f"{snap.data['totals']['participants']} participants"
         )
     click.echo(f"{len(stages)} stages, {contributions} contributions, {codings} codings")
+
+
+@cli.command("sweep")
+@click.option(
+    "--older-than",
+    "older_than",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds a contribution has waited; younger ones are left to their queued job.",
+)
+def sweep_command(older_than: int) -> None:
+    """Code contributions a killed worker left uncoded (idempotent; run it from cron)."""
+    from app.analysis_ui.services import sweep
+
+    done = sweep(age=timedelta(seconds=older_than))
+    click.echo(f"{done} waiting contributions coded")

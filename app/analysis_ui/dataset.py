@@ -114,6 +114,8 @@ class Event:
 
     participant: str
     at: datetime
+    #: How it came in: "web" for comments, the response's channel (web, offline, kiosk, paper).
+    channel: str = "web"
 
 
 @dataclass
@@ -494,11 +496,11 @@ def stages_data(
         items += _answer_items(_answer_rows(in_surveys), surveys)
         items += _feature_items(_feature_rows(in_surveys), surveys)
         events += [
-            Event(participant_key(pid, f"response:{rid}"), at)
-            for rid, pid, at in db.session.execute(
-                sa.select(Response.id, Response.participant_id, Response.submitted_at).where(
-                    in_surveys
-                )
+            Event(participant_key(pid, f"response:{rid}"), at, str(channel))
+            for rid, pid, at, channel in db.session.execute(
+                sa.select(
+                    Response.id, Response.participant_id, Response.submitted_at, Response.channel
+                ).where(in_surveys)
             )
         ]
     data = StageData(stage, items, events, demographics(list(surveys)))

@@ -112,6 +112,8 @@ def channel_label(channel: str | None) -> str:
         "offline": _("Offline (sent later)"),
         "kiosk": _("Kiosk"),
         "paper": _("Paper form"),
+        "meeting": _("Meeting"),
+        "letter": _("Letter or e-mail"),
     }.get(channel or "", channel or DASH)
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 
@@ -29,3 +30,40 @@ class DecisionForm(FlaskForm):
 
 class RecomputeForm(FlaskForm):
     """The "Recompute" button: only the CSRF token."""
+
+
+class ValenceForm(FlaskForm):
+    """A reviewer's valence for one contribution ("" removes the correction)."""
+
+    valence = SelectField(
+        _l("Valence"),
+        choices=[
+            SelectChoice("", _l("As the machine says")),
+            SelectChoice("positive", _l("positive")),
+            SelectChoice("negative", _l("negative")),
+            SelectChoice("neutral", _l("neutral")),
+            SelectChoice("mixed", _l("mixed")),
+        ],
+        validate_choice=True,
+    )
+    next = HiddenField()
+
+
+class DispositionForm(FlaskForm):
+    """The planner's decision on one contribution, reported in the consultation report."""
+
+    disposition = SelectField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("", _l("Not decided")),
+            SelectChoice("met", _l("Met")),
+            SelectChoice("partly", _l("Partly met")),
+            SelectChoice("not_met", _l("Not met")),
+        ],
+        validate_choice=True,
+    )
+    next = HiddenField()
+
+
+class BulkAcceptForm(FlaskForm):
+    """ "Accept all on this page": only the CSRF token (the filters travel in the URL)."""

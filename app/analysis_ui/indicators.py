@@ -14,7 +14,7 @@ from typing import Any
 from pyproj import Transformer
 
 from analysis.agreement import multilabel_agreement
-from analysis.hotspots import hotspots_by_theme
+from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots_by_theme
 from analysis.indicators import (
     coded_items,
     coding_quality,
@@ -31,7 +31,7 @@ from analysis.models import CodedContribution, ThemeAssignment
 from analysis.quotes import representative_quotes
 from analysis.representativeness import DIMENSIONS, representativeness
 from analysis.suppression import MIN_COUNT, suppress_table, suppress_value
-from app.analysis_ui import dataset as adapter
+from app.analysis_ui import dataset
 from app.analysis_ui.models import TargetType
 from app.analysis_ui.services import coder_for, day_counts, finals, theme_labels
 from app.core.models import utcnow
@@ -39,9 +39,6 @@ from app.projects.models import Project, Stage
 
 #: Bump when the document's shape changes; screens show "recompute" for older documents.
 VERSION = 2
-#: Hotspot grid cell (metres) and false discovery rate, the same on screen and in documents.
-CELL_SIZE = 250
-FDR_Q = 0.05
 #: Age bands of the demographic question, in display order.
 AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65-79", "80+")
 GENDERS = ("woman", "man", "other", "no_answer")
@@ -54,29 +51,32 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 
 def compute(stage: Stage) -> dict[str, Any]:
     """The stage's indicator document (see the module docstring)."""
-    return _compute(stage.project, adapter.stage_data(stage), stage)
+    return _compute(stage.project, dataset.stage_data(stage), stage)
 
 
-def compute_scope(scope: Any) -> dict[str, Any]:
+def compute_scope(scope: Any, data: dataset.ScopeData | None = None) -> dict[str, Any]:
     """The same document for an export scope (survey, stage or project): what the summary,
-    the report and partner aggregates show, so they match the analysis pages."""
+    the report and partner aggregates show, so they match the analysis pages. ``data`` is the
+    scope's dataset when the caller has read it already (``dataset.scope_data(scope)``)."""
     if scope.project is None:
         return {}
-    if scope.type == "stage":
-        return compute(scope.obj)
-    if scope.type == "project":
-        return compute_project(scope.obj)
-    return _compute(scope.project, adapter.scope_data(scope), scope.stage)
+    if data is None:
+        if scope.type == "stage":
+            return compute(scope.obj)
+        if scope.type == "project":
+            return compute_project(scope.obj)
+        data = dataset.scope_data(scope)
+    return _compute(scope.project, data, None if scope.type == "project" else scope.stage)
 
 
 def compute_project(project: Project) -> dict[str, Any]:
     """The same document over all stages of ``project`` (participants counted once)."""
     first = project.stages[0] if project.stages else None
-    data = adapter.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
+    data = dataset.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
     return _compute(project, data, None)
 
 
-def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> dict[str, Any]:
+def _compute(project: Project, data: dataset.StageData, stage: Stage | None) -> dict[str, Any]:
     coder = coder_for(project)
     themes = list(coder.codebook.theme_ids)
     items = data.items
@@ -111,7 +111,7 @@ def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> 
     citems = coded_items(with_demo, coded, reviewed, supports)
 
     participants = data.participants
-    year, population = adapter.population(project.organization_id)
+    year, population = dataset.population(project.organization_id)
     kinds = Counter(str(it.target_type) for it in items)
     doc: dict[str, Any] = {
         "version": VERSION,
@@ -143,7 +143,7 @@ def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> 
     return doc
 
 
-def _with_demographics(it: adapter.Item, demographics: dict[str, dict[str, str]]) -> Any:
+def _with_demographics(it: dataset.Item, demographics: dict[str, dict[str, str]]) -> Any:
     from dataclasses import replace
 
     return replace(it.contribution, demographics=demographics[it.contribution.participant_id or ""])
@@ -257,7 +257,7 @@ def _to_wgs84() -> Transformer:
 
 
 def _hotspots(
-    items: list[adapter.Item],
+    items: list[dataset.Item],
     coded: dict[str, CodedContribution],
     themes: list[str],
     participants: int,
@@ -265,7 +265,7 @@ def _hotspots(
     """Significant Gi* cells per theme as WGS84 rectangles; cell counts are small areas and
     pass through suppression over the theme's whole grid. Below five participants there are
     no hotspots at all (a cell would point at one person's places)."""
-    out: dict[str, Any] = {"cell_size": CELL_SIZE, "q": FDR_Q, "themes": {}}
+    out: dict[str, Any] = {"cell_size": int(CELL_SIZE), "q": FDR_Q, "themes": {}}
     if participants < MIN_COUNT:
         out["suppressed"] = True
         return out
@@ -309,7 +309,7 @@ def _hotspots(
 
 
 def _quotes(
-    items: list[adapter.Item], coded: dict[str, CodedContribution], themes: list[str]
+    items: list[dataset.Item], coded: dict[str, CodedContribution], themes: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Up to three quotes per theme: published comments with no open flag, and survey free
     text marked ``"survey": true`` (staff only; partners never see it). A text is quoted
@@ -343,7 +343,7 @@ def quote_key(text: str) -> str:
 
 
 def _coverage(project: Project, stage: Stage | None) -> dict[str, Any]:
-    cov = stage_coverage(adapter.stage_infos(project))
+    cov = stage_coverage(dataset.stage_infos(project))
     return {
         "stages": cov.stages,
         "with_dialogue": cov.with_dialogue,
@@ -354,7 +354,7 @@ def _coverage(project: Project, stage: Stage | None) -> dict[str, Any]:
     }
 
 
-def _answers(data: adapter.StageData) -> dict[str, Any]:
+def _answers(data: dataset.StageData) -> dict[str, Any]:
     stats = official_answers(data.threads)
     return {
         "threads": stats.threads,
@@ -394,7 +394,7 @@ def _quality(citems: list[Any]) -> dict[str, Any]:
 
 
 def _agreement(
-    items: list[adapter.Item], final: dict[str, Any], themes: list[str]
+    items: list[dataset.Item], final: dict[str, Any], themes: list[str]
 ) -> dict[str, Any]:
     """Machine vs human on the reviewed contributions only."""
     reviewed = {it.key: final[it.key].themes for it in items if final[it.key].reviewed}

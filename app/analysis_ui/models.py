@@ -97,6 +97,66 @@ class Coding(Base):
     )
 
 
+class Disposition(enum.StrEnum):
+    """The planner's decision on a contribution, reported in the consultation report."""
+
+    MET = "met"  # tillgodoses
+    PARTLY = "partly"  # tillgodoses delvis
+    NOT_MET = "not_met"  # tillgodoses inte
+
+
+class ContributionReview(Base):
+    """Human decisions on one contribution as a whole, apart from the machine's codings.
+
+    ``valence`` is a reviewer's correction of the machine's valence (None: no correction);
+    ``disposition`` is the planner's decision whether the contribution is met (tillgodoses),
+    partly met or not met, which the consultation report's "not met" section is built from.
+    """
+
+    __tablename__ = "contribution_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[TargetType] = enum_column(TargetType, "coding_target")
+    target_id: Mapped[int] = mapped_column()
+    stage_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True, default=None
+    )
+    valence: Mapped[str | None] = mapped_column(sa.String(10), default=None)
+    valence_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    disposition: Mapped[Disposition | None] = enum_column(
+        Disposition, "disposition", default=None, nullable=True
+    )
+    disposition_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("target_type", "target_id"),
+        sa.CheckConstraint(
+            "valence IS NULL OR valence IN ('positive', 'negative', 'neutral', 'mixed')",
+            name="valence_known",
+        ),
+    )
+
+
+class PendingCoding(Base):
+    """A contribution waiting for automatic coding in the background.
+
+    Written in the same transaction as the contribution and deleted by the job that codes it,
+    so a worker that dies before coding leaves the row behind for ``flask analysis sweep``.
+    """
+
+    __tablename__ = "pending_codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[TargetType] = enum_column(TargetType, "coding_target")
+    target_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class PopulationRow(Base):
     """Official statistics: inhabitants by district × age band × gender."""
 

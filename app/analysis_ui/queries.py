@@ -3,69 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from analysis.agreement import multilabel_agreement
-from analysis.coder import Coder
-from app.analysis_ui import dataset as adapter
-from app.analysis_ui.dataset import Item
+from app.analysis_ui import dataset
 from app.analysis_ui.models import IndicatorSnapshot, TargetType
-from app.analysis_ui.services import Final, coder_for, finals
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
-from app.projects.models import Project, Stage
+from app.projects.models import Project
 from app.surveys.models import Answer, AnswerFeature
-
-
-@dataclass
-class ReviewData:
-    coder: Coder
-    themes: list[str]
-    items: list[Item]
-    finals: dict[str, Final]
-
-    def index_of(self, key: str | None) -> int | None:
-        return next((i for i, it in enumerate(self.items) if it.key == key), None)
-
-    def first_unreviewed(self) -> int | None:
-        return next(
-            (i for i, it in enumerate(self.items) if not self.finals[it.key].reviewed), None
-        )
-
-
-def review_data(stage: Stage) -> ReviewData:
-    """The stage's contributions with their machine themes and human decisions (bulk reads)."""
-    coder = coder_for(stage.project)
-    items = adapter.stage_items(stage)
-    fin = finals(items, coder)
-    themes = list(coder.codebook.theme_ids)
-    return ReviewData(coder, themes, items, fin)
-
-
-def live_agreement(data: ReviewData) -> dict[str, Any]:
-    """Machine vs human over the reviewed contributions, computed now."""
-    reviewed = {k: f.themes for k, f in data.finals.items() if f.reviewed}
-    if not reviewed:
-        return {"items": 0, "themes": []}
-    machine = {k: data.finals[k].machine for k in reviewed}
-    report = multilabel_agreement(reviewed, machine, data.themes)
-    return {
-        "items": report.n_items,
-        "micro_f1": round(report.micro_f1, 3),
-        "themes": [
-            {
-                "theme": s.theme,
-                "kappa": round(s.kappa, 3),
-                "f1": round(s.f1, 3),
-                "support": s.support,
-            }
-            for s in report.per_theme
-            if s.tp + s.fp + s.fn
-        ],
-    }
 
 
 def quotable_now(keys: Iterable[str]) -> set[str]:
@@ -74,14 +21,14 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
     moderation decision)."""
     ids: dict[TargetType, list[int]] = {t: [] for t in TargetType}
     for key in keys:
-        parsed = adapter.parse_key(key)
+        parsed = dataset.parse_key(key)
         if parsed:
             ids[parsed[0]].append(parsed[1])
     out: set[str] = set()
     if ids[TargetType.COMMENT]:
-        flagged = adapter._open_flags(ids[TargetType.COMMENT])
+        flagged = dataset._open_flags(ids[TargetType.COMMENT])
         out |= {
-            adapter.key_of(TargetType.COMMENT, i)
+            dataset.key_of(TargetType.COMMENT, i)
             for i in db.session.scalars(
                 sa.select(Comment.id).where(
                     Comment.id.in_(ids[TargetType.COMMENT]),
@@ -94,7 +41,7 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
     for target_type, model in ((TargetType.ANSWER, Answer), (TargetType.FEATURE, AnswerFeature)):
         if ids[target_type]:
             out |= {
-                adapter.key_of(target_type, i)
+                dataset.key_of(target_type, i)
                 for i in db.session.scalars(
                     sa.select(model.id).where(model.id.in_(ids[target_type]))
                 )

@@ -17,9 +17,9 @@ from flask_login import current_user, login_required
 
 from analysis.indicators import stage_coverage
 from app.analysis_ui import bp, evidence, queries, services
-from app.analysis_ui.dataset import parse_key, stage_infos, target_items
 from app.analysis_ui.dataset import population as population_rows
-from app.analysis_ui.forms import DecisionForm, PopulationForm, RecomputeForm
+from app.analysis_ui.dataset import stage_infos
+from app.analysis_ui.forms import PopulationForm, RecomputeForm
 from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
 from app.core.i18n import tr
@@ -216,72 +216,6 @@ def compare(project_id: int) -> Any:
         rows=rows,
         **_helpers(labels),
     )
-
-
-@bp.get("/analysis/stages/<int:stage_id>/review")
-@login_required
-def review(stage_id: int) -> Any:
-    """The coding review: one contribution at a time, with the list of all of them."""
-    stage = _stage(stage_id, Action.CODE)
-    data = queries.review_data(stage)
-    index = data.index_of(request.args.get("item"))
-    if index is None:
-        index = data.first_unreviewed()
-        if index is None and data.items:
-            index = 0
-    item = data.items[index] if index is not None else None
-    labels = services.theme_labels(data.coder)
-    form = DecisionForm()
-    form.theme.choices = [(t, tr(labels.get(t)) or t) for t in data.themes]
-    return render_template(
-        "analysis_ui/review.html",
-        stage=stage,
-        project=stage.project,
-        data=data,
-        item=item,
-        final=data.finals[item.key] if item else None,
-        index=index,
-        next_item=data.items[index + 1]
-        if index is not None and index + 1 < len(data.items)
-        else None,
-        prev_item=data.items[index - 1] if index else None,
-        agreement=queries.live_agreement(data),
-        form=form,
-        reviewed=sum(1 for f in data.finals.values() if f.reviewed),
-        **_helpers(labels),
-    )
-
-
-@bp.post("/analysis/stages/<int:stage_id>/review/<key>")
-@login_required
-def review_decide(stage_id: int, key: str) -> Any:
-    """Store a reviewer's accept, reject or add decision on one theme."""
-    stage = _stage(stage_id, Action.CODE)
-    parsed = parse_key(key)
-    if parsed is None:
-        abort(404)
-    items = [it for it in target_items(parsed[0], [parsed[1]]) if it.stage_id == stage.id]
-    if not items:
-        abort(404)
-    coder = services.coder_for(stage.project)
-    themes = list(coder.codebook.theme_ids)
-    form = DecisionForm()
-    form.theme.choices = [(t, t) for t in themes]
-    if not form.validate_on_submit() or form.decision.data not in ("accepted", "rejected", "human"):
-        flash(_("Choose a theme and a decision."), "error")
-        return redirect(url_for("analysis_ui.review", stage_id=stage.id, item=key)), 303
-    services.decide(items[0], form.theme.data, form.decision.data, current_user.id, themes)
-    record(
-        f"coding.{form.decision.data}",
-        actor=current_user,
-        organization_id=stage.project.organization_id,
-        obj=stage,
-        reason=f"{key}:{form.theme.data}",
-    )
-    target = key
-    if form.next.data and parse_key(form.next.data):
-        target = form.next.data
-    return redirect(url_for("analysis_ui.review", stage_id=stage.id, item=target) + "#item"), 303
 
 
 @bp.route("/analysis/organizations/<int:org_id>/population", methods=["GET", "POST"])

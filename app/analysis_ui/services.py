@@ -12,27 +12,26 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
 
 from analysis.codebook import CodebookError, load_codebook
 from analysis.coder import Coder, default_coder
 from analysis.models import VALENCES, CodedContribution, ThemeAssignment
 from analysis.valence import valence as score_valence
-from app.analysis_ui import dataset as adapter
+from app.analysis_ui import dataset, themes
 from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import (
-    Codebook,
     Coding,
+    ContributionReview,
     IndicatorSnapshot,
+    PendingCoding,
     ReviewState,
     TargetType,
-    Theme,
 )
 from app.core.models import utcnow
 from app.extensions import db
@@ -68,25 +67,7 @@ def coder_for(project: Project | None) -> Coder:
     an extension is malformed, so coding never blocks a resident's submission."""
     if project is None:
         return default_coder()
-    rows = db.session.scalars(
-        sa.select(Theme)
-        .join(Codebook, Theme.codebook_id == Codebook.id)
-        .where(
-            sa.or_(
-                Codebook.project_id == project.id,
-                sa.and_(
-                    Codebook.organization_id == project.organization_id,
-                    Codebook.project_id.is_(None),
-                ),
-            )
-        )
-        .order_by(Codebook.id, Theme.position, Theme.id)
-    ).all()
-    extra = [
-        {"id": t.key, "label": t.label or {"en": t.key}, "patterns": t.patterns}
-        for t in rows
-        if t.patterns
-    ]
+    extra = themes.extension(themes.extension_rows(project), with_patterns_only=True)
     if not extra:
         return default_coder()
     try:
@@ -137,11 +118,11 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
     for it in items:
         by_type[it.target_type].append(it.target_id)
     for target_type, ids in by_type.items():
-        for start in range(0, len(ids), adapter.CHUNK):
+        for start in range(0, len(ids), dataset.CHUNK):
             db.session.execute(
                 sa.delete(Coding).where(
                     Coding.target_type == target_type,
-                    Coding.target_id.in_(ids[start : start + adapter.CHUNK]),
+                    Coding.target_id.in_(ids[start : start + dataset.CHUNK]),
                     Coding.source == coder.source,
                     Coding.review_state == ReviewState.MACHINE,
                 )
@@ -172,12 +153,12 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
 
 def code_contributions(stage: Stage) -> CodingCounts:
     """Code every contribution of ``stage`` again (comments, free-text answers, map features)."""
-    return code_items(adapter.stage_items(stage, adapter.CODING), coder_for(stage.project))
+    return code_items(dataset.stage_items(stage, dataset.CODING), coder_for(stage.project))
 
 
 def code_targets(target_type: TargetType | str, ids: Sequence[int]) -> CodingCounts:
     """Code the given contributions; ids that are not codable (deleted, official) are skipped."""
-    items = adapter.target_items(target_type, list(ids))
+    items = dataset.target_items(target_type, list(ids))
     if not items:
         return CodingCounts(0, 0)
     total = CodingCounts(0, 0)
@@ -193,29 +174,13 @@ def code_targets(target_type: TargetType | str, ids: Sequence[int]) -> CodingCou
     return total
 
 
-def code_target(target_type: TargetType | str, target_id: int) -> CodingCounts:
-    """Code one contribution."""
-    return code_targets(target_type, [target_id])
+def code_now(target_type: TargetType | str, ids: Iterable[int]) -> None:
+    """Code contributions inside the current transaction (``AUTO_CODING=sync`` and commands).
 
-
-def enqueue_coding(target_type: TargetType | str, ids: Iterable[int]) -> None:
-    """Code new contributions without holding up the resident.
-
-    With ``REDIS_URL`` the job goes to RQ (queue ``RQ_QUEUE``) once the request's transaction
-    has committed, so the worker finds the rows. Without Redis the rule coder (fast) runs
-    right here inside a savepoint; a failure is logged and never breaks the submission.
-    """
-    target_type = TargetType(target_type)
+    Runs in a savepoint: a failure is logged and never breaks the submission;
+    ``flask analysis recode`` fixes it later."""
     id_list = [int(i) for i in ids]
     if not id_list:
-        return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("REDIS_URL"):
-
-        def send(_session: Any) -> None:
-            send_to_rq(app, str(target_type), id_list)
-
-        sa.event.listen(db.session(), "after_commit", send, once=True)
         return
     try:
         with db.session.begin_nested():
@@ -224,46 +189,74 @@ def enqueue_coding(target_type: TargetType | str, ids: Iterable[int]) -> None:
         log.exception("automatic coding of %s %s failed", target_type, id_list)
 
 
-def enqueue_response_coding(response: Any) -> None:
-    """Code a survey response's free-text answers and map features (see enqueue_coding)."""
-    answers = [a for a in response.answers if a.id is not None]
-    enqueue_coding(TargetType.ANSWER, [a.id for a in answers if (a.text or "").strip()])
-    enqueue_coding(TargetType.FEATURE, [f.id for a in answers for f in a.features])
+#: At most this many waiting contributions are coded in one transaction.
+PENDING_BATCH = 500
+#: ``flask analysis sweep`` leaves younger waiting rows to the jobs already queued for them.
+SWEEP_AGE = timedelta(minutes=5)
 
 
-def send_to_rq(
-    app: Flask, target_type: str, ids: list[int], *, connection: Any | None = None
-) -> None:
-    """Queue one coding job for ``ids`` on RQ (over ``connection`` when given)."""
-    try:
-        import redis
-        from rq import Queue
+def code_pending(before: datetime | None = None, *, batch: int = PENDING_BATCH) -> int:
+    """Code the contributions waiting in ``PendingCoding`` and delete their rows; returns how
+    many rows were done. The background job of ``AUTO_CODING=background``.
 
-        queue = Queue(
-            str(app.config.get("RQ_QUEUE") or "platsdialog"),
-            connection=connection or redis.Redis.from_url(app.config["REDIS_URL"]),
-        )
-        queue.enqueue("app.analysis_ui.services.run_coding_job", target_type, ids)
-    except Exception:  # noqa: BLE001 - Redis down must not fail a committed submission
-        log.exception("could not queue coding of %s %s", target_type, ids)
-
-
-def run_coding_job(target_type: str, ids: list[int]) -> int:
-    """RQ entry point: code and commit; builds its own app when run outside one."""
-    if has_app_context():
-        counts = code_targets(target_type, ids)
-        db.session.commit()
-        return counts.codings
-    from app import create_app
-
-    app = create_app()
-    with app.app_context():
+    Each batch is one transaction. Whatever is waiting is coded, not only what the
+    triggering request wrote, so under load one job codes many requests' contributions (the
+    job is enqueued with ``coalesce=True``). On PostgreSQL concurrent jobs skip each other's
+    rows (``SKIP LOCKED``); SQLite serialises writers. ``before`` limits it to older rows (the
+    sweep). Idempotent: coding replaces the machine codings of the same source.
+    """
+    done = 0
+    while True:
+        stmt = sa.select(PendingCoding).order_by(PendingCoding.id).limit(batch)
+        if before is not None:
+            stmt = stmt.where(PendingCoding.created_at < before)
+        rows = db.session.scalars(stmt.with_for_update(skip_locked=True)).all()
+        if not rows:
+            return done
+        row_ids = [row.id for row in rows]
         try:
-            counts = code_targets(target_type, ids)
+            _code_rows(rows)
             db.session.commit()
-            return counts.codings
-        finally:
-            db.session.remove()
+        except Exception:  # noqa: BLE001 - retried one by one, so one bad row blocks nothing
+            log.exception("coding %d waiting contributions together failed", len(rows))
+            db.session.rollback()
+            for row_id in row_ids:
+                _code_one_pending(row_id)
+        done += len(rows)
+
+
+def _code_rows(rows: Sequence[PendingCoding]) -> None:
+    """Code the rows' contributions and delete the rows (no commit). Reads come before the
+    first write, so on SQLite the write lock is held only while the codings are written."""
+    by_target: dict[TargetType, set[int]] = defaultdict(set)
+    for row in rows:
+        by_target[TargetType(row.target_type)].add(row.target_id)
+    for target, ids in by_target.items():
+        code_targets(target, sorted(ids))
+    db.session.execute(
+        sa.delete(PendingCoding).where(PendingCoding.id.in_([row.id for row in rows]))
+    )
+
+
+def _code_one_pending(row_id: int) -> None:
+    """Code one waiting contribution in its own transaction; if even that fails, log it and
+    drop the row (``flask analysis recode`` can code it later) rather than retry forever."""
+    row = db.session.get(PendingCoding, row_id)
+    if row is None:
+        return
+    try:
+        _code_rows([row])
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - logged; the contribution itself is stored
+        log.exception("automatic coding of %s %s failed", row.target_type, row.target_id)
+        db.session.rollback()
+        db.session.execute(sa.delete(PendingCoding).where(PendingCoding.id == row_id))
+        db.session.commit()
+
+
+def sweep(now: datetime | None = None, age: timedelta = SWEEP_AGE) -> int:
+    """Code what a killed worker left uncoded: waiting rows older than ``age``."""
+    return code_pending(before=(now or utcnow()) - age)
 
 
 # --- Final codings (human decisions win) --------------------------------------------------
@@ -312,17 +305,25 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
     return Final(tuple(themes), confidence, val, machine, bool(decisions), decisions)
 
 
-def finals(items: Sequence[Item], coder: Coder | str) -> dict[str, Final]:
+def finals(
+    items: Sequence[Item],
+    coder: Coder | str,
+    stored: Mapping[str, Sequence[Coding]] | None = None,
+) -> dict[str, Final]:
     """Final codings of ``items``: stored rows with human decisions applied; an item nobody
     has coded yet is coded now by ``coder`` (nothing stored), so every figure and document
-    codes a contribution the same way whether or not the coding job has run. (A coder's
-    source string instead of the coder codes such items with the default codebook.)"""
+    codes a contribution the same way whether or not the coding job has run. A reviewer's
+    valence correction (``ContributionReview``) replaces the valence (``reviewed`` stays about
+    themes: it feeds the theme agreement). (A coder's source string instead of the coder codes
+    uncoded items with the default codebook; ``stored`` is ``dataset.codings_of(items)`` when
+    the caller has read it already.)"""
     if isinstance(coder, str):
         source = coder
         coder = default_coder()
         if coder.source != source:
             log.debug("finals: coding uncoded items with %s, not %s", coder.source, source)
-    stored = adapter.codings_of(items)
+    if stored is None:
+        stored = dataset.codings_of(items)
     out: dict[str, Final] = {}
     for it in items:
         rows = stored.get(it.key, [])
@@ -333,6 +334,29 @@ def finals(items: Sequence[Item], coder: Coder | str) -> dict[str, Final]:
         confidence = {t.theme: float(t.confidence) for t in fresh.themes}
         themes = tuple(t.theme for t in fresh.themes)
         out[it.key] = Final(themes, confidence, fresh.valence, themes, False, {})
+    for key, val in valence_corrections(items).items():
+        if key in out:
+            out[key] = replace(out[key], valence=val)
+    return out
+
+
+def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
+    """key → the valence a reviewer set on it (only contributions that have one)."""
+    ids: dict[TargetType, list[int]] = defaultdict(list)
+    for it in items:
+        ids[it.target_type].append(it.target_id)
+    out: dict[str, str] = {}
+    for target_type, target_ids in ids.items():
+        for start in range(0, len(target_ids), dataset.CHUNK):
+            chunk = target_ids[start : start + dataset.CHUNK]
+            for target_id, val in db.session.execute(
+                sa.select(ContributionReview.target_id, ContributionReview.valence).where(
+                    ContributionReview.target_type == target_type,
+                    ContributionReview.target_id.in_(chunk),
+                    ContributionReview.valence.is_not(None),
+                )
+            ):
+                out[dataset.key_of(target_type, target_id)] = val
     return out
 
 
@@ -417,7 +441,7 @@ def snapshot_of(stage: Stage) -> IndicatorSnapshot | None:
     )
 
 
-def day_counts(events: Sequence[adapter.Event]) -> list[dict[str, Any]]:
+def day_counts(events: Sequence[dataset.Event]) -> list[dict[str, Any]]:
     """Per day (UTC): contributions and distinct participants."""
     contributions: Counter[str] = Counter()
     people: dict[str, set[str]] = defaultdict(set)

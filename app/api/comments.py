@@ -4,10 +4,12 @@
   FeatureCollection of the published comments placed in the box, with an ETag (304 on a
   matching ``If-None-Match``), compressed here (br or gzip) when the client accepts it.
   Without ``bbox``: ``{"comments", "page", "pages", "total"}``.
-- ``POST /stages/<id>/comments`` ``{body, geometry?, parent_id?, client_id}``: 201 with the
-  comment; 200 with the same body when ``client_id`` was already stored for the stage.
-  Errors: 400 malformed, 403 not allowed (closed stage, policy), 404 unknown stage or parent
-  not visible, 409 ``client_id`` used by someone else or parent no longer open, 422 invalid.
+- ``POST /stages/<id>/comments`` ``{body, geometry?, parent_id?, client_id, nickname?}``: 201
+  with the comment; 200 with the same body when ``client_id`` was already stored for the stage.
+  The body is the ``NewComment`` schema (``app/comments/schemas.py``), as for the page's form.
+  Errors: 400 malformed, 403 not allowed (closed stage, policy), 404 unknown stage,
+  409 ``client_id`` used by someone else or parent no longer open, 422 invalid (also an
+  unknown parent).
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ from flask_login import current_user
 from app.api import bp
 from app.comments import queries, services
 from app.comments.models import Comment
+from app.comments.schemas import NewComment
 from app.core.errors import api_error
 from app.core.geo import GeometryError, parse_bbox
 from app.core.i18n import current_language
-from app.core.models import MAX_ID
-from app.core.participants import current_participant
+from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
 from app.projects.models import Stage
@@ -291,49 +293,21 @@ def _geojson_response(payload: bytes, etag: str, coding: str | None, status: int
     return response
 
 
-def _field_error(message: str, name: str) -> Any:
-    return api_error(422, message, fields={name: message})
-
-
 @bp.post("/stages/<int:stage_id>/comments")
 def create_comment(stage_id: int) -> Any:
-    """Post a comment (idempotent by ``client_id``)."""
+    """Post a comment (idempotent by ``client_id``); refusals are the services' domain errors,
+    answered as JSON errors by ``app/core/errors.py``."""
     if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
         return api_error(413)
     stage = _visible_stage(stage_id)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return api_error(400, _("Send a JSON object."))
-    unknown = set(data) - {"body", "geometry", "parent_id", "client_id"}
-    if unknown:
-        message = _("Unknown fields: %(names)s.", names=", ".join(sorted(unknown)))
-        return api_error(422, message, fields={name: message for name in unknown})
-    if data.get("client_id") in (None, ""):
-        return _field_error(_("client_id is required."), "client_id")
-    geometry = data.get("geometry")
-    if geometry is not None and not isinstance(geometry, dict):
-        return _field_error(_("geometry must be a GeoJSON Point."), "geometry")
-    parent = None
-    parent_id = data.get("parent_id")
-    if parent_id is not None:
-        if isinstance(parent_id, bool) or not isinstance(parent_id, int):
-            return _field_error(_("parent_id must be a comment id."), "parent_id")
-        parent = db.session.get(Comment, parent_id) if 0 < parent_id <= MAX_ID else None
-        if parent is None or parent.stage_id != stage.id:
-            return _field_error(_("There is no such comment in this stage."), "parent_id")
+    new = NewComment.parse(request.get_json(silent=True))
     participant = current_participant()
-    try:
-        comment, created = services.post_comment(
-            actor_from(current_user, participant),
-            participant,
-            stage,
-            body=data.get("body"),
-            geometry=geometry,
-            parent=parent,
-            client_id=services.valid_client_id(data.get("client_id")),
-            language=current_language(),
-            new_participant=lambda: current_participant(create=True),  # type: ignore[arg-type,return-value]
-        )
-    except services.CommentError as exc:
-        return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields)
+    comment, created = services.post_comment(
+        actor_from(current_user, participant),
+        participant,
+        stage,
+        new,
+        language=current_language(),
+        new_participant=created_participant,
+    )
     return jsonify(comment_document(comment)), 201 if created else 200

@@ -5,7 +5,9 @@
   body when ``client_id`` was already stored. Errors: 400 malformed JSON, 404 unknown survey,
   409 ``closed`` when the survey or its stage is not open (also before it opens), 409
   ``already_answered`` when the survey refuses resubmissions, 403 when the participation
-  policy refuses, 413 when the body is too large, 422 with per-field messages otherwise.
+  policy refuses, 413 when the body is too large, 422 with per-field messages otherwise. The
+  body is the ``NewResponse`` schema (``app/surveys/schemas.py``), as for the page flow; the
+  service's domain errors become JSON errors in ``app/core/errors.py``.
 - ``GET /surveys/<id>/responses?page=N``: staff with ``Action.EXPORT``; personal data
   (nickname, email, demographic answers) only with ``Action.VIEW_PERSONAL_DATA``.
 """
@@ -22,7 +24,7 @@ from app.api import bp
 from app.core.errors import api_error
 from app.core.i18n import current_language
 from app.core.models import translated
-from app.core.participants import current_participant
+from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
 from app.surveys.queries import (
@@ -32,8 +34,8 @@ from app.surveys.queries import (
     survey_for_submission,
 )
 from app.surveys.questions import MapQuestion, kind_for
+from app.surveys.schemas import NewResponse
 from app.surveys.services import (
-    SubmissionError,
     ordered_questions,
     response_body,
     submit_response,
@@ -135,21 +137,15 @@ def create_response(survey_id: int) -> Any:
     survey = survey_for_submission(survey_id)
     if survey is None:
         return api_error(404, _("We could not find that survey."))
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return api_error(400, _("The body must be a JSON object."), code="malformed")
+    submission = NewResponse.parse(request.get_json(silent=True))
     participant = current_participant()
-    try:
-        response, created = submit_response(
-            survey,
-            participant,
-            payload,
-            channel=payload.get("channel") or "web",
-            actor=actor_from(current_user, participant),
-            new_participant=lambda: current_participant(create=True),  # type: ignore[arg-type,return-value]
-        )
-    except SubmissionError as error:
-        return api_error(error.status, error.message, code=error.code, fields=error.fields)
+    response, created = submit_response(
+        survey,
+        participant,
+        submission,
+        actor=actor_from(current_user, participant),
+        new_participant=created_participant,
+    )
     body = response_body(response)
     return jsonify(body), 201 if created else 200
 

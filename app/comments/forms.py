@@ -1,64 +1,67 @@
-"""Forms of the comments domain. The services check the rules; the forms carry the input."""
+"""Forms of the comments domain: CSRF and rendering only.
+
+The input is validated once, by the use case's schema in ``app/comments/schemas.py``, for the
+pages and the API alike; the views turn these forms' data into that schema's input and put
+its messages back next to the fields.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    FloatField,
-    HiddenField,
-    RadioField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.comments.models import FlagReason
-from app.comments.services import MAX_BODY, MAX_NICKNAME, MAX_NOTE
+from app.comments.schemas import MAX_NICKNAME, MAX_NOTE
+
+
+def _text(value: str | None) -> str | None:
+    return value if value and value.strip() else None
 
 
 class CommentForm(FlaskForm):
     """A new comment or reply, optionally placed on the map."""
 
-    body = TextAreaField(
-        _l("Your comment"),
-        validators=[
-            DataRequired(message=_l("Write your comment.")),
-            Length(max=MAX_BODY, message=_l("The comment is too long.")),
-        ],
-    )
-    nickname = StringField(_l("Nickname"), validators=[Optional(), Length(max=MAX_NICKNAME)])
-    lat = FloatField(
-        _l("Latitude"),
-        validators=[Optional(), NumberRange(min=-90, max=90)],
-    )
-    lon = FloatField(
-        _l("Longitude"),
-        validators=[Optional(), NumberRange(min=-180, max=180)],
-    )
+    body = TextAreaField(_l("Your comment"), render_kw={"required": True})
+    nickname = StringField(_l("Nickname"), render_kw={"maxlength": MAX_NICKNAME})
+    lat = StringField(_l("Latitude"))
+    lon = StringField(_l("Longitude"))
     official = BooleanField(_l("Answer on behalf of the municipality"))
     client_id = HiddenField()
     submit = SubmitField(_l("Post comment"))
 
-    def geometry(self) -> dict[str, object] | None:
-        """The chosen place as a GeoJSON point, or None when no place was chosen."""
-        if self.lat.data is None or self.lon.data is None:
-            return None
-        return {"type": "Point", "coordinates": [self.lon.data, self.lat.data]}
+    def schema_input(self, client_id: str, parent_id: int | None = None) -> dict[str, Any]:
+        """What was posted as the input of ``NewComment`` (``client_id`` when it had none)."""
+        data: dict[str, Any] = {
+            "body": self.body.data,
+            "client_id": self.client_id.data or client_id,
+            "nickname": _text(self.nickname.data),
+            "official": bool(self.official.data),
+            "parent_id": parent_id,
+        }
+        lat, lon = _text(self.lat.data), _text(self.lon.data)
+        if lat is not None or lon is not None:
+            data["geometry"] = {"type": "Point", "coordinates": [_number(lon), _number(lat)]}
+        return data
+
+
+def _number(text: str | None) -> float | str | None:
+    """A coordinate typed in the form: a number, or the text itself for the schema to refuse."""
+    try:
+        return float((text or "").strip().replace(",", "."))
+    except ValueError:
+        return text
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your comment"),
-        validators=[
-            DataRequired(message=_l("Write your comment.")),
-            Length(max=MAX_BODY, message=_l("The comment is too long.")),
-        ],
-    )
+    body = TextAreaField(_l("Your comment"), render_kw={"required": True})
     submit = SubmitField(_l("Save changes"))
+
+    def schema_input(self) -> dict[str, Any]:
+        return {"body": self.body.data}
 
 
 class FlagForm(FlaskForm):
@@ -71,12 +74,15 @@ class FlagForm(FlaskForm):
             SelectChoice(FlagReason.OFF_TOPIC.value, _l("Off topic")),
             SelectChoice(FlagReason.OTHER.value, _l("Something else")),
         ],
-        validators=[InputRequired(message=_l("Choose a reason."))],
+        # The schema checks the choice; WTForms would refuse unknown values in its own words.
+        validate_choice=False,
+        render_kw={"required": True},
     )
-    note = TextAreaField(
-        _l("Anything to add (optional)"), validators=[Optional(), Length(max=MAX_NOTE)]
-    )
+    note = TextAreaField(_l("Anything to add (optional)"), render_kw={"maxlength": MAX_NOTE})
     submit = SubmitField(_l("Report comment"))
+
+    def schema_input(self) -> dict[str, Any]:
+        return {"reason": self.reason.data, "note": self.note.data}
 
 
 class ConfirmForm(FlaskForm):

@@ -2,6 +2,11 @@
 
 Each view serves htmx (a fragment from the same partials as the page) and plain forms (a
 redirect back to the stage page, or a full page when there is something to correct).
+
+The form's data becomes the input of the use case's schema (``app/comments/schemas.py``, the
+same one the API validates JSON with); an ``Invalid`` error puts its messages next to the
+fields, any other refusal becomes the error page (``app/core/errors.py``). The participant is
+created only when the write passes every check (``created_participant``).
 """
 
 from __future__ import annotations
@@ -11,13 +16,17 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import Field
 
 from app.comments import bp, queries, services
 from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
 from app.comments.models import Comment, CommentStatus
+from app.comments.schemas import EditComment, FlagComment, NewComment
+from app.core.errors import Conflict, Invalid
 from app.core.htmx import is_htmx, render
 from app.core.i18n import current_language
-from app.core.participants import current_participant
+from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db
@@ -84,6 +93,39 @@ def _subtree_page(comment: Comment, page: str, **context: Any) -> Any:
     )
 
 
+def show_errors(
+    form: FlaskForm, error: Invalid, default: Field, aliases: dict[str, str] | None = None
+) -> None:
+    """Put ``error``'s messages next to the form's fields (``default`` for the others)."""
+    fields = error.fields or {"": error.message}
+    for name, message in fields.items():
+        target = getattr(form, (aliases or {}).get(name, name), None)
+        if not isinstance(target, Field) or target.type in (
+            "HiddenField",
+            "CSRFTokenField",
+            "SubmitField",
+        ):
+            target = default  # a message must be seen: not next to a hidden field
+        target.errors = [*target.errors, message]
+
+
+def _post_comment(stage: Stage, form: CommentForm, parent: Comment | None = None) -> Comment:
+    """Store the posted comment or reply; raises the service's domain errors."""
+    new = NewComment.parse(
+        form.schema_input(services.new_client_id(), parent.id if parent is not None else None)
+    )
+    participant = current_participant()
+    comment, _created = services.post_comment(
+        actor_from(current_user, participant),
+        participant,
+        stage,
+        new,
+        language=current_language(),
+        new_participant=created_participant,
+    )
+    return comment
+
+
 def _discussion(
     stage: Stage, form: CommentForm | None = None, status: int = 200, notice: str | None = None
 ) -> Any:
@@ -103,30 +145,10 @@ def post(stage_id: int) -> Any:
     form = CommentForm()
     if not form.validate():
         return _discussion(stage, form, 422)
-    participant = current_participant(create=True)
-    assert participant is not None  # noqa: S101 - create=True always gives one
-    actor = actor_from(current_user, participant)
     try:
-        comment, _created = services.post_comment(
-            actor,
-            participant,
-            stage,
-            body=form.body.data,
-            geometry=form.geometry(),
-            client_id=services.valid_client_id(form.client_id.data),
-            language=current_language(),
-            nickname=form.nickname.data,
-            official=bool(form.official.data),
-        )
-    except services.CommentError as exc:
-        if exc.status != 422:
-            abort(exc.status, description=exc.message)
-        for name, message in exc.fields.items():
-            target = form.lat if name == "geometry" else getattr(form, name, None)
-            if target is not None:
-                target.errors = [*target.errors, message]
-        if not exc.fields:
-            form.body.errors = [*form.body.errors, exc.message]
+        comment = _post_comment(stage, form)
+    except Invalid as exc:
+        show_errors(form, exc, form.body, {"geometry": "lat"})
         return _discussion(stage, form, 422)
     pending = comment.status == CommentStatus.PENDING
     notice = _("Thank you! Your post is reviewed before it is published.") if pending else None
@@ -150,27 +172,10 @@ def reply(comment_id: int) -> Any:
     if request.method == "POST":
         if not form.validate():
             return _reply_form(parent, form, 422)
-        participant = current_participant(create=True)
-        assert participant is not None  # noqa: S101 - create=True always gives one
-        actor = actor_from(current_user, participant)
         try:
-            comment, _created = services.post_comment(
-                actor,
-                participant,
-                stage,
-                body=form.body.data,
-                parent=parent,
-                client_id=services.valid_client_id(form.client_id.data),
-                language=current_language(),
-                nickname=form.nickname.data,
-                official=bool(form.official.data),
-            )
-        except services.CommentError as exc:
-            if exc.status != 422:
-                abort(exc.status, description=exc.message)
-            for name, message in exc.fields.items():
-                target = getattr(form, name, None) or form.body
-                target.errors = [*target.errors, message]
+            comment = _post_comment(stage, form, parent)
+        except Invalid as exc:
+            show_errors(form, exc, form.body)
             return _reply_form(parent, form, 422)
         if comment.status == CommentStatus.PENDING:
             flash(_("Thank you! Your post is reviewed before it is published."), "success")
@@ -225,14 +230,18 @@ def support(comment_id: int) -> Any:
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    participant = current_participant(create=True)
-    assert participant is not None  # noqa: S101 - create=True always gives one
+    participant = current_participant()
     message = None
     try:
-        services.support(actor_from(current_user, participant), participant, comment)
-    except services.CommentError as exc:
+        services.support(
+            actor_from(current_user, participant),
+            participant,
+            comment,
+            new_participant=created_participant,
+        )
+    except Conflict as exc:
         if exc.code != "already_supported" or not is_htmx():
-            abort(exc.status, description=exc.message)
+            raise
         message = exc.message
     if is_htmx():
         return render_template(
@@ -250,30 +259,26 @@ def flag(comment_id: int) -> Any:
     status = 200
     if request.method == "POST":
         if form.validate():
-            participant = current_participant(create=True)
-            assert participant is not None  # noqa: S101 - create=True always gives one
+            participant = current_participant()
             try:
                 services.flag(
                     actor_from(current_user, participant),
                     participant,
                     comment,
-                    form.reason.data,
-                    form.note.data,
+                    FlagComment.parse(form.schema_input()),
+                    new_participant=created_participant,
                 )
-            except services.CommentError as exc:
-                if exc.status == 422:
-                    form.reason.errors = [*form.reason.errors, exc.message]
-                    status = 422
-                elif exc.status == 409:
-                    return render(
-                        "comments/flag.html",
-                        "comments/_flag_done.html",
-                        comment=comment,
-                        stage=comment.stage,
-                        message=exc.message,
-                    ), (200 if is_htmx() else 409)
-                else:
-                    abort(exc.status, description=exc.message)
+            except Invalid as exc:
+                show_errors(form, exc, form.reason)
+                status = 422
+            except Conflict as exc:
+                return render(
+                    "comments/flag.html",
+                    "comments/_flag_done.html",
+                    comment=comment,
+                    stage=comment.stage,
+                    message=exc.message,
+                ), (200 if is_htmx() else 409)
             else:
                 message = _("Thank you. A moderator will look at the comment.")
                 if is_htmx():
@@ -305,11 +310,9 @@ def edit(comment_id: int) -> Any:
     if request.method == "POST":
         if form.validate():
             try:
-                services.edit(actor, comment, form.body.data)
-            except services.CommentError as exc:
-                if exc.status != 422:
-                    abort(exc.status, description=exc.message)
-                form.body.errors = [*form.body.errors, exc.message]
+                services.edit(actor, comment, EditComment.parse(form.schema_input()))
+            except Invalid as exc:
+                show_errors(form, exc, form.body)
             else:
                 if is_htmx():
                     return _subtree_page(comment, "comments/replies.html")

@@ -1,16 +1,15 @@
 """Writes of the comments domain: post, reply, support, flag, edit and delete.
 
-Every decision goes through :func:`app.core.permissions.can`; the functions here validate,
-``flush`` and return objects, and raise :class:`CommentError` (with an HTTP status the views
-and the API pass on) when something cannot be done. Nothing here commits.
+Every decision goes through :func:`app.core.permissions.can`. The functions take the parsed
+input schemas of ``app/comments/schemas.py``, check what needs stored data, ``flush`` and
+return objects; they raise the domain errors of ``app/core/errors.py`` (``Invalid``,
+``Forbidden``, ``Conflict``; no HTTP statuses) when something cannot be done. A participant is
+created (``new_participant``) only once every check has passed. Nothing here commits.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,35 +19,21 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Participant
 from app.analysis_ui import hooks as coding_hooks
 from app.analysis_ui.models import TargetType
-from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
+from app.comments.models import Comment, CommentStatus, Flag, Support
+from app.comments.schemas import (  # MAX_BODY and new_client_id re-exported for callers
+    MAX_BODY as MAX_BODY,
+)
+from app.comments.schemas import EditComment, FlagComment, NewComment
+from app.comments.schemas import new_client_id as new_client_id
+from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
-from app.core.models import insert_new, utcnow
+from app.core.models import MAX_ID, insert_new, utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
-#: Longest comment body, in characters.
-MAX_BODY = 2000
-#: Longest flag note and nickname.
-MAX_NOTE = 500
-MAX_NICKNAME = 60
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
 MAX_DEPTH = 2
-
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,36}$")
-
-
-@dataclass
-class CommentError(Exception):
-    """A comment action cannot be done: ``status`` for the response, ``fields`` for forms."""
-
-    status: int
-    message: str
-    code: str = "invalid"
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def discussion_of(stage: Stage) -> Activity | None:
@@ -73,38 +58,20 @@ def root_of(comment: Comment) -> Comment:
     return node
 
 
-def clean_body(body: Any, field_name: str = "body") -> str:
-    """Strip and check a comment text; raises ``CommentError`` (422) when empty or too long."""
-    if not isinstance(body, str):
-        raise CommentError(
-            422, _("Write your comment."), fields={field_name: _("Write your comment.")}
-        )
-    text = body.replace("\r\n", "\n").strip()
-    if not text:
-        raise CommentError(
-            422, _("Write your comment."), fields={field_name: _("Write your comment.")}
-        )
-    if len(text) > MAX_BODY:
-        message = _("The comment can be at most %(n)s characters long.", n=MAX_BODY)
-        raise CommentError(422, message, fields={field_name: message})
-    return text
-
-
-def _forbidden(actor: Actor, stage: Stage, activity: Activity | None) -> CommentError:
+def _forbidden(actor: Actor, stage: Stage, activity: Activity | None) -> Forbidden:
     """The clearest refusal for a comment the actor may not post."""
     if activity is None:
-        return CommentError(403, _("This stage has no discussion."), code="forbidden")
+        return Forbidden(_("This stage has no discussion."))
     if not stage.is_open:
-        return CommentError(403, _("The discussion in this stage is closed."), code="stage_closed")
+        return Forbidden(_("The discussion in this stage is closed."), code="stage_closed")
     if activity.policy == ParticipationPolicy.ACCOUNT and (
         actor.user is None or actor.user.email_verified_at is None
     ):
-        return CommentError(
-            403,
+        return Forbidden(
             _("Log in with a verified account to take part in this discussion."),
             code="account_required",
         )
-    return CommentError(403, _("You cannot comment in this stage."), code="forbidden")
+    return Forbidden(_("You cannot comment in this stage."))
 
 
 def _place(
@@ -113,10 +80,8 @@ def _place(
     if geometry is None:
         return
     if not can(actor, Action.PLACE_ON_MAP, stage, activity=activity):
-        raise CommentError(
-            403,
-            _("Comments cannot be placed on the map in this stage."),
-            code="place_not_allowed",
+        raise Forbidden(
+            _("Comments cannot be placed on the map in this stage."), code="place_not_allowed"
         )
     area = stage.project.shape
     try:
@@ -127,19 +92,20 @@ def _place(
             if exc.code == "outside_area"
             else _("The place on the map is not valid. Choose a point on the map.")
         )
-        raise CommentError(422, message, code=exc.code, fields={"geometry": message}) from exc
+        raise Invalid(message, code=exc.code, fields={"geometry": message}) from exc
 
 
-def _resolve_parent(stage: Stage, parent: Comment | None) -> Comment | None:
-    """Check the parent and keep replies at most ``MAX_DEPTH`` levels deep."""
-    if parent is None:
+def _resolve_parent(stage: Stage, parent_id: int | None) -> Comment | None:
+    """The comment replied to, checked, with replies kept at most ``MAX_DEPTH`` levels deep."""
+    if parent_id is None:
         return None
-    if parent.stage_id != stage.id:
-        message = _("You can only reply to a comment in the same discussion.")
-        raise CommentError(422, message, fields={"parent_id": message})
+    parent = db.session.get(Comment, parent_id) if 0 < parent_id <= MAX_ID else None
+    if parent is None or parent.stage_id != stage.id:
+        message = _("There is no such comment in this stage.")
+        raise Invalid(message, fields={"parent_id": message})
     if parent.deleted_at is not None or parent.status != CommentStatus.PUBLISHED:
         message = _("That comment can no longer be replied to.")
-        raise CommentError(409, message, code="parent_unavailable")
+        raise Conflict(message, code="parent_unavailable")
     # A reply to a level-2 reply becomes its sibling, so threads never grow deeper.
     while depth_of(parent) >= MAX_DEPTH and parent.parent is not None:
         parent = parent.parent
@@ -155,45 +121,41 @@ def _nickname_to_set(
     name = (nickname or "").strip()
     if not name:
         message = _("Choose a nickname to show with your comments.")
-        raise CommentError(422, message, fields={"nickname": message})
-    if len(name) > MAX_NICKNAME:
-        message = _("The nickname can be at most %(n)s characters long.", n=MAX_NICKNAME)
-        raise CommentError(422, message, fields={"nickname": message})
+        raise Invalid(message, fields={"nickname": message})
     return name
 
 
-def valid_client_id(value: Any) -> str | None:
-    """A client id as stored, or None when absent; raises ``CommentError`` when malformed."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not _CLIENT_ID.match(value):
-        message = _("client_id must be a UUID or 8 to 36 letters, digits, - or _.")
-        raise CommentError(422, message, fields={"client_id": message})
-    return value
+def _participant(
+    participant: Participant | None, new_participant: Callable[[], Participant] | None
+) -> Participant:
+    """The acting participant, created now (every check has passed) when there is none."""
+    if participant is not None:
+        return participant
+    if new_participant is None:
+        raise Forbidden(_("You cannot comment in this stage."))
+    return new_participant()
 
 
 def post_comment(
     actor: Actor,
     participant: Participant | None,
     stage: Stage,
+    new: NewComment,
     *,
-    body: Any,
-    geometry: dict[str, Any] | None = None,
-    parent: Comment | None = None,
-    client_id: str | None = None,
     language: str | None = None,
-    nickname: str | None = None,
-    official: bool = False,
     new_participant: Callable[[], Participant] | None = None,
 ) -> tuple[Comment, bool]:
-    """Store a comment or reply in ``stage``'s discussion.
+    """Store ``new`` (a comment, or a reply with ``parent_id``) in ``stage``'s discussion.
 
     Returns ``(comment, created)``; ``created`` is False when ``client_id`` was already
     stored for this stage by the same participant (the earlier comment is returned).
-    Raises ``CommentError``: 403 not allowed, 409 conflict, 422 invalid input.
+    Raises ``Forbidden`` (not allowed), ``Conflict`` (client id of another, parent no longer
+    open) or ``Invalid`` (no such parent, place outside the area, nickname missing).
     With ``participant`` None, ``new_participant`` is called to create one once every check
     has passed (so a refused comment creates nobody, and the first write comes last).
     """
+    body, geometry, client_id = new.body, new.geometry, new.client_id
+    nickname, official = new.nickname, new.official
     activity = discussion_of(stage)
     if client_id is not None:
         existing = _by_client_id(stage, client_id)
@@ -202,14 +164,13 @@ def post_comment(
     if activity is None or not can(actor, Action.COMMENT, stage, activity=activity):
         raise _forbidden(actor, stage, activity)
     if official and not can(actor, Action.ANSWER_OFFICIALLY, stage):
-        raise CommentError(403, _("Only staff can answer on behalf of the municipality."))
-    text = clean_body(body)
-    parent = _resolve_parent(stage, parent)
+        raise Forbidden(_("Only staff can answer on behalf of the municipality."))
+    parent = _resolve_parent(stage, new.parent_id)
     comment = Comment(
         activity_id=activity.id,
         stage_id=stage.id,
         parent_id=parent.id if parent else None,
-        body=text,
+        body=body,
         language=language,
         client_id=client_id,
     )
@@ -217,10 +178,7 @@ def post_comment(
     comment.activity, comment.stage = activity, stage
     _place(actor, stage, activity, geometry, comment)
     name = None if official else _nickname_to_set(participant, activity, nickname)
-    if participant is None:
-        if new_participant is None:
-            raise CommentError(403, _("You cannot comment in this stage."), code="forbidden")
-        participant = new_participant()
+    participant = _participant(participant, new_participant)
     if name:
         participant.nickname = name
     comment.participant_id = participant.id
@@ -241,7 +199,7 @@ def post_comment(
         # Another request stored the same client id first: answer with that comment.
         existing = _by_client_id(stage, client_id)
         if existing is None:
-            raise CommentError(409, _("Please send your comment again."), code="conflict")
+            raise Conflict(_("Please send your comment again."))
         return _same_author(existing, participant), False
     if not comment.is_official:
         coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
@@ -256,34 +214,33 @@ def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
 
 def _same_author(comment: Comment, participant: Participant | None) -> Comment:
     if participant is None or comment.participant_id != participant.id:
-        raise CommentError(
-            409, _("That client_id is already used for another comment."), code="conflict"
-        )
+        raise Conflict(_("That client_id is already used for another comment."))
     return comment
 
 
-def new_client_id() -> str:
-    """A fresh client id for forms, so a double-submitted form stores one comment."""
-    return str(uuid.uuid4())
-
-
-def support(actor: Actor, participant: Participant, comment: Comment) -> Comment:
+def support(
+    actor: Actor,
+    participant: Participant | None,
+    comment: Comment,
+    *,
+    new_participant: Callable[[], Participant] | None = None,
+) -> Comment:
     """Add the participant's "Håller med" to ``comment``; returns it with the new count.
 
-    Raises ``CommentError`` 403 when not allowed and 409 when already supported.
+    Raises ``Forbidden`` when not allowed and ``Conflict`` when already supported. With
+    ``participant`` None, ``new_participant`` creates one once the checks have passed.
     """
     if not can(actor, Action.SUPPORT, comment):
-        raise CommentError(403, _("You cannot support this comment."), code="forbidden")
-    if comment.participant_id == participant.id:
-        raise CommentError(403, _("You cannot support your own comment."), code="own_comment")
+        raise Forbidden(_("You cannot support this comment."))
+    if participant is not None and comment.participant_id == participant.id:
+        raise Forbidden(_("You cannot support your own comment."), code="own_comment")
+    participant = _participant(participant, new_participant)
     try:
         with db.session.begin_nested():
             db.session.add(Support(comment_id=comment.id, participant_id=participant.id))
             db.session.flush()
     except IntegrityError as exc:
-        raise CommentError(
-            409, _("You already agree with this comment."), code="already_supported"
-        ) from exc
+        raise Conflict(_("You already agree with this comment."), code="already_supported") from exc
     # Counted in SQL so that two simultaneous supports are both counted.
     db.session.execute(
         sa.update(Comment)
@@ -296,32 +253,31 @@ def support(actor: Actor, participant: Participant, comment: Comment) -> Comment
 
 
 def flag(
-    actor: Actor, participant: Participant, comment: Comment, reason: Any, note: str | None
+    actor: Actor,
+    participant: Participant | None,
+    comment: Comment,
+    report: FlagComment,
+    *,
+    new_participant: Callable[[], Participant] | None = None,
 ) -> Flag:
     """Report ``comment`` to the moderators; returns the flag.
 
-    Raises ``CommentError`` 403 not allowed, 409 already flagged by this participant,
-    422 unknown reason or too long note.
+    Raises ``Forbidden`` when not allowed and ``Conflict`` when this participant already
+    reported it. With ``participant`` None, ``new_participant`` creates one once allowed.
     """
     if not can(actor, Action.FLAG, comment):
-        raise CommentError(403, _("You cannot report this comment."), code="forbidden")
-    try:
-        reason = FlagReason(reason)
-    except ValueError as exc:
-        message = _("Choose a reason.")
-        raise CommentError(422, message, fields={"reason": message}) from exc
-    text = (note or "").strip() or None
-    if text and len(text) > MAX_NOTE:
-        message = _("The note can be at most %(n)s characters long.", n=MAX_NOTE)
-        raise CommentError(422, message, fields={"note": message})
-    item = Flag(comment_id=comment.id, participant_id=participant.id, reason=reason, note=text)
+        raise Forbidden(_("You cannot report this comment."))
+    participant = _participant(participant, new_participant)
+    item = Flag(
+        comment_id=comment.id, participant_id=participant.id, reason=report.reason, note=report.note
+    )
     try:
         with db.session.begin_nested():
             db.session.add(item)
             db.session.flush()
     except IntegrityError as exc:
-        raise CommentError(
-            409, _("You have already reported this comment."), code="already_flagged"
+        raise Conflict(
+            _("You have already reported this comment."), code="already_flagged"
         ) from exc
     db.session.execute(
         sa.update(Comment)
@@ -332,18 +288,14 @@ def flag(
     return item
 
 
-def edit(actor: Actor, comment: Comment, body: Any) -> Comment:
+def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     """Change the text of the actor's own comment within the edit window; returns it.
 
-    Raises ``CommentError`` 403 when it is not theirs or the window has passed, 422 invalid.
+    Raises ``Forbidden`` when it is not theirs or the window has passed.
     """
     if not can(actor, Action.EDIT_COMMENT, comment):
-        raise CommentError(
-            403,
-            _("You can only edit your own comment, within 15 minutes of posting it."),
-            code="forbidden",
-        )
-    comment.body = clean_body(body)
+        raise Forbidden(_("You can only edit your own comment, within 15 minutes of posting it."))
+    comment.body = change.body
     comment.edited_at = utcnow()
     db.session.flush()
     return comment
@@ -352,10 +304,10 @@ def edit(actor: Actor, comment: Comment, body: Any) -> Comment:
 def delete(actor: Actor, comment: Comment) -> Comment:
     """Soft-delete the actor's own comment: its text and place go, its replies stay.
 
-    Raises ``CommentError`` 403 when it is not theirs.
+    Raises ``Forbidden`` when it is not theirs.
     """
     if not can(actor, Action.DELETE_COMMENT, comment):
-        raise CommentError(403, _("You can only delete your own comment."), code="forbidden")
+        raise Forbidden(_("You can only delete your own comment."))
     comment.deleted_at = utcnow()
     comment.body = ""
     comment.set_geometry(None)

@@ -1,8 +1,17 @@
 """Error responses negotiated by where they happen: JSON under /api/, a fragment for htmx,
-a page otherwise. No stack trace ever reaches a user."""
+a page otherwise. No stack trace ever reaches a user.
+
+Services refuse a use case by raising a :class:`DomainError` (``Malformed``, ``Invalid``,
+``Forbidden``, ``NotFound``, ``Conflict``): a stable code, a message for people and messages
+per input field, but no HTTP status. :data:`STATUS_OF` is the one place that maps them to
+statuses; :func:`register_error_handlers` answers an uncaught one as JSON under /api/ and as
+the error page otherwise. HTML views that can show the messages next to the fields catch
+``Invalid`` themselves.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
@@ -26,6 +35,80 @@ CODES = {
     500: "server_error",
     503: "unavailable",
 }
+
+
+class DomainError(Exception):
+    """A use case refused: ``code`` for programs, ``message`` for people, ``fields`` for forms
+    (the input field's name to its message)."""
+
+    default_code = "error"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.fields = dict(fields or {})
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.message!r}, code={self.code!r}, fields={self.fields!r})"
+        )
+
+
+class Malformed(DomainError):
+    """The input is not even of the right shape (not a JSON object)."""
+
+    default_code = "malformed"
+
+
+class Invalid(DomainError):
+    """The input breaks a rule; ``fields`` says which."""
+
+    default_code = "invalid"
+
+
+class Forbidden(DomainError):
+    """The actor may not do this (policy, role, closed stage)."""
+
+    default_code = "forbidden"
+
+
+class NotFound(DomainError):
+    """The object does not exist or is not visible to the actor."""
+
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    """The state of what is stored refuses it (closed, already done, id used by another)."""
+
+    default_code = "conflict"
+
+
+#: The HTTP status of each domain error: the only place where the two meet.
+STATUS_OF: dict[type[DomainError], int] = {
+    Malformed: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status for ``error`` (its nearest class in :data:`STATUS_OF`)."""
+    for cls in type(error).__mro__:
+        status = STATUS_OF.get(cls)
+        if status is not None:
+            return status
+    return 400
+
+
+def domain_error_response(error: DomainError) -> Any:
+    """``error`` as the API's JSON error."""
+    return api_error(status_of(error), error.message, code=error.code, fields=error.fields)
 
 
 def messages() -> dict[int, str]:
@@ -118,15 +201,25 @@ def register_error_handlers(app: Flask) -> None:
             message = description
         if wants_json():
             return api_error(status, message, code=code, headers=headers)
+        return error_page(status, message, headers)
+
+    def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
         template = (
             "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
         )
         response = app.make_response(
             (render_template(template, status=status, message=message), status)
         )
-        for key, value in headers.items():
+        for key, value in (headers or {}).items():
             response.headers[key] = value
         return response
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError) -> Any:
+        """A use case a service refused and the view did not handle itself."""
+        if wants_json():
+            return domain_error_response(error)
+        return error_page(status_of(error), error.message)
 
     for status in CODES:
         if status in (500, 503):

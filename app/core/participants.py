@@ -45,6 +45,15 @@ def current_participant(create: bool = False) -> Participant | None:
     return participant
 
 
+def created_participant() -> Participant:
+    """The participant of this request, created now if there is none: what a service calls
+    (as ``new_participant``) once a write has passed every check, so that a refused one
+    creates nobody and sets no cookie."""
+    participant = current_participant(create=True)
+    assert participant is not None  # noqa: S101 - create=True always gives one
+    return participant
+
+
 def is_new(participant: Participant | None) -> bool:
     """Was ``participant`` created by this request (so nothing of theirs is stored yet)?"""
     return participant is not None and g.get("created_participant_id") == participant.id

@@ -1,24 +1,21 @@
-"""Background export jobs: RQ when ``REDIS_URL`` is set, otherwise a worker thread.
+"""Background export jobs, run by ``app.core.jobs.enqueue`` (RQ or a thread of this process).
 
-A job row is created in the request's transaction and dispatched only after that transaction
-commits (a session ``after_commit`` hook), so a worker never looks for a row that is not there
-yet. The worker re-checks the requester's permissions when it runs, writes progress (0–100)
-through its own short transactions, stores the file under ``INSTANCE_DIR/exports/<job id>/``
-and audits the export.
+A job row is created in the request's transaction and the job is started only after that
+transaction commits, so it never looks for a row that is not there yet. The job re-checks
+the requester's permissions when it runs, writes progress (0–100) through its own short
+transactions, stores the file under ``EXPORT_DIR/<job id>/`` and audits the export.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import current_app
 
 from app.accounts.models import User
+from app.core.jobs import enqueue
 from app.core.models import utcnow
 from app.core.permissions import Action, actor_from, can
 from app.exports.models import ExportJob, JobStatus
@@ -33,12 +30,8 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-#: Seconds a worker waits for the job row to become visible (commit races).
-ROW_WAIT = 10.0
-
-
-def queue_name(app: Flask) -> str:
-    return str(app.config.get("RQ_QUEUE") or "platsdialog")
+#: Seconds an export may run on RQ before the worker stops it.
+JOB_TIMEOUT = 1800
 
 
 def create_job(
@@ -67,57 +60,8 @@ def create_job(
     )
     db.session.add(job)
     db.session.flush()
-    _dispatch_after_commit(job.id)
+    enqueue(execute_job, job.id, timeout=JOB_TIMEOUT)
     return job
-
-
-def _dispatch_after_commit(job_id: int) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    session = db.session()
-
-    def start(_session: Any) -> None:
-        dispatch(app, job_id)
-
-    sa.event.listen(session, "after_commit", start, once=True)
-
-
-def dispatch(app: Flask, job_id: int) -> None:
-    """Hand the job to RQ (with ``REDIS_URL``) or to a new worker thread."""
-    url = app.config.get("REDIS_URL")
-    if url:
-        import redis
-        from rq import Queue
-
-        queue = Queue(queue_name(app), connection=redis.Redis.from_url(url))
-        queue.enqueue("app.exports.jobs.run_export_job", job_id, job_timeout=1800)
-        return
-    thread = threading.Thread(
-        target=_run_in_thread, args=(app, job_id), name=f"export-{job_id}", daemon=True
-    )
-    thread.start()
-
-
-def _run_in_thread(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            execute_job(job_id)
-        finally:
-            db.session.remove()
-
-
-def run_export_job(job_id: int) -> None:
-    """RQ entry point: run in the caller's app context, or build one with ``create_app()``."""
-    if has_app_context():
-        execute_job(job_id)
-        return
-    from app import create_app
-
-    app = create_app()
-    with app.app_context():
-        try:
-            execute_job(job_id)
-        finally:
-            db.session.remove()
 
 
 def _set_progress(job_id: int, value: int) -> None:
@@ -130,23 +74,13 @@ def _set_progress(job_id: int, value: int) -> None:
         )
 
 
-def _load(job_id: int) -> ExportJob | None:
-    deadline = time.monotonic() + ROW_WAIT
-    while True:
-        job = db.session.get(ExportJob, job_id)
-        if job is not None or time.monotonic() > deadline:
-            return job
-        db.session.rollback()
-        time.sleep(0.1)
-
-
 def export_dir(job_id: int) -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "exports" / str(job_id)
+    return Path(current_app.config["EXPORT_DIR"]) / str(job_id)
 
 
 def execute_job(job_id: int) -> None:
     """Build the job's file, store it and mark the job done (or failed, with a message)."""
-    job = _load(job_id)
+    job = db.session.get(ExportJob, job_id)
     if job is None:
         log.warning("export job %s vanished before it ran", job_id)
         return

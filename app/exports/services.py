@@ -8,7 +8,6 @@ audit event (format and scope, never the data).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -89,10 +88,6 @@ class ExportFile:
     name: str
     data: bytes
     mimetype: str
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "export"
 
 
 def file_stem(kind: str, scope: Scope) -> str:

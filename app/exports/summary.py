@@ -12,6 +12,8 @@ documents only; each text is quoted once.
 
 from __future__ import annotations
 
+import base64
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -25,16 +27,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from analysis.hotspots import hotspots, to_sweref
+from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots, to_sweref
 from analysis.suppression import suppress_value
 from app.analysis_ui import dataset, evidence
 from app.analysis_ui.dataset import Item
 from app.analysis_ui.evidence import MIN_PARTICIPANTS
-from app.analysis_ui.indicators import CELL_SIZE, FDR_Q, compute_scope
+from app.analysis_ui.indicators import compute_scope
 from app.analysis_ui.queries import visible_quotes
+from app.analysis_ui.question_results import question_results
 from app.comments.models import CommentStatus
 from app.core.models import translated
 from app.exports import charts
+from app.exports.folium_map import summary_map
 from app.exports.queries import Scope, load_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
@@ -151,7 +155,7 @@ def _maps(
     xy = to_sweref([it.contribution.lon for it in placed], [it.contribution.lat for it in placed])
     area_pts = np.array([p for ring in area for p in ring]) if area else np.empty((0, 2))
     study = np.vstack([xy, area_pts]) if len(area_pts) else xy
-    cell = float(CELL_SIZE)
+    cell = CELL_SIZE  # the same cells as the analysis pages (analysis.hotspots)
     legend = {
         "positive": _("positive"),
         "negative": _("negative"),
@@ -226,8 +230,8 @@ def build_context(
         only_text_answers=True,
     )
     report(20)
-    doc = compute_scope(scope)
     analysis = dataset.scope_data(scope)
+    doc = compute_scope(scope, analysis)
     items = analysis.items
     results = dataset.coded(analysis, scope.project)
     report(45)
@@ -386,6 +390,12 @@ def build_context(
         # Our own stylesheet, inlined so the downloaded file is self-contained.
         "css": Markup((STATIC / "summary.css").read_text(encoding="utf-8")),  # noqa: S704
         "dates": _dates(scope),
+        "brand": brand(project.organization if project else None),
+        "did": _what_we_did(stage, lang),
+        "question_results": question_results(scope.surveys, lang=lang, limit=threshold),
+        "folium_map": summary_map(
+            ((it.contribution, results[it.key].themes) for it in items), labels, threshold=threshold
+        ),
     }
 
 
@@ -394,6 +404,48 @@ def _signed(value: float | None) -> str:
         return evidence.DASH
     text = evidence.number(value, 2)
     return text if value < 0 else f"+{text}"
+
+
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+              ".svg": "image/svg+xml", ".webp": "image/webp"}  # fmt: skip
+MAX_LOGO_BYTES = 512 * 1024
+
+
+def brand(org: Any) -> dict[str, Any]:
+    """The organization's colour for the header band (with a readable text colour) and its
+    logo inlined as a data URI, so the file stays self-contained. The logo path is read under
+    ``INSTANCE_DIR`` (never outside it); a missing, unknown or oversized file is left out."""
+    color = getattr(org, "primary_color", None) or "#005a9c"
+    if not COLOR_RE.match(color):
+        color = "#005a9c"
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    # White text where it contrasts better than black (WCAG relative luminance).
+    text = "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000000"
+    logo = None
+    raw_path = getattr(org, "logo_path", None)
+    if raw_path:
+        root = Path(current_app.config["INSTANCE_DIR"]).resolve()
+        path = (root / raw_path).resolve()
+        mime = LOGO_TYPES.get(path.suffix.lower())
+        inside = path.is_relative_to(root)  # never a file outside the instance directory
+        if mime and inside and path.is_file() and path.stat().st_size <= MAX_LOGO_BYTES:
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            logo = f"data:{mime};base64,{data}"
+    return {"color": color, "text": text, "logo": logo, "name": getattr(org, "name", "")}
+
+
+def _what_we_did(stage: Any, lang: str) -> str:
+    """The stage's published "what we did" feedback text (a draft is not shown)."""
+    feedback = getattr(stage, "feedback", None) if stage is not None else None
+    if feedback is None or feedback.published_at is None:
+        return ""
+    return translated(feedback.did, lang).strip()
 
 
 def _dates(scope: Scope) -> tuple[date | None, date | None]:
@@ -416,7 +468,7 @@ def render_html(context: dict[str, Any], *, for_print: bool = False) -> str:
     if for_print:
         css = str(context["css"]).split(SCREEN_ONLY)[0]
         context = {**context, "css": Markup(css)}  # noqa: S704 - our own stylesheet
-    return render_template("exports/summary.html", **context)
+    return render_template("exports/summary.html", for_print=for_print, **context)
 
 
 def render_pdf(html: str) -> bytes:
@@ -424,4 +476,7 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
     stylesheet = CSS(string=(STATIC / "summary-print.css").read_text(encoding="utf-8"))
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(stylesheets=[stylesheet])
+    # PDF/UA-1: a tagged PDF (structure tree, language, title) screen readers can follow.
+    return HTML(string=html, base_url=str(STATIC)).write_pdf(
+        stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
+    )

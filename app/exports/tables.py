@@ -257,12 +257,6 @@ def responses_table(
     return table
 
 
-def themes_cell(result: Result | None, labels: dict[str, str]) -> str:
-    if result is None:
-        return ""
-    return "; ".join(result.themes)
-
-
 def map_table(data: Dataset, results: dict[str, Result], *, lang: str, personal: bool) -> Table:
     """One row per drawn place: response, question, category, comment, WKT, themes, valence."""
     columns = [

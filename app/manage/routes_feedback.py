@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.analysis_ui.themes import theme_choices
 from app.core.permissions import Action
 from app.manage import bp
 from app.manage.queries import load_stage
 from app.projects import services
-from app.projects.forms import feedback_form, language_name, theme_choices
+from app.projects.forms import feedback_form, language_name
 from app.projects.services import ProjectError
 
 Page = str | tuple[str, int] | Response
@@ -23,7 +24,8 @@ def feedback(stage_id: int) -> Page:
     """Write, save and publish a stage's feedback (residents who asked are mailed once)."""
     stage = load_stage(stage_id, Action.PUBLISH_FEEDBACK)
     project = stage.project
-    form = feedback_form(project.organization.languages)()
+    themes = theme_choices(project)
+    form = feedback_form(project.organization.languages)(themes=themes)
     existing = stage.feedback
     error = None
     if request.method == "GET" and existing is not None:
@@ -72,7 +74,7 @@ def feedback(stage_id: int) -> Page:
             form=form,
             feedback=stage.feedback,
             error=error,
-            themes=dict(theme_choices()),
+            themes=dict(themes),
             language_name=language_name,
         ),
         status,

@@ -159,6 +159,7 @@ def project_edit(project_id: int) -> Page:
             summary=form.lang_dict("summary"),
             body=form.lang_dict("body"),
             actor=current_user,
+            case_number=form.case_number.data,
         )
         flash(_("The project was saved."), "success")
         return redirect(url_for("manage.project_overview", project_id=project.id))

@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.analysis_ui.themes import theme_choices
 from app.extensions import db
 from app.projects.models import (
     ModerationMode,
@@ -116,22 +117,6 @@ def moderation_label(mode: ModerationMode | str) -> str:
     return str(labels[ModerationMode(mode)])
 
 
-#: The ten default codebook themes (analysis/codebook.py DEFAULT_THEME_IDS), labelled.
-def theme_choices() -> list[tuple[str, str]]:
-    return [
-        ("safety", _("Safety and security")),
-        ("green", _("Green and blue space, recreation")),
-        ("meeting", _("Meeting places and social life")),
-        ("everyday", _("Everyday life and services")),
-        ("mobility", _("Mobility and connections")),
-        ("identity", _("Identity and design")),
-        ("cohesion", _("Cohesion and housing")),
-        ("children", _("Children and youth")),
-        ("health_env", _("Health and environment")),
-        ("influence", _("Influence and trust")),
-    ]
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -196,6 +181,9 @@ class ProjectBaseForm(LocalizedForm):
         validators=[DataRequired(_l("Enter an address name.")), Length(min=2, max=80)],
     )
     kind = SelectField(_l("Kind of project"), choices=[])
+    case_number = StringField(
+        _l("Case number (diarienummer)"), validators=[Optional(), Length(max=60)]
+    )
 
     def __init__(self, *args: Any, organization_id: int, project_id: int | None = None, **kw: Any):
         super().__init__(*args, **kw)
@@ -360,11 +348,13 @@ def activity_form(languages: list[str]) -> type[LocalizedForm]:
 
 
 class FeedbackBase(LocalizedForm):
+    """``themes``: the ``(id, label)`` choices (``theme_choices`` of the stage's project)."""
+
     theme_keys = MultiCheckboxField(_l("Themes this feedback answers"), choices=[])
 
-    def __init__(self, *args: Any, **kw: Any):
+    def __init__(self, *args: Any, themes: list[tuple[str, str]] | None = None, **kw: Any):
         super().__init__(*args, **kw)
-        self.theme_keys.choices = theme_choices()
+        self.theme_keys.choices = themes if themes is not None else theme_choices()
 
 
 def feedback_form(languages: list[str]) -> type[LocalizedForm]:

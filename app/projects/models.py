@@ -100,6 +100,8 @@ class Project(GeometryMixin, TimestampMixin, Base):
     summary: Mapped[dict[str, str]] = mapped_column(default=dict)
     body: Mapped[dict[str, str]] = mapped_column(default=dict)
     cover_image_path: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    #: The municipality's case number (diarienummer), printed in the consultation report.
+    case_number: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

@@ -152,13 +152,15 @@ def update_project(
     summary: dict[str, str],
     body: dict[str, str],
     actor: User | None,
+    case_number: str | None = None,
 ) -> Project:
-    """Change a project's address name, kind and texts."""
+    """Change a project's address name, kind, texts and case number (diarienummer)."""
     project.slug = slug
     project.kind = ProjectKind(kind)
     project.title, project.summary, project.body = title, summary, body
+    project.case_number = (case_number or "").strip() or None
     db.session.flush()
-    _audit("project.update", actor, project, slug=slug)
+    _audit("project.update", actor, project, slug=slug, case_number=project.case_number)
     return project
 
 

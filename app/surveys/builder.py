@@ -18,9 +18,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.analysis_ui.models import PopulationRow
+from app.analysis_ui.themes import theme_ids
 from app.core.models import utcnow
 from app.extensions import db
-from app.projects.models import Activity, ActivityKind, Stage
+from app.projects.models import Activity, ActivityKind, Project, Stage
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
     MAP_TYPES,
@@ -34,19 +35,6 @@ from app.surveys.models import (
     SurveyStatus,
 )
 
-#: Codebook theme ids a question may hint at (the default codebook's stable ids).
-THEME_IDS: tuple[str, ...] = (
-    "safety",
-    "green",
-    "meeting",
-    "everyday",
-    "mobility",
-    "identity",
-    "cohesion",
-    "children",
-    "health_env",
-    "influence",
-)
 #: Icons a map category may use (the survey page maps each name to a symbol).
 ICONS: tuple[str, ...] = (
     "star",
@@ -157,6 +145,11 @@ def has_responses(survey: Survey) -> bool:
 
 def stage_of(survey: Survey) -> Stage | None:
     return survey.activity.stage if survey.activity is not None else None
+
+
+def project_of_survey(survey: Survey) -> Project | None:
+    stage = stage_of(survey)
+    return stage.project if stage is not None else None
 
 
 def pages_of(survey: Survey) -> list[int]:
@@ -475,7 +468,7 @@ def update_question(question: Question, data: QuestionInput, *, default_lang: st
         errors[f"prompt_{default_lang}"] = _("Enter the question in the default language.")
     if data.page < 1:
         errors["page"] = _("The page must be 1 or more.")
-    if data.theme_hint and data.theme_hint not in THEME_IDS:
+    if data.theme_hint and data.theme_hint not in theme_ids(project_of_survey(question.survey)):
         errors["theme_hint"] = _("Choose a theme from the list.")
     for name in ("min_count", "max_count"):
         value = getattr(data, name)

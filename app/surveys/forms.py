@@ -16,9 +16,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
-from wtforms.validators import Length, Optional
 
-from app.surveys.services import NICKNAME_MAX_LENGTH
+from app.surveys.schemas import NICKNAME_MAX_LENGTH
 
 
 class SurveyStepForm(FlaskForm):
@@ -28,9 +27,9 @@ class SurveyStepForm(FlaskForm):
     step = HiddenField()
     shown = HiddenField()
     preview = HiddenField()
+    # Checked by the NewResponse schema (app/surveys/schemas.py), like the rest of the input.
     nickname = StringField(
         _l("Nickname"),
-        validators=[Optional(), Length(max=NICKNAME_MAX_LENGTH)],
         render_kw={"autocomplete": "nickname", "maxlength": NICKNAME_MAX_LENGTH},
     )
 

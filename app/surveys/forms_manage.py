@@ -25,7 +25,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.surveys.builder import ICONS, THEME_IDS
+from app.analysis_ui.themes import theme_choices
+from app.surveys.builder import ICONS
 from app.surveys.models import QuestionType, Resubmission
 
 LANGUAGE_NAMES = {"sv": _l("Swedish"), "en": _l("English")}
@@ -52,21 +53,6 @@ def type_labels() -> dict[str, Any]:
         QuestionType.GENDER: _l("Gender"),
         QuestionType.DISTRICT: _l("District"),
         QuestionType.RELATION: _l("Relation to the area"),
-    }
-
-
-def theme_labels() -> dict[str, Any]:
-    return {
-        "safety": _l("Safety"),
-        "green": _l("Green spaces and nature"),
-        "meeting": _l("Meeting places"),
-        "everyday": _l("Everyday services"),
-        "mobility": _l("Mobility"),
-        "identity": _l("Identity and character"),
-        "cohesion": _l("Social cohesion"),
-        "children": _l("Children and young people"),
-        "health_env": _l("Health and environment"),
-        "influence": _l("Influence and trust"),
     }
 
 
@@ -171,12 +157,17 @@ class _QuestionFormBase(FlaskForm):
             )
 
     def validate_theme_hint(self, field: Any) -> None:
-        if field.data and field.data not in THEME_IDS:
+        if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(str(_l("Choose a theme from the list.")))
 
 
-def question_form(languages: list[str], **kwargs: Any) -> Any:
-    """The question form with prompt/help (and likert/scale label) fields per language."""
+def question_form(
+    languages: list[str], themes: list[tuple[str, str]] | None = None, **kwargs: Any
+) -> Any:
+    """The question form with prompt/help (and likert/scale label) fields per language.
+
+    ``themes`` are the ``(id, label)`` choices of the theme hint (``theme_choices`` of the
+    survey's project); without them the hint offers the default codebook's themes."""
 
     class QuestionForm(_QuestionFormBase):
         pass
@@ -213,7 +204,9 @@ def question_form(languages: list[str], **kwargs: Any) -> Any:
         )
     form = QuestionForm(**kwargs)
     form.type.choices = type_choices()
-    form.theme_hint.choices = [("", _l("No theme"))] + list(theme_labels().items())
+    if themes is None:
+        themes = theme_choices()
+    form.theme_hint.choices = [("", _l("No theme")), *themes]
     return form
 
 

@@ -1,7 +1,9 @@
 """Resident views of surveys: answer one page at a time, review, submit, receipt.
 
 The answers travel in a hidden JSON field between steps; nothing is stored until the resident
-submits on the review step, through the same ``submit_response`` service as the API.
+submits on the review step: the flow's answers become a ``NewResponse`` (the schema the API
+parses its JSON with) for the same ``submit_response`` service as the API. The participant
+is created only when the response is stored.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core.i18n import current_language
-from app.core.participants import current_participant
+from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.projects.models import ParticipationPolicy
 from app.surveys import bp
@@ -26,8 +29,8 @@ from app.surveys.forms import FlowState, SurveyStepForm
 from app.surveys.models import Question, Resubmission, Survey, SurveyStatus
 from app.surveys.queries import earlier_response, response_by_client_id, survey_for_answering
 from app.surveys.questions import Cleaned, MapQuestion, QuestionKind, kind_for
+from app.surveys.schemas import NewResponse
 from app.surveys.services import (
-    SubmissionError,
     answer_context,
     check_can_respond,
     ordered_questions,
@@ -119,7 +122,8 @@ class Flow:
                 self.state.answers[question.id] = raw
 
     def payload(self, visible: set[int]) -> dict[str, Any]:
-        """The submission in the API's shape, with answers of hidden questions left out."""
+        """The input of ``NewResponse`` (as the API receives it), without the answers of
+        hidden questions."""
         answers = [
             {"question_id": qid, **raw}
             for qid, raw in self.state.answers.items()
@@ -128,6 +132,7 @@ class Flow:
         payload: dict[str, Any] = {
             "client_id": self.state.client_id,
             "language": current_language(),
+            "channel": "web",
             "answers": answers,
         }
         if self.state.nickname:
@@ -167,8 +172,8 @@ def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugRespons
     actor = actor_from(current_user, current_participant())
     try:
         check_can_respond(survey, actor)
-    except SubmissionError as error:
-        status = 200 if request.method == "GET" else error.status
+    except DomainError as error:
+        status = 200 if request.method == "GET" else status_of(error)
         return render_template(
             "surveys/unavailable.html", survey=survey, error=error, stage=_stage(survey)
         ), status
@@ -178,8 +183,8 @@ def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugRespons
         and participant is not None
         and earlier_response(survey.id, participant.id) is not None
     ):
-        refused = SubmissionError(
-            409, "already_answered", _("You have already answered this survey. Thank you!")
+        refused = Conflict(
+            _("You have already answered this survey. Thank you!"), code="already_answered"
         )
         status = 200 if request.method == "GET" else 409
         return render_template(
@@ -397,8 +402,9 @@ def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
         return _render_page(flow, form, flow.previous_page(page, visible))
     page_errors = {k: v for k, v in errors.items() if int(k.split(".")[1]) in page_ids}
     if ask_nickname:
-        if form.nickname.errors:
-            page_errors["nickname"] = " ".join(str(e) for e in form.nickname.errors)
+        nickname_error = NewResponse.field_error("nickname", flow.state.nickname)
+        if nickname_error:
+            page_errors["nickname"] = nickname_error
         elif not flow.state.nickname and not _participant_nickname():
             page_errors["nickname"] = _("Please choose a nickname to take part.")
     if page_errors:
@@ -428,10 +434,10 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
         return _render_page(flow, form, flow.previous_page(REVIEW, visible))
     if action != "submit":
         return _render_review(flow, form)
-    payload = flow.payload(visible)
     try:
+        submission = NewResponse.parse(flow.payload(visible))
         if flow.preview:
-            validate_submission(flow.survey, payload, participant=current_participant())
+            validate_submission(flow.survey, submission, participant=current_participant())
             return render_template(
                 "surveys/receipt.html",
                 survey=flow.survey,
@@ -440,23 +446,23 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
                 reference=None,
                 preview=True,
             )
-        participant = current_participant(create=True)
+        participant = current_participant()
         response, _created = submit_response(
             flow.survey,
             participant,
-            payload,
-            channel="web",
+            submission,
             actor=actor_from(current_user, participant),
+            new_participant=created_participant,
         )
-    except SubmissionError as error:
-        if error.status != 422:
-            return render_template(
-                "surveys/unavailable.html",
-                survey=flow.survey,
-                error=error,
-                stage=_stage(flow.survey),
-            ), error.status
+    except Invalid as error:
         return _show_errors(flow, form, error.fields)
+    except DomainError as error:
+        return render_template(
+            "surveys/unavailable.html",
+            survey=flow.survey,
+            error=error,
+            stage=_stage(flow.survey),
+        ), status_of(error)
     return redirect(
         url_for("surveys.receipt", survey_id=flow.survey.id, client_id=response.client_id),
         code=303,

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from app.analysis_ui.themes import theme_choices
 from app.audit.services import record
 from app.core import permissions
 from app.core.htmx import is_htmx
@@ -43,7 +44,6 @@ from app.surveys.forms_manage import (
     option_form,
     question_form,
     survey_form,
-    theme_labels,
     type_labels,
 )
 from app.surveys.models import OptionKind, Question, QuestionOption, Survey
@@ -428,7 +428,10 @@ def _option_initial(option: QuestionOption, languages: list[str]) -> dict[str, A
 def _question_context(survey: Survey, question: Question, **extra: Any) -> dict[str, Any]:
     languages = _languages(survey)
     form = extra.pop("form", None) or question_form(
-        languages, formdata=None, data=_question_initial(question, languages)
+        languages,
+        theme_choices(svc.project_of_survey(survey)),
+        formdata=None,
+        data=_question_initial(question, languages),
     )
     form.condition.choices = _condition_choices(survey, question)
     kinds = svc.allowed_option_kinds(question)
@@ -456,7 +459,6 @@ def _question_context(survey: Survey, question: Question, **extra: Any) -> dict[
         "default_lang": _default_lang(survey),
         "language_name": language_name,
         "type_labels": type_labels(),
-        "theme_labels": theme_labels(),
         "responses": svc.response_count(survey),
         "kinds": kinds,
         "option_forms": option_forms,
@@ -505,7 +507,7 @@ def update_question(survey_id: int, question_id: int) -> Any:
     survey = _survey(survey_id)
     question = _question(survey, question_id)
     languages = _languages(survey)
-    form = question_form(languages)
+    form = question_form(languages, theme_choices(svc.project_of_survey(survey)))
     form.condition.choices = _condition_choices(survey, question)
     old_type = question.type
     if form.validate():

@@ -1,13 +1,14 @@
 """Writes of the surveys domain: validating and storing residents' responses.
 
-``submit_response`` is the one entry point used by both the HTML flow and the JSON API. It
-validates everything first and then writes the response, its answers and their geometries
-together, so a submission is stored completely or not at all.
+``submit_response`` is the one entry point used by both the HTML flow and the JSON API; both
+hand it a ``NewResponse`` (``app/surveys/schemas.py``). It validates the answers against the
+survey first and then writes the response, its answers and their geometries together, so a
+submission is stored completely or not at all. Refusals are the domain errors of
+``app/core/errors.py`` (``NotFound``, ``Conflict``, ``Forbidden``, ``Invalid``; no HTTP statuses).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from app.accounts.models import Participant
 from app.analysis_ui import hooks as coding_hooks
 from app.analysis_ui.models import TargetType
 from app.core import participants
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.core.models import insert_new, utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
@@ -37,23 +39,18 @@ from app.surveys.models import (
 )
 from app.surveys.queries import response_by_client_id, responses_for_submission
 from app.surveys.questions import AnswerContext, AnswerError, Cleaned, kind_for
+from app.surveys.schemas import NICKNAME_MAX_LENGTH as NICKNAME_MAX_LENGTH
+from app.surveys.schemas import NewResponse
 
-CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,35}$")
-NICKNAME_MAX_LENGTH = 60
+# Validation boundary: what the functions below take (a ``NewResponse``, or a mapping parsed as
+# one) and what they raise. The persistence further down is independent of it.
 
 
-class SubmissionError(Exception):
-    """A submission cannot be stored: an HTTP-like ``status``, a stable ``code``, a message for
-    people and per-field messages (``{"answers.<question_id>": "..."}``)."""
-
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
+def as_submission(submission: NewResponse | Mapping[str, Any]) -> NewResponse:
+    """``submission`` parsed as ``NewResponse`` (raises ``Malformed``/``Invalid``)."""
+    if isinstance(submission, NewResponse):
+        return submission
+    return NewResponse.parse(submission)
 
 
 @dataclass
@@ -160,42 +157,19 @@ def validate_answers(
     return cleaned, errors
 
 
-def parse_client_id(payload: Mapping[str, Any]) -> str:
-    """The submission's client id, or ``SubmissionError`` 422."""
-    client_id = payload.get("client_id")
-    if not isinstance(client_id, str) or not CLIENT_ID_PATTERN.match(client_id):
-        raise SubmissionError(
-            422,
-            "invalid",
-            _("Some of what you sent is not valid."),
-            {"client_id": _("A client id (a UUID of at most 36 characters) is required.")},
-        )
-    return client_id
-
-
 def _raw_answers(
-    survey: Survey, payload: Mapping[str, Any], errors: dict[str, str]
+    survey: Survey, submission: NewResponse, errors: dict[str, str]
 ) -> dict[int, dict[str, Any]]:
-    """The API's answer list (and ``demographics``) as raw answers by question id."""
+    """The answer list (and ``demographics``) as raw answers by question id."""
     raw: dict[int, dict[str, Any]] = {}
-    answers = payload.get("answers", [])
-    if not isinstance(answers, list):
-        errors["answers"] = _("Answers must be a list.")
-        return raw
-    for item in answers:
-        if not isinstance(item, dict) or type(item.get("question_id")) is not int:
-            errors["answers"] = _("Every answer needs a question id.")
-            continue
-        question_id = item["question_id"]
+    for item in submission.answers:
+        question_id = item.question_id
         if question_id in raw:
             errors[f"answers.{question_id}"] = _("A question can be answered only once.")
             continue
-        raw[question_id] = {k: item[k] for k in ("value", "features", "other") if k in item}
-    demographics = payload.get("demographics")
-    if demographics in (None, {}):
-        return raw
-    if not isinstance(demographics, dict):
-        errors["demographics"] = _("Demographics must be an object.")
+        raw[question_id] = item.raw()
+    demographics = submission.demographics
+    if not demographics:
         return raw
     by_type = {q.type.value: q for q in survey.active_questions if q.type in DEMOGRAPHIC_TYPES}
     for key, value in demographics.items():
@@ -210,25 +184,22 @@ def _raw_answers(
 
 
 def validate_submission(
-    survey: Survey, payload: Mapping[str, Any], *, participant: Participant | None = None
+    survey: Survey,
+    submission: NewResponse | Mapping[str, Any],
+    *,
+    participant: Participant | None = None,
 ) -> ValidatedSubmission:
-    """Check a whole submission without writing anything; raise ``SubmissionError`` (422)."""
+    """Check a whole submission against ``survey`` without writing anything; raise
+    ``Invalid`` (with a message per field: ``answers.<question_id>``, ``language``, ...)."""
+    submission = as_submission(submission)
     errors: dict[str, str] = {}
-    client_id = parse_client_id(payload)
+    client_id = submission.client_id
     languages = set(current_app.config["LANGUAGES"]) | set(survey.languages or [])
-    language = payload.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"]
-    if not isinstance(language, str) or language not in languages:
+    language = submission.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if language not in languages:
         errors["language"] = _("This language is not available.")
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
-    nickname = payload.get("nickname")
-    if nickname is not None:
-        if not isinstance(nickname, str) or len(nickname.strip()) > NICKNAME_MAX_LENGTH:
-            errors["nickname"] = _(
-                "Please choose a nickname of at most %(n)s characters.", n=NICKNAME_MAX_LENGTH
-            )
-            nickname = None
-        else:
-            nickname = nickname.strip() or None
+    nickname = submission.nickname
     activity = survey.activity
     if (
         activity is not None
@@ -238,25 +209,25 @@ def validate_submission(
         and "nickname" not in errors
     ):
         errors["nickname"] = _("Please choose a nickname to take part.")
-    raw = _raw_answers(survey, payload, errors)
+    raw = _raw_answers(survey, submission, errors)
     cleaned, answer_errors = validate_answers(survey, raw, answer_context(survey, language))
     errors.update(answer_errors)
     if errors:
-        raise SubmissionError(422, "invalid", _("Some answers need your attention."), errors)
+        raise Invalid(_("Some answers need your attention."), fields=errors)
     return ValidatedSubmission(
         client_id=client_id, language=language, nickname=nickname, answers=cleaned
     )
 
 
 def check_can_respond(survey: Survey, actor: Actor) -> None:
-    """Raise ``SubmissionError`` unless ``actor`` may answer ``survey`` now.
+    """Raise unless ``actor`` may answer ``survey`` now.
 
-    404 when the survey is not visible, 409 ``closed`` when the survey or its stage is not open
-    (closed, not yet open, or the stage takes no answers), 403 when the participation policy
-    refuses the actor (``account_required`` for account-only surveys).
+    ``NotFound`` when the survey is not visible, ``Conflict`` ``closed`` when the survey or its
+    stage is not open (closed, not yet open, or the stage takes no answers), ``Forbidden`` when
+    the participation policy refuses the actor (``account_required`` for account-only surveys).
     """
     if survey.status == SurveyStatus.DRAFT or not can(actor, Action.VIEW, survey):
-        raise SubmissionError(404, "not_found", _("We could not find that survey."))
+        raise NotFound(_("We could not find that survey."))
     activity = survey.activity
     stage = activity.stage if activity is not None else None
     if (
@@ -265,22 +236,22 @@ def check_can_respond(survey: Survey, actor: Actor) -> None:
         or not stage.is_open
         or not stage.allows(StageAction.RESPOND)
     ):
-        raise SubmissionError(409, "closed", _("This survey is not open for answers right now."))
+        raise Conflict(_("This survey is not open for answers right now."), code="closed")
     if can(actor, Action.RESPOND, survey):
         return
     if activity is not None and activity.policy == ParticipationPolicy.ACCOUNT:
-        raise SubmissionError(
-            403, "account_required", _("Log in with a verified account to answer this survey.")
+        raise Forbidden(
+            _("Log in with a verified account to answer this survey."), code="account_required"
         )
-    raise SubmissionError(403, "forbidden", _("You are not allowed to do that."))
+    raise Forbidden(_("You are not allowed to do that."))
 
 
 def submit_response(
     survey: Survey,
     participant: Participant | None,
-    payload: Mapping[str, Any],
+    submission: NewResponse | Mapping[str, Any],
     *,
-    channel: Channel | str = Channel.WEB,
+    channel: Channel | str | None = None,
     actor: Actor | None = None,
     new_participant: Callable[[], Participant] | None = None,
 ) -> tuple[Response, bool]:
@@ -294,12 +265,12 @@ def submit_response(
     this survey (a harmless re-send; the earlier response is returned). With
     ``Survey.resubmission == update`` a participant's second submission replaces the answers
     of their earlier response (same row, ``updated_at`` set) and counts as created; with
-    ``refuse`` it raises 409 ``already_answered``. Raises ``SubmissionError`` for everything
-    else (see ``check_can_respond`` and ``validate_submission``); nothing is written then.
+    ``refuse`` it raises ``Conflict`` ``already_answered``. Raises the domain errors of
+    ``check_can_respond`` and ``validate_submission`` for everything else; nothing is written
+    then. ``channel``, when given, overrides the submission's.
     """
-    if not isinstance(payload, Mapping):
-        raise SubmissionError(400, "malformed", _("The request could not be understood."))
-    client_id = parse_client_id(payload)
+    submission = as_submission(submission)
+    client_id = submission.client_id
     looked_up = False
     existing = earlier = None
     if participant is not None and not participants.is_new(participant):
@@ -317,16 +288,12 @@ def submit_response(
     try:
         check_can_respond(survey, actor)
         try:
-            channel = Channel(channel)
+            channel = Channel(channel) if channel is not None else submission.channel
         except ValueError:
-            raise SubmissionError(
-                422,
-                "invalid",
-                _("Some of what you sent is not valid."),
-                {"channel": _("Unknown channel.")},
-            ) from None
-        validated = validate_submission(survey, payload, participant=participant)
-    except SubmissionError:
+            message = _("Unknown channel.")
+            raise Invalid(message, fields={"channel": message}) from None
+        validated = validate_submission(survey, submission, participant=participant)
+    except DomainError:
         # A re-send of a stored response is acknowledged even after the survey closed.
         stored = None if looked_up else response_by_client_id(survey.id, client_id)
         if stored is not None:
@@ -337,9 +304,7 @@ def submit_response(
 
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
-            raise SubmissionError(
-                409, "already_answered", _("You have already answered this survey.")
-            )
+            raise Conflict(_("You have already answered this survey."), code="already_answered")
         # The earlier answers go with one DELETE (their features follow by ON DELETE CASCADE)
         # instead of loading them for the ORM to delete one by one.
         answers = Answer.__table__
@@ -372,7 +337,7 @@ def submit_response(
         # on survey and client id said so); its response is the one to acknowledge.
         stored = response_by_client_id(survey.id, client_id)
         if stored is None:
-            raise SubmissionError(409, "conflict", _("Please send your answers again."))
+            raise Conflict(_("Please send your answers again."))
         return stored, False
     _add_answers(response, survey, validated)
     if validated.nickname and participant is not None:

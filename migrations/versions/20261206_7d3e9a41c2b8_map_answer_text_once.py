@@ -2,33 +2,32 @@
 
 Until now a map question's answer also held its markings' comments joined as answer text, so
 every comment on a marking was counted and coded twice (once as the answer, once as the
-marking). This clears that duplicated text, and the codings made of it. The text alternative
-(a description given instead of drawing) has no markings and is kept.
+marking). This clears that duplicated text, and the codings, reviews and waiting coding jobs
+made of it. The text alternative (a description given instead of drawing) has no markings and
+is kept.
 
 Revision ID: 7d3e9a41c2b8
-Revises: 5e1c0a7d2f44
+Revises: 7a3c9e1f5b20
 Create Date: 2026-12-06 07:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7d3e9a41c2b8'
-down_revision = '5e1c0a7d2f44'
+revision = "7d3e9a41c2b8"
+down_revision = "7a3c9e1f5b20"
 branch_labels = None
 depends_on = None
 
-_answers = sa.table(
-    'answers', sa.column('id', sa.Integer), sa.column('text', sa.Text)
-)
-_features = sa.table('answer_features', sa.column('answer_id', sa.Integer))
-_codings = sa.table(
-    'codings',
-    sa.column('target_type', sa.String),
-    sa.column('target_id', sa.Integer),
-)
+_answers = sa.table("answers", sa.column("id", sa.Integer), sa.column("text", sa.Text))
+_features = sa.table("answer_features", sa.column("answer_id", sa.Integer))
+_targets = [
+    sa.table(name, sa.column("target_type", sa.String), sa.column("target_id", sa.Integer))
+    for name in ("codings", "contribution_reviews", "pending_codings")
+]
 
 
 def upgrade():
@@ -36,11 +35,12 @@ def upgrade():
     duplicated = sa.select(_answers.c.id).where(
         _answers.c.id.in_(with_markings), _answers.c.text.is_not(None)
     )
-    op.execute(
-        sa.delete(_codings).where(
-            _codings.c.target_type == 'answer', _codings.c.target_id.in_(duplicated)
+    for table in _targets:
+        op.execute(
+            sa.delete(table).where(
+                table.c.target_type == "answer", table.c.target_id.in_(duplicated)
+            )
         )
-    )
     op.execute(
         sa.update(_answers)
         .where(_answers.c.id.in_(with_markings), _answers.c.text.is_not(None))

@@ -56,8 +56,9 @@ class LiveServer:
 
 @pytest.fixture()
 def live_app(make_app: Any) -> Any:
-    """An app with CSRF on (as in production), to be served by ``live_server``."""
-    return make_app(WTF_CSRF_ENABLED=True)
+    """An app with CSRF on and background jobs on a worker thread (as in production), to be
+    served by ``live_server``."""
+    return make_app(WTF_CSRF_ENABLED=True, JOBS_INLINE=False)
 
 
 @pytest.fixture()

@@ -68,3 +68,51 @@ def test_facilitator_accepts_and_rejects_with_the_keyboard(
         ("safety", ReviewState.ACCEPTED),
         ("green", ReviewState.REJECTED),
     ]
+
+
+def test_facilitator_filters_corrects_valence_and_accepts_a_page(
+    page: Page, live_server, make_project, make_activity, make_participant, make_user
+):
+    project = make_project()
+    stage = project.current_stage
+    activity = make_activity(stage, ActivityKind.DISCUSSION)
+    for body in (UNSAFE, PARK):
+        db.session.add(
+            Comment(
+                activity_id=activity.id,
+                stage_id=stage.id,
+                participant_id=make_participant().id,
+                body=body,
+            )
+        )
+    db.session.commit()
+    services.code_contributions(stage)
+    db.session.commit()
+    user = make_user("fac2@example.se", role=Role.FACILITATOR, org=project.organization)
+
+    base = live_server.url
+    page.goto(base + "/login?lang=en")
+    page.locator("#email").fill("fac2@example.se")
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(base + "/")
+
+    page.goto(f"{base}/manage/analysis/stages/{stage.id}/review?lang=en")
+    page.get_by_label("Theme", exact=True).select_option("green")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".review-list li")).to_have_count(1)
+    item = page.locator("[data-review]")
+    expect(item).to_contain_text(PARK)
+
+    page.get_by_label("Valence").select_option("mixed")
+    page.get_by_role("button", name="Save valence").click()
+    expect(item).to_contain_text("corrected to mixed")
+    expect(page.get_by_label("Theme", exact=True)).to_have_value("green")  # filters kept
+
+    page.locator("[data-bulk-accept]").click()
+    expect(page.locator(".review-list li")).to_contain_text("reviewed")
+    expect(page.get_by_text("Fewer than 30 contributions have been reviewed")).to_be_visible()
+
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Coding).where(Coding.source == f"human:{user.id}")).all()
+    assert [(r.theme_key, r.review_state) for r in rows] == [("green", ReviewState.ACCEPTED)]

@@ -159,6 +159,13 @@ def stage_with_everything(
     rows[-1] = ("Fittja", "80+", "man", INHABITANTS - 4600 * (len(rows) - 1))
     make_population(project.organization, rows)
     setup = make_survey(stage)
+    # The demographic questions worded as a real survey words them (the per-question results
+    # print the survey's own wording; the shared fixture uses the codes as labels).
+    with force_locale("sv"):
+        for qtype, question in setup.demographic.items():
+            question.prompt = {"sv": evidence.dimension_label(qtype)}
+            for option in question.options:
+                option.label = {"sv": evidence.group_label(option.code, qtype)}
     for text, pins, age, gender, district in RESPONDENTS:
         make_response(
             setup,

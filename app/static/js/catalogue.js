@@ -3,6 +3,8 @@
 // User-provided text reaches the map through textContent only, never innerHTML.
 (function () {
   "use strict";
+  // Run again by a boosted navigation: the listeners below exist already; build the map.
+  if (window.PD && PD.maps && PD.maps.has("catalogue")) { PD.maps.build(); return; }
   var map = null;
   var cluster = null;
   var outlines = null;
@@ -106,6 +108,7 @@
     // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
     // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
     map = L.map(el, { scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile });
+    if (window.PD && PD.maps) { PD.maps.track(el, map); }
     addTiles(map, el);
     cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
     outlines = L.layerGroup();
@@ -114,8 +117,15 @@
     render(true);
   }
 
-  document.addEventListener("DOMContentLoaded", init);
-  document.addEventListener("htmx:afterSettle", function () {
-    if (document.getElementById("catalogue-map") && map) { render(true); } else { init(); }
-  });
+  // The filters swap the results (and the map's data) in place: draw the new projects on
+  // the live map; a new page gets a new map.
+  function build() {
+    var el = document.getElementById("catalogue-map");
+    if (el && map && el.getAttribute("data-ready")) { render(true); } else { init(); }
+  }
+  if (window.PD && PD.maps) {
+    PD.maps.register("catalogue", build, function () { map = null; cluster = null; outlines = null; });
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
 })();

@@ -3,6 +3,8 @@
 // whole question. The drawings live as GeoJSON Features in a hidden input the server reads.
 (function () {
   "use strict";
+  // Run again by a boosted navigation: the listeners below exist already; build new maps.
+  if (window.PD && PD.maps && PD.maps.has("survey")) { PD.maps.build(); return; }
 
   function fmt(text, values) {
     return String(text || "").replace(/\{(\w+)\}/g, function (m, k) {
@@ -41,6 +43,20 @@
     return [];
   }
 
+  var DEFAULT_COLOUR = "#003f6e";
+
+  // A pin whose tip is exactly the marked point (the icon's bottom centre is its anchor),
+  // filled with the category's colour and numbered like the list under the map. The
+  // colour is checked to be #rrggbb before it gets here.
+  function pinIcon(n, colour) {
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="40" viewBox="0 0 30 40" aria-hidden="true">' +
+      '<path data-pin-fill fill="' + colour + '" stroke="#fff" stroke-width="2" ' +
+      'd="M15 39.5C15 39.5 2 24.5 2 15a13 13 0 0 1 26 0c0 9.5-13 24.5-13 24.5z"/>' +
+      '<text x="15" y="20" text-anchor="middle" font-size="13" font-weight="700" fill="#fff">' +
+      String(parseInt(n, 10)) + '</text></svg>';
+    return L.divIcon({ className: "map-pin", html: svg, iconSize: [30, 40], iconAnchor: [15, 40] });
+  }
+
   function MapQuestion(root) {
     this.root = root;
     this.data = root.dataset;
@@ -57,6 +73,14 @@
       var stored = JSON.parse(this.input.value || "[]");
       if (Array.isArray(stored)) { this.features = stored; }
     } catch (e) { this.features = []; }
+    // Each category's colour (a #rrggbb the staff chose), for its pins, lines and areas.
+    this.colours = {};
+    var colours = this.colours;
+    root.querySelectorAll(".category-button").forEach(function (button) {
+      var swatch = button.querySelector("[data-color]");
+      var colour = swatch ? swatch.dataset.color : "";
+      if (/^#[0-9a-fA-F]{6}$/.test(colour || "")) { colours[button.dataset.category] = colour; }
+    });
     var pressed = root.querySelector(".category-button[aria-pressed=true]");
     this.category = pressed ? parseInt(pressed.dataset.category, 10) : null;
     root.hidden = false;
@@ -66,6 +90,23 @@
     this.setupControls();
     this.render();
   }
+
+  // Draw every marking in its category's colour (also when a category changes in the list,
+  // which keeps the list, and the focus in it, as it is).
+  MapQuestion.prototype.recolour = function () {
+    var self = this;
+    this.layers.clearLayers();
+    this.features.forEach(function (feature, index) {
+      var n = index + 1;
+      var colour = self.colours[String(feature.properties.category)] || DEFAULT_COLOUR;
+      L.geoJSON(feature.geometry, {
+        pointToLayer: function (f, latlng) {
+          return L.marker(latlng, { keyboard: false, title: fmt(self.data.msgItem, { n: n }), icon: pinIcon(n, colour) });
+        },
+        style: { color: colour, weight: 4 }
+      }).addTo(self.layers);
+    });
+  };
 
   MapQuestion.prototype.say = function (text) {
     this.status.textContent = "";
@@ -78,6 +119,7 @@
     // No scroll-wheel zoom: the page must keep scrolling past the map.
     // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
     this.map = L.map(canvas, { scrollWheelZoom: false, tap: false, dragging: !L.Browser.mobile });
+    if (window.PD && PD.maps) { PD.maps.track(canvas, this.map); }
     var tiles = this.data.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);
@@ -97,6 +139,11 @@
       this.map.on("click", function (e) { self.add({ type: "Point", coordinates: [e.latlng.lng, e.latlng.lat] }); });
     } else if (this.map.pm) {
       this.map.pm.setGlobalOptions({ snappable: false });
+      // Geoman's own hints are English and say "click": ours come from the page, in the
+      // resident's language, and fit a phone.
+      if (window.PD && PD.mapText && this.map.pm.setLang) {
+        this.map.pm.setLang("platsdialog", { tooltips: PD.mapText("geoman") || {} }, "en");
+      }
       this.map.on("pm:create", function (e) {
         var geometry = e.layer.toGeoJSON().geometry;
         self.map.removeLayer(e.layer);
@@ -167,23 +214,11 @@
 
   MapQuestion.prototype.render = function () {
     var self = this;
-    this.layers.clearLayers();
+    this.recolour();
     this.list.textContent = "";
     var template = this.root.querySelector("template[data-category-options]");
     this.features.forEach(function (feature, index) {
       var n = index + 1;
-      var layer = L.geoJSON(feature.geometry, {
-        pointToLayer: function (f, latlng) {
-          return L.marker(latlng, {
-            keyboard: false,
-            title: fmt(self.data.msgItem, { n: n }),
-            icon: L.divIcon({ className: "map-pin", html: "<span>" + n + "</span>", iconSize: [30, 30], iconAnchor: [15, 30] })
-          });
-        },
-        style: { color: "#003f6e", weight: 4 }
-      });
-      layer.addTo(self.layers);
-
       var item = document.createElement("li");
       item.className = "map-feature";
       var title = document.createElement("p");
@@ -206,6 +241,7 @@
         select.addEventListener("change", function () {
           feature.properties.category = select.value ? parseInt(select.value, 10) : null;
           self.save();
+          self.recolour();
         });
         item.appendChild(label);
         item.appendChild(select);
@@ -262,7 +298,9 @@
     });
   }
   document.addEventListener("pd:survey-page-shown", function () { init(document); });
-  if (document.readyState === "loading") {
+  if (window.PD && PD.maps) {
+    PD.maps.register("survey", init);
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {
     init(document);

@@ -46,6 +46,10 @@
       return tx(STORE, "readwrite", (store) => { store.put(item); });
     },
     pending() { return all(STORE); },
+    /** Forget a waiting item (the resident takes it back to edit it). */
+    remove(clientId) {
+      return tx(STORE, "readwrite", (store) => { store.delete(clientId); });
+    },
     sent() { return all(SENT); },
     /** Send every waiting item once; returns {sent: [...], failed: [...], waiting: n}. */
     async flush(getToken) {

@@ -30,10 +30,13 @@
     const boxes = document.querySelectorAll("[data-outbox-status]");
     if (!boxes.length || !Outbox) { return; }
     const [pending, sent] = await Promise.all([Outbox.pending(), Outbox.sent()]);
+    // An item with a box of its own on this page (beside the form it came from) is not
+    // repeated in the page's general box: the resident reads it once.
+    const own = new Set(Array.from(boxes, (b) => b.getAttribute("data-outbox-client-id")).filter(Boolean));
     boxes.forEach((box) => {
       const only = box.getAttribute("data-outbox-client-id");
-      const p = only ? pending.filter((i) => i.clientId === only) : pending;
-      const s = only ? sent.filter((i) => i.clientId === only) : sent;
+      const p = only ? pending.filter((i) => i.clientId === only) : pending.filter((i) => !own.has(i.clientId));
+      const s = only ? sent.filter((i) => i.clientId === only) : sent.filter((i) => !own.has(i.clientId));
       box.textContent = "";
       if (p.length) {
         p.forEach((item) => {
@@ -44,6 +47,20 @@
             ? (strings.failed || "Could not be sent:") + " " + item.error
             : (strings.waiting || "Waiting to send") + (item.title ? ": " + item.title : "") +
               " · " + fmtTime(item.queuedAt);
+          // A refused comment is not lost: its text goes back into the form to be corrected.
+          if (item.error && item.kind === "comment" && strings.edit) {
+            const edit = document.createElement("button");
+            edit.type = "button";
+            edit.className = "button secondary";
+            edit.textContent = strings.edit;
+            edit.addEventListener("click", async () => {
+              await Outbox.remove(item.clientId);
+              document.dispatchEvent(new CustomEvent("pd:outbox-edit", { detail: item }));
+              await render();
+            });
+            line.appendChild(document.createTextNode(" "));
+            line.appendChild(edit);
+          }
           box.appendChild(line);
         });
       }

@@ -4,6 +4,8 @@
 // User text reaches the map through textContent only, never innerHTML.
 (function () {
   "use strict";
+  // Run again by a boosted navigation: the listeners below exist already; build new maps.
+  if (window.PD && PD.maps && PD.maps.has("stage")) { PD.maps.build(); return; }
   var commentMaps = [];
 
   function addTiles(map, el) {
@@ -33,6 +35,7 @@
     // An explicit maxZoom: without a tile layer (TILE_URL empty) clustering needs one.
     // On touch screens one finger scrolls the page past the map; two fingers move and zoom it.
     var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile }, options || {}));
+    if (window.PD && PD.maps) { PD.maps.track(el, map); }
     addTiles(map, el);
     var area = areaLayer(el);
     if (area) {
@@ -150,6 +153,7 @@
     var controls = form.querySelector(".picker-controls");
     var map = baseMap(el, { tap: true });
     var marker = null;
+    var remove = form.querySelector("[data-clear-place]");
 
     function place(latValue, lonValue, announce) {
       lat.value = latValue.toFixed(6);
@@ -157,6 +161,7 @@
       if (marker) { marker.setLatLng([latValue, lonValue]); }
       else { marker = L.marker([latValue, lonValue], { keyboard: false }).addTo(map); }
       if (announce && status) { status.textContent = el.getAttribute("data-chosen"); }
+      if (remove) { remove.hidden = false; }
     }
 
     function clear() {
@@ -164,6 +169,11 @@
       lon.value = "";
       if (marker) { map.removeLayer(marker); marker = null; }
       if (status) { status.textContent = el.getAttribute("data-cleared"); }
+      // Nothing left to remove: the button goes, focus moves to the map it refers to.
+      if (remove) {
+        if (document.activeElement === remove) { el.focus(); }
+        remove.hidden = true;
+      }
     }
 
     if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
@@ -184,7 +194,6 @@
         }, { enableHighAccuracy: true, timeout: 10000 });
       });
     }
-    var remove = form.querySelector("[data-clear-place]");
     if (remove) { remove.addEventListener("click", clear); }
   }
 
@@ -197,8 +206,11 @@
     Array.prototype.forEach.call(scope.querySelectorAll("[data-picker]:not([data-ready])"), setupPicker);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSettle", function () { init(document); });
+  if (window.PD && PD.maps) {
+    PD.maps.register("stage", init, function () { commentMaps.length = 0; });
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  }
   // The server says a comment was posted (HX-Trigger): show it on the map if it has a place.
   document.body.addEventListener("comment-posted", function () {
     commentMaps.forEach(function (state) { state.load(); });

@@ -144,9 +144,22 @@ class QuestionKind:
         return dict(self.question.settings or {})
 
     # -- analysis ------------------------------------------------------------------------
+    #: How per-question results draw this type: "bars" (counts per option), "diverging"
+    #: (Likert), "ranking" (mean position), "histogram" (numbers) or None (no chart: text, map).
+    chart: ClassVar[str | None] = None
+
     def summarise(self, answers: Sequence[Answer]) -> dict[str, Any]:
-        """Aggregates of ``answers`` (this question's stored answers)."""
-        return {"type": self.type.value, "question_id": self.question.id, "total": len(answers)}
+        """Aggregates of ``answers`` (this question's stored answers).
+
+        The one place each type turns its answers into figures: the staff analysis page,
+        the dialogue summary and the API all read these. ``total`` counts the answers.
+        """
+        return {
+            "type": self.type.value,
+            "question_id": self.question.id,
+            "total": len(answers),
+            "chart": self.chart,
+        }
 
 
 def number_summary(values: list[float]) -> dict[str, Any]:
@@ -161,3 +174,62 @@ def number_summary(values: list[float]) -> dict[str, Any]:
         "min": min(values),
         "max": max(values),
     }
+
+
+def _nice_step(span: float, bins: int) -> float:
+    raw = span / bins
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= raw:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+def histogram(values: list[float], max_bins: int = 8) -> list[dict[str, Any]]:
+    """Counts of ``values`` in at most ``max_bins`` bins of a round width.
+
+    Whole numbers spanning at most ``max_bins`` values get one bin each (``low == high``);
+    otherwise bins are ``[low, high)`` with the last one closed. Empty when there are no values.
+    """
+    values = [v for v in values if math.isfinite(v)]
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    if all(float(v).is_integer() for v in values) and high - low < max_bins:
+        return [
+            {"low": k, "high": k, "count": sum(1 for v in values if v == k)}
+            for k in range(int(low), int(high) + 1)
+        ]
+    if high == low:
+        return [{"low": low, "high": high, "count": len(values)}]
+    step = _nice_step(high - low, max_bins)
+    start = math.floor(low / step) * step
+    edges = [start]
+    while edges[-1] + step <= high:
+        edges.append(edges[-1] + step)
+    bins: list[dict[str, Any]] = [
+        {"low": _tidy(edge), "high": _tidy(edge + step), "count": 0} for edge in edges
+    ]
+    for row, count in zip(bins, count_in_bins(values, bins), strict=True):
+        row["count"] = count
+    return bins
+
+
+def count_in_bins(values: Sequence[float], bins: Sequence[Mapping[str, Any]]) -> list[int]:
+    """How many ``values`` fall in each bin of :func:`histogram` (the same edges for every
+    group of a cross table). A bin with ``low == high`` holds that value; others are
+    ``[low, high)``, the last one closed."""
+    out = []
+    for i, b in enumerate(bins):
+        low, high = b["low"], b["high"]
+        last = i == len(bins) - 1
+        if low == high:
+            out.append(sum(1 for v in values if v == low))
+        else:
+            out.append(sum(1 for v in values if low <= v < high or (last and v == high)))
+    return out
+
+
+def _tidy(value: float) -> float | int:
+    rounded = round(value, 6)
+    return int(rounded) if float(rounded).is_integer() else rounded

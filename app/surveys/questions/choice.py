@@ -36,6 +36,7 @@ class SingleChoice(QuestionKind):
     """Exactly one option; stored as the option id."""
 
     type = QuestionType.SINGLE_CHOICE
+    chart = "bars"
 
     def validate(self, raw: Mapping[str, Any], context: AnswerContext) -> Cleaned:
         value = raw.get("value")
@@ -83,6 +84,7 @@ class MultiChoice(QuestionKind):
     """Any number of options within ``min_count``/``max_count``, plus optional "other" text."""
 
     type = QuestionType.MULTI_CHOICE
+    chart = "bars"
 
     @property
     def other_option(self) -> Any:
@@ -147,15 +149,19 @@ class MultiChoice(QuestionKind):
 
     def summarise(self, answers: Sequence[Answer]) -> dict[str, Any]:
         counts: Counter[int] = Counter()
-        others = 0
+        others = respondents = 0
         for answer in answers:
             value = answer.value if isinstance(answer.value, dict) else {}
-            counts.update(v for v in value.get("options", []) if is_int(v))
+            chosen = {v for v in value.get("options", []) if is_int(v)}
+            counts.update(chosen)
+            respondents += bool(chosen)
             others += bool(value.get("other"))
         return {
             **super().summarise(answers),
             "options": option_counts(self, counts),
             "other_count": others,
+            # Residents who chose at least one option: the denominator of each option's share.
+            "respondents": respondents,
         }
 
 
@@ -163,6 +169,7 @@ class Ranking(QuestionKind):
     """Every option in the resident's order of preference; stored as the list of ids."""
 
     type = QuestionType.RANKING
+    chart = "ranking"
 
     def validate(self, raw: Mapping[str, Any], context: AnswerContext) -> Cleaned:
         value = raw.get("value")
@@ -225,6 +232,7 @@ class Ranking(QuestionKind):
         rows = [
             {
                 "option_id": o.id,
+                "code": o.code,
                 "label": dict(o.label),
                 "mean_rank": round(totals[o.id] / counted, 3) if counted else None,
                 "first_count": firsts.get(o.id, 0),
@@ -232,4 +240,4 @@ class Ranking(QuestionKind):
             for o in self.options
         ]
         rows.sort(key=lambda r: (r["mean_rank"] is None, r["mean_rank"] or 0))
-        return {**super().summarise(answers), "options": rows}
+        return {**super().summarise(answers), "options": rows, "respondents": counted}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
+from app.core.models import translated
 from app.surveys.models import QuestionType
 from app.surveys.questions.base import (
     AnswerContext,
@@ -16,6 +17,7 @@ from app.surveys.questions.base import (
     Cleaned,
     QuestionKind,
     form_int,
+    histogram,
     is_int,
     number_summary,
 )
@@ -62,6 +64,7 @@ class Likert(_Steps):
     """Five labelled steps; labels per language in ``settings["labels"]``."""
 
     type = QuestionType.LIKERT
+    chart = "diverging"
     low, high = 1, 5
 
     def step_labels(self, language: str) -> list[str]:
@@ -86,6 +89,7 @@ class Scale(_Steps):
     """0–10 with labelled ends (``settings["min_label"]``/``["max_label"]``)."""
 
     type = QuestionType.SCALE
+    chart = "bars"
     low, high = 0, 10
 
 
@@ -93,6 +97,7 @@ class Number(QuestionKind):
     """A number within ``settings["min"]``/``["max"]``; ``integer`` forbids decimals."""
 
     type = QuestionType.NUMBER
+    chart = "histogram"
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
@@ -129,9 +134,13 @@ class Number(QuestionKind):
             number = int(number)
         return {"value": number}
 
-    def describe(self, cleaned: Cleaned, language: str) -> str:
+    def unit(self, language: str) -> str:
+        """The unit after the number ("min"), in ``language`` when it is given per language."""
         unit = (self.question.settings or {}).get("unit") or ""
-        return f"{cleaned.value} {unit}".strip()
+        return translated(unit, language) if isinstance(unit, dict) else str(unit)
+
+    def describe(self, cleaned: Cleaned, language: str) -> str:
+        return f"{cleaned.value} {self.unit(language)}".strip()
 
     def summarise(self, answers: Sequence[Answer]) -> dict[str, Any]:
         values = [
@@ -139,4 +148,8 @@ class Number(QuestionKind):
             for a in answers
             if isinstance(a.value, (int, float)) and not isinstance(a.value, bool)
         ]
-        return {**super().summarise(answers), **number_summary(values)}
+        return {
+            **super().summarise(answers),
+            **number_summary(values),
+            "bins": histogram(values),
+        }

@@ -3,7 +3,6 @@ and the background path through RQ."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,7 +62,7 @@ def test_recode_replaces_machine_rows_and_keeps_human_decisions(
     comment = make_comment(stage, UNSAFE)
     services.code_contributions(stage)
     reviewer = make_user()
-    item = services.adapter.target_items("comment", [comment.id])[0]
+    item = services.dataset.target_items("comment", [comment.id])[0]
     services.decide(item, "safety", "rejected", reviewer.id, ["safety", "green"])
     services.decide(item, "green", "human", reviewer.id, ["safety", "green"])
     db.session.commit()
@@ -90,7 +89,7 @@ def test_human_decisions_win_in_the_indicators(
     make_comment(stage, UNSAFE)
     services.code_contributions(stage)
     reviewer = make_user()
-    item = services.adapter.target_items("comment", [a.id])[0]
+    item = services.dataset.target_items("comment", [a.id])[0]
     services.decide(item, "safety", "rejected", reviewer.id, ["safety", "mobility"])
     services.decide(item, "mobility", "human", reviewer.id, ["safety", "mobility"])
     data = services.recompute(stage).data
@@ -110,7 +109,7 @@ def test_new_contribution_is_coded_right_away_without_redis(
 ) -> None:
     stage = make_project().current_stage
     comment = make_comment(stage, UNSAFE)
-    services.enqueue_coding("comment", [comment.id])
+    services.code_now("comment", [comment.id])
     db.session.commit()
     assert [r.theme_key for r in codings(TargetType.COMMENT, comment.id)] == ["safety"]
 
@@ -132,36 +131,15 @@ def test_cli_recode_prints_counts(runner: Any, make_project: Any, make_comment: 
     assert runner.invoke(args=["analysis", "recode", "--stage", "999999"]).exit_code != 0
 
 
-def test_background_coding_through_rq(make_app: Any, make_project: Any, make_comment: Any) -> None:
-    import redis
-    from rq import Queue, SimpleWorker
-
-    queue_name = f"test-analysis-{uuid.uuid4().hex[:8]}"
-    app = make_app(REDIS_URL="redis://127.0.0.1:6379/0", RQ_QUEUE=queue_name)
-    connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
-    with app.app_context():
-        stage = make_project().current_stage
-        comment = make_comment(stage, UNSAFE)
-        services.enqueue_coding("comment", [comment.id])
-        assert codings(TargetType.COMMENT, comment.id) == []  # nothing before the commit
-        db.session.commit()
-        queue = Queue(queue_name, connection=connection)
-        try:
-            assert queue.count == 1
-            SimpleWorker([queue], connection=connection).work(burst=True)
-            db.session.expire_all()
-            assert [r.theme_key for r in codings(TargetType.COMMENT, comment.id)] == ["safety"]
-        finally:
-            queue.delete(delete_jobs=True)
-
-
 def test_a_new_survey_response_is_coded_right_away(
     make_project: Any, make_survey: Any, make_response: Any
 ) -> None:
     stage = make_project().current_stage
     setup = make_survey(stage)
     response = make_response(setup, text=PARK, pins=[(INSIDE, "like", "Fina träd här")])
-    services.enqueue_response_coding(response)
+    answers = response.answers
+    services.code_now(TargetType.ANSWER, [a.id for a in answers if a.text])
+    services.code_now(TargetType.FEATURE, [f.id for a in answers for f in a.features])
     db.session.commit()
     answer = next(a for a in response.answers if a.text)
     feature = next(a for a in response.answers if a.features).features[0]

@@ -27,9 +27,10 @@ def seeded(make_project: Any, make_comment: Any, make_user: Any, make_participan
     published = make_comment(stage, UNSAFE, participant=nick, geometry=point(17.95, 59.22))
     pending = make_comment(stage, PENDING, status=CommentStatus.PENDING)
     park = make_comment(stage, PARK)
-    # Five participants at least: below that no hotspot map is shown at all.
-    for i in range(3):
-        make_comment(stage, PARK, geometry=point(17.90 + i * 0.01, 59.20))
+    # Five participants at least: below that no hotspot map is shown at all. (Without a
+    # place: the stage keeps one place, where no cell can stand out.)
+    for _i in range(3):
+        make_comment(stage, PARK)
     services.recode_and_recompute(stage)
     db.session.commit()
     facilitator = make_user(role=Role.FACILITATOR, org=project.organization)
@@ -50,7 +51,9 @@ def test_facilitator_sees_the_stage_screen(client: Any, login: Any, seeded: Any)
     assert "<svg" in page and 'role="img"' in page
     assert UNSAFE in page  # a quote about safety, from published content
     assert PENDING not in page  # pending content is never quoted
-    assert "hotspot-map" in page
+    # One place: no significant cell, so a helpful empty state instead of an empty grey map.
+    assert "hotspot-map" not in page and "Ingen ruta sticker ut" in page
+    assert f"/manage/analysis/stages/{stage.id}/map" in page
     assert f"/manage/analysis/stages/{stage.id}/review" in page
     project = seeded["project"]
     assert client.get(f"/manage/analysis/projects/{project.id}").status_code == 200
@@ -176,7 +179,7 @@ def test_recompute_button_recodes_and_stores(
     response = client.post(f"/manage/analysis/stages/{stage.id}/recompute")
     assert response.status_code == 302
     db.session.expire_all()
-    # Published contributions: two seeded, three placed ones and the new comment.
+    # Published contributions: two seeded, three more comments and the new one.
     assert services.snapshot_of(stage).data["totals"]["coded_items"] == 6
 
 

@@ -363,3 +363,45 @@ def test_flag_with_htmx_thanks_in_place(client, discussion, make_comment):
     assert response.status_code == 200
     assert "En moderator kommer att titta" in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
+
+
+def test_a_refused_comment_sets_no_cookie_and_stores_no_participant(client, app, discussion):
+    """The participant is created only when the comment is stored (as in the API)."""
+    from app.accounts.models import Participant
+
+    stage = discussion()
+    url = f"/stages/{stage.id}/comments"
+    for data in ({"body": "   "}, {"body": "Utanför", "lat": "59.40", "lon": "18.30"}):
+        refused = client.post(url, data=data)
+        assert refused.status_code == 422, data
+        assert app.config["PARTICIPANT_COOKIE"] not in refused.headers.get("Set-Cookie", "")
+        assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+    accepted = client.post(url, data={"body": "Fler bänkar"})
+    assert accepted.status_code == 303
+    assert app.config["PARTICIPANT_COOKIE"] in accepted.headers.get("Set-Cookie", "")
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 1
+
+
+def test_a_refused_support_or_flag_creates_no_participant(client, app, discussion, make_comment):
+    from app.accounts.models import Participant
+
+    stage = discussion(open_stage=False)
+    comment = make_comment(stage, "Stängd")
+    before = db.session.scalar(db.select(db.func.count(Participant.id)))
+    flagged = client.post(f"/comments/{comment.id}/flag", data={"reason": "nonsense"})
+    assert flagged.status_code == 422
+    assert "Välj ett skäl" in flagged.get_data(as_text=True)
+    for response in (flagged, client.post(f"/comments/{comment.id}/support")):
+        assert app.config["PARTICIPANT_COOKIE"] not in response.headers.get("Set-Cookie", "")
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == before
+
+
+def test_a_message_about_a_hidden_field_is_shown_on_the_form(client, discussion):
+    stage = discussion()
+    response = client.post(
+        f"/stages/{stage.id}/comments", data={"body": "Hej", "client_id": "bad id!"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'class="field-error"' in html and "client_id" in html
+    assert _comments() == []

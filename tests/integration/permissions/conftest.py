@@ -227,7 +227,7 @@ def _clear_tables() -> None:
 def world(base_config: dict[str, Any], _schema: None, tmp_path_factory: Any) -> Iterator[World]:
     """The world, in an application context that lasts for the module."""
     folder = tmp_path_factory.mktemp("permissions")
-    app = create_app({**base_config, "MAIL_DIR": str(folder / "mail")})
+    app = create_app({**base_config, "INSTANCE_DIR": str(folder)})
     with app.app_context():
         try:
             yield build_world()

@@ -174,3 +174,17 @@ def test_stage_page_ignores_bad_paging_and_sorting(client, discussion, make_comm
         response = client.get(stage_path(stage) + query)
         assert response.status_code == 200, query
         assert "Kommentar" in response.get_data(as_text=True)
+
+
+def test_project_page_explains_the_ladder_once_and_marks_each_stages_level(client, make_project):
+    project = make_project(current=2)
+    html = client.get(project_path(project)).get_data(as_text=True)
+    # Several stages share a level; its explanation is printed once, in one ladder.
+    explanation = "Kommunen frågar vad du tycker om ett förslag"
+    assert html.count(explanation) == 1
+    assert html.count('class="ladder-steps') == 1
+    ladder = html[html.index('class="ladder-steps') :]
+    ladder = ladder[: ladder.index("</ol>")]
+    # Each stage is named at its level on the ladder.
+    for stage in project.stages:
+        assert stage.title["sv"] in ladder, stage.title

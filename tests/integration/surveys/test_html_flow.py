@@ -211,3 +211,39 @@ def test_change_link_from_review_returns_to_the_page(web, make_survey):
     flow.post(goto="3")
     assert "Sida 3 av 4" in flow.page
     assert 'value="Grönt"' in flow.page
+
+
+def test_number_unit_in_the_residents_language_on_the_page_and_the_review(web, make_survey):
+    kit = make_survey()
+    kit.q["number"].settings = {"unit": {"sv": "minuter", "en": "minutes"}}
+    db.session.commit()
+    flow = Flow(web, kit.survey.id)
+    for data in (page1(kit), page2(kit)):
+        flow.next(data)
+    assert '<span class="unit">minuter</span>' in flow.page
+    assert "{&#39;sv&#39;" not in flow.page and "{'sv'" not in flow.page
+    for data in (page3(kit), page4(kit)):
+        flow.next(data)
+    assert flow.step == "review"
+    assert "15 minuter" in flow.page
+    assert "{&#39;sv&#39;" not in flow.page and "{'sv'" not in flow.page
+
+
+def test_a_refused_submission_creates_no_participant_and_sets_no_cookie(web, make_survey):
+    """A submission refused by the service (an answer changed in the carried state) stores
+    nobody and sets no participant cookie."""
+    from app.accounts.models import Participant
+
+    kit = make_survey()
+    flow = Flow(web, kit.survey.id)
+    for page in (page1, page2, page3, page4):
+        flow.next(page(kit))
+    assert flow.step == "review"
+    state = flow.state
+    state["answers"][str(kit.qid("likert"))] = {"value": 9}
+    response = flow.post({"state": json.dumps(state)}, action="submit")
+    assert response.status_code == 422
+    assert 'class="field-error"' in flow.page
+    assert "pd_participant" not in response.headers.get("Set-Cookie", "")
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+    assert counts() == (0, 0, 0)

@@ -190,3 +190,20 @@ def test_response_language_follows_the_interface(web, make_survey):
         flow.next({})
     flow.post(action="submit")
     assert db.session.scalar(db.select(Response)).language == "en"
+
+
+def test_html_flow_checks_the_nickname_with_the_response_schema(web, make_survey):
+    """The first page's nickname gets the message the API gives for the same nickname."""
+    from app.accounts.models import Participant
+
+    kit = make_survey(policy="nickname")
+    too_long = "x" * 61
+    api = post(web, kit, kit.payload(nickname=too_long))
+    assert api.status_code == 422
+    message = api.get_json()["error"]["fields"]["nickname"]
+    assert message == "Välj ett smeknamn på högst 60 tecken."
+    flow = Flow(web, kit.survey.id)
+    response = flow.next({"nickname": too_long})
+    assert response.status_code == 422
+    assert message in flow.page
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0

@@ -86,11 +86,24 @@ def test_code_reads_excel_csv_with_bom(workdir):
 
 def test_evaluate_split_selects_rows():
     gold = ROOT / "tests" / "data" / "gold.csv"
-    held = run("evaluate", str(gold), "--split", "heldout")
+    dev = run("evaluate", str(gold), "--split", "dev")
     tune = run("evaluate", str(gold), "--split", "tune")
-    assert held.returncode == tune.returncode == 0
-    n_held = int(held.stdout.split("items:")[1].split()[0])
+    assert dev.returncode == tune.returncode == 0
+    n_dev = int(dev.stdout.split("items:")[1].split()[0])
     n_tune = int(tune.stdout.split("items:")[1].split()[0])
     with gold.open(encoding="utf-8", newline="") as fh:
         splits = [r["split"] for r in csv.DictReader(fh)]
-    assert n_held == splits.count("heldout") and n_tune == splits.count("tune")
+    assert n_dev == splits.count("dev") and n_tune == splits.count("tune")
+
+
+def test_evaluate_feeds_the_residents_category_as_code_does(workdir):
+    gold = workdir / "gold.csv"
+    gold.write_text(
+        "id,text,themes,valence,category\n"
+        "1,Parken vid skolan,green,negative,Känns otryggt\n"
+        "2,Parken vid skolan,green,positive,Bra plats\n",
+        encoding="utf-8",
+    )
+    proc = run("evaluate", str(gold))
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout.split("valence accuracy:")[1].split()[0]) == 1.0

@@ -60,3 +60,20 @@ def test_lexicon_valence(text, lang, expected):
 def test_negation_stops_at_a_contrast_word(scorer):
     score = scorer.score("Inte billigt men fint", "sv")
     assert score.positive > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Complaints without an evaluative adjective: the problem itself is the complaint.
+        ("Papperskorgarna töms för sällan och det blir råttor", "sv", "negative"),
+        ("Det finns råttor vid soptunnorna", "sv", "negative"),
+        ("Gropar överallt på cykelvägen", "sv", "negative"),
+        ("There are too few benches along the path", "en", "negative"),
+        ("The bus is delayed every morning", "en", "negative"),
+        ("The staff at the library are very helpful", "en", "positive"),
+        ("Tacksam för den nya lekplatsen", "sv", "positive"),
+    ],
+)
+def test_lexicon_v2_domain_complaints_and_praise(text, lang, expected):
+    assert valence(text, lang) == expected

@@ -106,6 +106,7 @@ def test_ranking_form_and_summary():
     assert summary["options"][0] == {
         "option_id": 101,
         "label": {"sv": "B"},
+        "code": None,
         "mean_rank": 1.0,
         "first_count": 2,
     }
