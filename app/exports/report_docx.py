@@ -606,6 +606,14 @@ def _header_footer(document: Any, data: ReportData) -> None:
     _field(footer, "NUMPAGES")
 
 
+def _caption(document: Any, text: str) -> None:
+    """A bold line kept with the table that follows it."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(8)
+    paragraph.add_run(clean_text(text)).bold = True
+
+
 def _summary(document: Any, data: ReportData) -> None:
     f = data.figures
     document.add_heading(_("1 Summary"), level=1)
@@ -660,6 +668,7 @@ def _summary(document: Any, data: ReportData) -> None:
     )
     if f.key_figures:
         # The key figures of the analysis page and the summary, the same numbers.
+        _caption(document, _("Key figures"))
         widths = (7.0, 9.0)
         table = _table(document, [_("Fact"), _("Value")], widths)
         for label, value in f.key_figures:
@@ -667,6 +676,7 @@ def _summary(document: Any, data: ReportData) -> None:
             _text(cells[0], label)
             _text(cells[1], value)
     if f.themes:
+        _caption(document, _("Themes"))
         widths = (8.0, 3.0, 5.0)
         table = _table(document, [_("Theme"), _("Contributions"), _("Share")], widths)
         for t in f.themes:  # codebook order
