@@ -361,7 +361,9 @@ def build_context(
             "contributions": evidence.number(totals.get("contributions", 0)),
             "responses": evidence.number(totals.get("responses", 0)),
             "comments": evidence.number(totals.get("comments", 0)),
-            "places": evidence.number(sum(1 for it in items if it.contribution.lon is not None)),
+            # Markings on the map (survey map answers), as the page, the API and the report
+            # count them; the maps below also draw comments that carry a place.
+            "places": evidence.number(totals.get("markings", 0)),
             "official": evidence.number(len(official)),
         },
         "count_values": {
@@ -369,7 +371,7 @@ def build_context(
             "contributions": int(totals.get("contributions", 0)),
             "responses": int(totals.get("responses", 0)),
             "comments": int(totals.get("comments", 0)),
-            "places": sum(1 for it in items if it.contribution.lon is not None),
+            "places": int(totals.get("markings", 0)),
             "official": len(official),
         },
         "trend_svg": trend_svg,
