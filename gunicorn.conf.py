@@ -15,6 +15,8 @@ max_requests = _settings["max_requests"]
 max_requests_jitter = _settings["max_requests_jitter"]
 accesslog = _settings["accesslog"]
 loglevel = _settings["loglevel"]
+# Tokens in /reset/<token> and /verify/<token> are written as [redacted].
+logger_class = "app.core.access_log.RedactingLogger"
 # One JSON object per request line; no client address (DESIGN.md: no IPs are stored).
 access_log_format = (
     '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'

@@ -28,6 +28,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.moderation", "/manage"),
     ("app.analysis_ui", "/manage"),
     ("app.exports", "/manage"),
+    ("app.intake", "/manage"),
     ("app.admin", "/admin"),
     ("app.api", "/api/v1"),
     ("app.ops", None),
@@ -89,9 +90,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.analysis_ui.hooks import register_auto_coding
 
     register_auto_coding()
-    from app.core.revisions import register_revisions
-
-    register_revisions(db.session)
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -207,7 +205,6 @@ def _register_request_hooks(app: Flask) -> None:
         for name in (
             "participant",
             "new_participant_token",
-            "created_participant_id",
             "_login_user",
         ):
             g.pop(name, None)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
+import time
 from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused in production below
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -60,7 +64,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'platsdialog.db'}"
     return {
         "ENV_MODE": mode,
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        # Unset in development: a random key is kept in the instance folder (see validate).
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ECHO": _bool(env.get("SQLALCHEMY_ECHO"), False),
         "REDIS_URL": env.get("REDIS_URL") or None,
@@ -75,7 +80,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_SENDER": env.get("MAIL_SENDER", "Platsdialog <noreply@platsdialog.local>"),
         # Empty: a folder of this database's under INSTANCE_DIR (``instance_paths``).
         "MAIL_DIR": env.get("MAIL_DIR") or None,
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Links in mail are built from BASE_URL, never from the request (see trust block).
+        "BASE_URL": env.get("BASE_URL") or (None if production else DEV_BASE_URL),
         # Languages: the UI is Swedish by default; content fields exist per enabled language.
         "LANGUAGES": _list(env.get("LANGUAGES"), ["sv", "en"]),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "sv"),
@@ -138,6 +144,37 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "image/svg+xml",
         ],
         "TESTING": False,
+        **_trust_settings(env),
+    }
+
+
+# --- Trust settings (hosts, proxy, sessions, request shapes): issue 15 ----------------------
+
+
+def _trust_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Hosts the app answers for, the proxy in front of it, and limits on what it parses."""
+    return {
+        # Flask refuses other Host headers with 400. Production: BASE_URL's host plus any
+        # listed here (app/core/security.py adds it); development: every host unless listed.
+        "TRUSTED_HOSTS": _list(env.get("TRUSTED_HOSTS"), []) or None,
+        # How many proxies in front of the app set X-Forwarded-For / -Proto (werkzeug
+        # ProxyFix). 0 (the default) trusts no forwarded header: a client cannot fake its
+        # address. nginx in front, as docs/deploy.md describes: 1 and 1.
+        "PROXY_FIX_X_FOR": _int(env.get("PROXY_FIX_X_FOR"), 0),
+        "PROXY_FIX_X_PROTO": _int(env.get("PROXY_FIX_X_PROTO"), 0),
+        # A survey submission (a form page or an API body) larger than this gets 413 before
+        # it is parsed; map answers are what makes them large (app/core/requests.py).
+        "MAX_SURVEY_SUBMISSION_BYTES": _int(env.get("MAX_SURVEY_SUBMISSION_BYTES"), 512 * 1024),
+        # ...and so does one form field of a survey page larger than this (a map answer).
+        "MAX_FORM_FIELD_BYTES": _int(env.get("MAX_FORM_FIELD_BYTES"), 256 * 1024),
+        # Cover images: refused above this many pixels (from the header, before decoding),
+        # stored and served at most this many pixels on the long side.
+        "COVER_MAX_PIXELS": _int(env.get("COVER_MAX_PIXELS"), 40_000_000),
+        "COVER_MAX_SIDE": _int(env.get("COVER_MAX_SIDE"), 2400),
+        # Export files are deleted this many days after they were made (app/privacy/storage.py).
+        "EXPORT_MAX_AGE_DAYS": _int(env.get("EXPORT_MAX_AGE_DAYS"), 7),
+        # The bot trap's signed form stamp lasts this long (app/core/bot_trap.py).
+        "BOT_TRAP_MAX_AGE_HOURS": float(env.get("BOT_TRAP_MAX_AGE_HOURS", "8")),
     }
 
 
@@ -187,13 +224,54 @@ def gunicorn_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     }
 
 
-def validate(config: Mapping[str, Any]) -> None:
-    """Refuse settings that are unsafe in production."""
+DEV_SECRET_FILE = "secret_key"  # noqa: S105 - a file name
+
+
+def development_secret_key(instance: Path) -> str:
+    """The development signing key: random, made on first run, kept in the instance folder.
+
+    Readable by the owner only (0600). A fixed key in the source would let anyone forge a
+    session (a superadmin's) on every copied development instance. Several processes that
+    start at once agree: the first creates the file, the others read it.
+    """
+    path = instance / DEV_SECRET_FILE
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.01)  # another process created the file and is writing it
+        raise ConfigError(f"{path} is empty; delete it to have a new key made.") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def validate(config: MutableMapping[str, Any]) -> None:
+    """Refuse settings that are unsafe in production; give development its own secret key."""
+    if config.get("ENV_MODE") != "production" and not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_secret_key(Path(config["INSTANCE_DIR"]))
     if config.get("ENV_MODE") == "production":
         if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
             raise ConfigError(
-                "Refusing to start in production with the development SECRET_KEY; "
-                "set SECRET_KEY to a long random value."
+                "Refusing to start in production without SECRET_KEY (or with the old public "
+                "development key); set SECRET_KEY to a long random value."
             )
-        if len(str(config["SECRET_KEY"])) < 32:
+        key = str(config["SECRET_KEY"])
+        if len(key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        if len(set(key)) < 12:
+            raise ConfigError(
+                "SECRET_KEY looks weak (too few different characters); use a random value, "
+                "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+            )
+        base = urlsplit(str(config.get("BASE_URL") or ""))
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ConfigError(
+                "Set BASE_URL (for example https://dialog.kommun.se) in production: links in "
+                "e-mails are built from it, never from the request's Host header."
+            )

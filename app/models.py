@@ -4,8 +4,8 @@ from app.accounts.models import ApiToken, Participant, User
 from app.analysis_ui.models import Codebook, Coding, IndicatorSnapshot, PopulationRow, Theme
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, Flag, Support
-from app.core.revisions import CacheRevision
 from app.exports.models import ExportJob
+from app.intake.models import Attachment, RegisterEntry, Sender
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
@@ -16,8 +16,8 @@ __all__ = [
     "Answer",
     "AnswerFeature",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
-    "CacheRevision",
     "Codebook",
     "Coding",
     "Comment",
@@ -35,7 +35,9 @@ __all__ = [
     "ProjectPartner",
     "Question",
     "QuestionOption",
+    "RegisterEntry",
     "Response",
+    "Sender",
     "Stage",
     "Support",
     "Survey",

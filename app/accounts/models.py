@@ -32,7 +32,9 @@ class User(UserMixin, Base):
     is_superadmin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
-    #: Bumped on password change; invalidates reset links and other sessions.
+    #: The session counter: part of the id in the session and remember-me cookies and checked
+    #: on every load; bumped on logout and password change or reset, so a cookie copied
+    #: before then no longer logs anybody in (every device of the user is logged out).
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(sa.String(8), default=None)
     #: The resident asked to be told when feedback is published for rounds they joined.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
@@ -26,6 +28,23 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_DUMMY_HASHES: dict[tuple[int, int], str] = {}
+
+
+def verify_dummy(password: str) -> bool:
+    """Do the work of a real check against a hash no password matches; always False.
+
+    Login calls it for unknown or deactivated accounts, so the time an answer takes does not
+    tell whether an address has an account.
+    """
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(32))
+    verify_password(_DUMMY_HASHES[key], password)
+    return False
 
 
 def needs_rehash(password_hash: str) -> bool:

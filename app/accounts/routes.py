@@ -23,6 +23,8 @@ from app.accounts.services import (
     WrongPassword,
     authenticate,
     change_password,
+    claim_device_participant,
+    end_sessions,
     find_user,
     register,
     send_password_reset,
@@ -33,6 +35,7 @@ from app.accounts.services import (
 )
 from app.accounts.tokens import Purpose, TokenError, read_token
 from app.core.i18n import current_language
+from app.core.participants import current_participant
 from app.core.security import safe_next
 from app.extensions import db
 from app.organizations.forms import role_label
@@ -63,11 +66,14 @@ def login() -> Page:
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            device = current_participant()  # read before the session is renewed
             language = session.get("lang")
             session.clear()  # no session fixation: a new session on login
             if language:
                 session["lang"] = language  # the visitor's language choice is not a secret
             login_user(user, remember=bool(form.remember.data))
+            # What was written on this phone before logging in stays the resident's.
+            claim_device_participant(user, device)
             return redirect(safe_next(request.args.get("next"), url_for("public.catalogue")))
         form.password.errors.append(_("The email address or password is wrong."))
     return render_template("accounts/login.html", form=form), _status()
@@ -75,7 +81,9 @@ def login() -> Page:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Log out."""
+    """Log out, server-side too: a copy of the session cookie stops working."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     return redirect(url_for("public.catalogue"))
@@ -86,18 +94,15 @@ def register_page() -> Page:
     """Create a resident account; a verification link is mailed."""
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            register(
-                form.email.data or "",
-                form.password.data or "",
-                display_name=form.display_name.data or "",
-                locale=current_language(),
-                notify_feedback=bool(form.notify_feedback.data),
-            )
-        except DuplicateEmail:
-            form.email.errors.append(_duplicate_message())
-        else:
-            return redirect(url_for("accounts.verify_sent"))
+        # The same answer whether or not the address has an account (its owner is mailed).
+        register(
+            form.email.data or "",
+            form.password.data or "",
+            display_name=form.display_name.data or "",
+            locale=current_language(),
+            notify_feedback=bool(form.notify_feedback.data),
+        )
+        return redirect(url_for("accounts.verify_sent"))
     return render_template("accounts/register.html", form=form), _status()
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.models import Participant, User
+from app.accounts.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from app.accounts.tokens import Purpose, make_token
 from app.audit.services import record
-from app.core.mail import send_mail
+from app.core.mail import external_url, send_mail
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -42,7 +41,12 @@ def find_user(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (a failed attempt is audited)."""
     user = find_user(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    if user is None:
+        verify_dummy(password)  # the same hash work: timing does not reveal unknown addresses
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.active
+    if user is None or not ok:
         record("login.failed", object_type="user", object_id=user.id if user else None)
         db.session.commit()  # keep the audit row although the request answers 422
         return None
@@ -94,18 +98,55 @@ def register(
     display_name: str = "",
     locale: str | None = None,
     notify_feedback: bool = False,
-) -> User:
-    """A resident creates an account; a verification mail goes out. Raises ``DuplicateEmail``."""
-    user = create_user(
-        email,
-        password,
-        display_name=display_name,
-        locale=locale,
-        notify_feedback=notify_feedback,
-    )
-    record("user.register", actor=user, obj=user, consent="privacy_notice")
-    send_verification(user)
-    return user
+) -> User | None:
+    """A resident creates an account; a verification mail goes out.
+
+    When the address already has an account, nothing is created and its owner is mailed
+    instead (returns None). The caller answers the same either way, with the same work done
+    (a password hash, a mail), so the form does not tell who has an account.
+    """
+    existing = find_user(email)
+    if existing is None:
+        try:
+            user = create_user(
+                email,
+                password,
+                display_name=display_name,
+                locale=locale,
+                notify_feedback=notify_feedback,
+            )
+        except DuplicateEmail:  # registered concurrently
+            existing = find_user(email)
+        else:
+            record("user.register", actor=user, obj=user, consent="privacy_notice")
+            send_verification(user)
+            return user
+    else:
+        hash_password(password)  # the work a new account costs
+    if existing is not None:
+        _tell_owner_of_registration_attempt(existing)
+    return None
+
+
+def _tell_owner_of_registration_attempt(user: User) -> None:
+    """Someone registered with an address that has an account: tell its owner, not them."""
+    if not user.active:
+        return
+    if user.email_verified_at is None:
+        send_verification(user)  # they probably lost the first link
+        return
+    with _in_language(user):
+        subject = _("Someone tried to create a Platsdialog account with your address")
+        body = _(
+            "Hello,\n\nSomeone, perhaps you, tried to create a new Platsdialog account with this "
+            "email address. You already have an account, so nothing was changed.\n\n"
+            "Log in: %(login)s\nForgot your password? Choose a new one: %(reset)s\n\n"
+            "If it was not you, ignore this message.",
+            login=external_url("accounts.login"),
+            reset=external_url("accounts.request_reset"),
+        )
+    send_mail(user.email, subject, body)
+    record("user.register_existing", obj=user)
 
 
 def _in_language(user: User) -> AbstractContextManager[None]:
@@ -115,11 +156,7 @@ def _in_language(user: User) -> AbstractContextManager[None]:
 
 def send_verification(user: User) -> None:
     """Mail ``user`` a link that verifies their address (valid for three days)."""
-    link = url_for(
-        "accounts.verify",
-        token=make_token(user, Purpose.VERIFY_EMAIL),
-        _external=True,
-    )
+    link = external_url("accounts.verify", token=make_token(user, Purpose.VERIFY_EMAIL))
     with _in_language(user):
         subject = _("Confirm your email address for Platsdialog")
         body = _(
@@ -147,11 +184,7 @@ def send_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=make_token(user, Purpose.RESET_PASSWORD),
-        _external=True,
-    )
+    link = external_url("accounts.reset_password", token=make_token(user, Purpose.RESET_PASSWORD))
     with _in_language(user):
         subject = _("Reset your Platsdialog password")
         body = _(
@@ -164,10 +197,16 @@ def send_password_reset(email: str) -> None:
     record("user.reset_requested", obj=user)
 
 
-def set_password(user: User, password: str, *, reason: str) -> None:
-    """Store a new password and end every other session and every earlier link."""
-    user.password_hash = hash_password(password)
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` server-side: cookies issued before no longer load."""
     user.session_version += 1
+    db.session.flush()
+
+
+def set_password(user: User, password: str, *, reason: str) -> None:
+    """Store a new password and end every session and every earlier reset link."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
     # Following a reset link proves the owner reads the mailbox.
     if reason == "reset" and user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -233,4 +272,20 @@ def set_superadmin(user: User, value: bool, *, actor: User) -> bool:
     user.is_superadmin = value
     db.session.flush()
     record("user.superadmin_grant" if value else "user.superadmin_revoke", actor=actor, obj=user)
+    return True
+
+
+def claim_device_participant(user: User, participant: Participant | None) -> bool:
+    """Carry what was written anonymously on this device into ``user``'s account at login,
+    when the account has no contributions of its own yet. Returns whether it was carried.
+
+    Two participants are never merged (a survey answered twice, an agreement given twice
+    would break the one-voice rules): an account that already took part keeps its own, and
+    the device's contributions stay with the device's cookie."""
+    if participant is None or participant.user_id is not None or participant.erased_at:
+        return False
+    if db.session.scalar(db.select(Participant.id).where(Participant.user_id == user.id)):
+        return False
+    participant.user_id = user.id
+    record("participant.claimed", actor=user, obj=participant)
     return True

@@ -1,8 +1,9 @@
 """Signed, expiring links for email verification and password reset.
 
-A token carries the user id, a hash of the address and the user's ``session_version``;
-changing the password bumps the version, so every earlier link dies with it (a reset link is
-single-use that way), and changing the address kills links sent to the old one.
+A token carries the user id and a hash of the address, so changing the address kills links
+sent to the old one; a reset link also carries a hash of the current password hash, so setting
+a password (by that link or otherwise) kills every earlier reset link: it is single-use.
+Logging out does not touch links (``session_version`` ends sessions only).
 """
 
 from __future__ import annotations
@@ -42,14 +43,20 @@ def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
 
 def make_token(user: User, purpose: Purpose) -> str:
     """A URL-safe signed token for ``user`` and ``purpose``."""
-    return _serializer(purpose).dumps(
-        {"u": user.id, "v": user.session_version, "e": _email_tag(user.email)}
-    )
+    payload: dict[str, object] = {"u": user.id, "e": _email_tag(user.email)}
+    if purpose is Purpose.RESET_PASSWORD:
+        payload["p"] = _password_tag(user.password_hash)
+    return _serializer(purpose).dumps(payload)
 
 
 def _email_tag(email: str) -> str:
     """A short hash of the address: a link dies when the address changes."""
     return hash_token(email)[:16]
+
+
+def _password_tag(password_hash: str) -> str:
+    """A short hash of the password hash (salted, so it changes with every new password)."""
+    return hash_token("password|" + password_hash)[:16]
 
 
 def read_token(token: str, purpose: Purpose) -> User:
@@ -62,15 +69,12 @@ def read_token(token: str, purpose: Purpose) -> User:
         raise TokenError("invalid") from exc
     if not isinstance(payload, dict):
         raise TokenError("invalid")
-    user_id, version = payload.get("u"), payload.get("v")
-    if not isinstance(user_id, int) or not isinstance(version, int):
+    user_id = payload.get("u")
+    if not isinstance(user_id, int):
         raise TokenError("invalid")
     user = db.session.get(User, user_id)
-    if (
-        user is None
-        or not user.active
-        or user.session_version != version
-        or payload.get("e") != _email_tag(user.email)
-    ):
+    if user is None or not user.active or payload.get("e") != _email_tag(user.email):
+        raise TokenError("invalid")
+    if purpose is Purpose.RESET_PASSWORD and payload.get("p") != _password_tag(user.password_hash):
         raise TokenError("invalid")
     return user

@@ -58,3 +58,23 @@ def sweep_command(older_than: int) -> None:
 
     done = sweep(age=timedelta(seconds=older_than))
     click.echo(f"{done} waiting contributions coded")
+
+
+@cli.command("train-coder")
+@click.option("--project", "project_id", type=int, required=True, help="Project id.")
+def train_coder(project_id: int) -> None:
+    """Retrain the coder's model from the project's reviews now (else every 25 reviews)."""
+    from app.analysis_ui.learning import retrain
+    from app.projects.models import Project
+
+    if db.session.get(Project, project_id) is None:
+        raise click.BadParameter(f"no project with id {project_id}", param_hint="--project")
+    row = retrain(project_id)
+    if row is None:
+        click.echo("too few reviews for a model (at least 25, from 2 participants)")
+        return
+    used = "used" if row.used else "not used: it did not beat the rules"
+    click.echo(
+        f"{row.scope} model {row.model_id}: {row.n_reviews} reviews, "
+        f"F1 {row.model_f1} vs {row.rules_f1} for the rules ({used})"
+    )

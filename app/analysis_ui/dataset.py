@@ -114,7 +114,8 @@ class Event:
 
     participant: str
     at: datetime
-    #: How it came in: "web" for comments, the response's channel (web, offline, kiosk, paper).
+    #: How it came in: the comment's or the response's channel (web, offline, kiosk, paper,
+    #: and for contributions staff registered, letter, email, meeting).
     channel: str = "web"
 
 
@@ -192,7 +193,7 @@ def _comment_items(comments: Iterable[Comment]) -> list[Item]:
                     id=key_of(TargetType.COMMENT, c.id),
                     text=c.body or "",
                     lang=c.language,
-                    channel="web",
+                    channel=str(c.channel or "web"),
                     participant_id=participant_key(c.participant_id, f"comment:{c.id}"),
                     created_at=c.created_at,
                     lon=lon,
@@ -489,7 +490,12 @@ def stages_data(
     comments = _resident_comments(Comment.stage_id.in_(ids), options)
     items = _comment_items(comments)
     events = [
-        Event(participant_key(c.participant_id, f"comment:{c.id}"), c.created_at) for c in comments
+        Event(
+            participant_key(c.participant_id, f"comment:{c.id}"),
+            c.created_at,
+            str(c.channel or "web"),
+        )
+        for c in comments
     ]
     if surveys:
         in_surveys = Response.survey_id.in_(list(surveys))

@@ -113,7 +113,8 @@ def channel_label(channel: str | None) -> str:
         "kiosk": _("Kiosk"),
         "paper": _("Paper form"),
         "meeting": _("Meeting"),
-        "letter": _("Letter or e-mail"),
+        "letter": _("Letter"),
+        "email": _("E-mail"),
     }.get(channel or "", channel or DASH)
 
 

@@ -67,3 +67,11 @@ class DispositionForm(FlaskForm):
 
 class BulkAcceptForm(FlaskForm):
     """ "Accept all on this page": only the CSRF token (the filters travel in the URL)."""
+
+
+class SuggestionForm(FlaskForm):
+    """Accept a codebook term suggested from the reviews (one click)."""
+
+    theme = HiddenField(validators=[DataRequired()])
+    lang = HiddenField(validators=[DataRequired()])
+    term = HiddenField(validators=[DataRequired()])

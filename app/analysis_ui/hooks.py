@@ -38,12 +38,6 @@ def _note(session: Any, target: TargetType, target_id: int | None) -> None:
         session.info.setdefault(PENDING, {}).setdefault(target, set()).add(target_id)
 
 
-def note_for_coding(session: Any, target: TargetType, ids: Any) -> None:
-    """Note contributions written without ORM objects (bulk inserts) for automatic coding."""
-    for target_id in ids:
-        _note(session, target, target_id)
-
-
 def _after_flush(session: Any, _context: Any) -> None:
     if session.info.get(RUNNING):
         return
@@ -65,7 +59,9 @@ def _mode() -> str:
 
 
 def _before_commit(session: Any) -> None:
-    if session.info.get(RUNNING) or not has_app_context():
+    # A savepoint's release (``begin_nested``, used for idempotent writes) is not the commit:
+    # what it noted waits for the real one.
+    if session.info.get(RUNNING) or not has_app_context() or session.in_nested_transaction():
         return
     session.flush()  # note what this commit adds
     pending = session.info.pop(PENDING, None)
@@ -108,5 +104,9 @@ def register_auto_coding() -> None:
         return
     sa.event.listen(db.session, "after_flush", _after_flush)
     sa.event.listen(db.session, "before_commit", _before_commit)
-    sa.event.listen(db.session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    sa.event.listen(
+        db.session,
+        "after_soft_rollback",
+        lambda s, previous: previous.parent is None and _after_rollback(s),
+    )
     _registered = True

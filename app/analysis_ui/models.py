@@ -189,3 +189,41 @@ class IndicatorSnapshot(Base):
     )
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CoderModel(Base):
+    """A model of the coder trained from facilitators' reviews (``analysis.learn``).
+
+    ``scope`` is ``project`` (``project_id`` set; trained once the project has 100 reviews) or
+    ``organization`` (``project_id`` null; the fallback of its smaller projects). Only the
+    latest row of a scope is kept: retraining, also after an erasure, replaces it. ``json`` is
+    ``analysis.learned.Model.to_json()``; the cross-validated figures are copied out for
+    display.
+    """
+
+    __tablename__ = "coder_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(20))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True, default=None
+    )
+    #: The model's own id (a hash of its content), recorded in coding sources.
+    model_id: Mapped[str] = mapped_column(sa.String(20))
+    trained_at: Mapped[datetime] = mapped_column(default=utcnow)
+    n_reviews: Mapped[int] = mapped_column(default=0)
+    #: Deferred: read only when this process has not parsed the model yet.
+    json: Mapped[str] = mapped_column(sa.Text(), deferred=True)
+    rules_f1: Mapped[float | None] = mapped_column(default=None)
+    model_f1: Mapped[float | None] = mapped_column(default=None)
+    rules_valence: Mapped[float | None] = mapped_column(default=None)
+    model_valence: Mapped[float | None] = mapped_column(default=None)
+    #: Whether cross-validation let the model in anywhere (a theme or valence).
+    used: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("scope IN ('organization', 'project')", name="scope_known"),
+    )

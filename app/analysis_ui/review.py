@@ -172,7 +172,9 @@ def _matches(row: Row, f: Filters) -> bool:
         return False
     if f.source == "rule" and not any(s.startswith("rule:") for s in row.sources):
         return False
-    if f.source == "model" and not any(not s.startswith("rule:") for s in row.sources):
+    if f.source == "model" and not any(
+        not s.startswith("rule:") or "+model:" in s for s in row.sources
+    ):
         return False
     if f.reviewed == "yes" and not row.reviewed:
         return False

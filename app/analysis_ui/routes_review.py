@@ -12,9 +12,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.analysis_ui import bp, review, services
+from app.analysis_ui import bp, learning, review, services
 from app.analysis_ui.dataset import Item, parse_key, target_items
-from app.analysis_ui.forms import BulkAcceptForm, DecisionForm, DispositionForm, ValenceForm
+from app.analysis_ui.forms import (
+    BulkAcceptForm,
+    DecisionForm,
+    DispositionForm,
+    SuggestionForm,
+    ValenceForm,
+)
 from app.analysis_ui.routes import _helpers, _stage
 from app.audit.services import record
 from app.core.i18n import tr
@@ -93,6 +99,9 @@ def review_screen(stage_id: int) -> Any:
         else None,
         prev_row=data.filtered[index - 1] if index else None,
         agreement=review.agreement(data),
+        estimate_text=learning.describe(learning.estimate(stage.project)),
+        suggestions=learning.suggestions(stage.project, services.coder_for(stage.project)),
+        suggestion_form=SuggestionForm(),
         form=form,
         valence_form=valence_form,
         disposition_form=disposition_form,
@@ -118,7 +127,9 @@ def review_decide(stage_id: int, key: str) -> Any:
     if not form.validate_on_submit() or form.decision.data not in ("accepted", "rejected", "human"):
         flash(_("Choose a theme and a decision."), "error")
         return _back(stage, key)
+    before = learning.review_count(stage.project)
     services.decide(item, form.theme.data, form.decision.data, current_user.id, themes)
+    learning.note_reviews(stage.project, before)
     _audit(f"coding.{form.decision.data}", stage, f"{key}:{form.theme.data}")
     return _back(stage, form.next.data or key)
 
@@ -133,7 +144,9 @@ def review_valence(stage_id: int, key: str) -> Any:
     if not form.validate_on_submit():
         flash(_("Choose a valence."), "error")
         return _back(stage, key)
+    before = learning.review_count(stage.project)
     review.set_valence(item, form.valence.data or None, current_user.id)
+    learning.note_reviews(stage.project, before)
     _audit("coding.valence", stage, f"{key}:{form.valence.data or 'machine'}")
     flash(_("The valence was saved."), "success")
     return _back(stage, form.next.data or key)
@@ -166,13 +179,47 @@ def review_bulk_accept(stage_id: int) -> Any:
     filters = review.Filters.from_args(request.args)
     data = review.load_review(stage, filters, request.args.get("page", 1, type=int))
     rows = data.page_rows
+    before = learning.review_count(stage.project)
     count = review.bulk_accept(rows, current_user.id, data.themes)
+    learning.note_reviews(stage.project, before)
     _audit("coding.bulk_accept", stage, f"{len(rows)} items, {count} themes")
     flash(
         _(
             "%(n)s themes accepted on %(items)s contributions.",
             n=count,
             items=len(rows),
+        ),
+        "success",
+    )
+    return _back(stage, None)
+
+
+@bp.post("/analysis/stages/<int:stage_id>/review/suggestions")
+@login_required
+def review_accept_suggestion(stage_id: int) -> Any:
+    """Add a term suggested from the reviews to the project's codebook (one click)."""
+    stage = _stage(stage_id, Action.CODE)
+    form = SuggestionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    coder = services.coder_for(stage.project)
+    offered = {(s.theme, s.lang, s.term): s for s in learning.suggestions(stage.project, coder)}
+    suggestion = offered.get((form.theme.data, form.lang.data, form.term.data))
+    if suggestion is None:
+        flash(_("That term is no longer suggested."), "error")
+        return _back(stage, None)
+    learning.accept_suggestion(stage.project, suggestion.theme, suggestion.lang, suggestion.term)
+    _audit(
+        "codebook.term_added",
+        stage,
+        f"{suggestion.theme}:{suggestion.lang}:{suggestion.pattern} "
+        f"from {', '.join(suggestion.keys)}",
+    )
+    flash(
+        _(
+            "“%(term)s” was added to the theme %(theme)s of the project's codebook.",
+            term=suggestion.term,
+            theme=tr(dict(coder.codebook.theme(suggestion.theme).label)),
         ),
         "success",
     )

@@ -63,8 +63,15 @@ def _coder_from_extra(extra_json: str) -> Coder:
 
 def coder_for(project: Project | None) -> Coder:
     """The coder of ``project``: the default codebook plus its organization's and its own
-    themes and patterns (stored ``Codebook`` rows). Falls back to the default codebook when
-    an extension is malformed, so coding never blocks a resident's submission."""
+    themes and patterns (stored ``Codebook`` rows), combined with the model learned from its
+    reviews where that beat the rules (``learning.with_model``). Falls back to the default
+    codebook when an extension is malformed, so coding never blocks a resident's submission."""
+    from app.analysis_ui.learning import with_model
+
+    return with_model(project, _rules_coder_for(project))
+
+
+def _rules_coder_for(project: Project | None) -> Coder:
     if project is None:
         return default_coder()
     extra = themes.extension(themes.extension_rows(project), with_patterns_only=True)
@@ -109,7 +116,8 @@ def _code_one(coder: Coder, item: Item) -> CodedContribution:
 
 
 def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
-    """Code ``items`` and store machine codings, replacing earlier ones of the same source.
+    """Code ``items`` and store machine codings, replacing earlier ones of the same codebook
+    (with or without a model).
 
     Human decisions (other sources) are never touched. Returns how many contributions were
     coded and how many coding rows were stored.
@@ -123,7 +131,11 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
                 sa.delete(Coding).where(
                     Coding.target_type == target_type,
                     Coding.target_id.in_(ids[start : start + dataset.CHUNK]),
-                    Coding.source == coder.source,
+                    # This codebook's rows, with or without a model ("rule:v1+model:…").
+                    sa.or_(
+                        Coding.source == coder.rule_source,
+                        Coding.source.like(coder.rule_source + "+%"),
+                    ),
                     Coding.review_state == ReviewState.MACHINE,
                 )
             )

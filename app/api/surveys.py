@@ -21,17 +21,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
+from app.audit.services import record
 from app.core.errors import api_error
 from app.core.i18n import current_language
 from app.core.models import translated
 from app.core.participants import created_participant, current_participant
-from app.core.permissions import Action, actor_from, can, require
+from app.core.permissions import Action, actor_from, can, is_staff_of, require
 from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
 from app.surveys.queries import (
     count_responses,
     responses_page,
     survey_for_answering,
-    survey_for_submission,
 )
 from app.surveys.questions import MapQuestion, kind_for
 from app.surveys.schemas import NewResponse
@@ -134,7 +134,7 @@ def create_response(survey_id: int) -> Any:
     """Store a resident's response (idempotent by ``client_id``)."""
     if request.content_length is not None and request.content_length > MAX_RESPONSE_BYTES:
         return api_error(413)
-    survey = survey_for_submission(survey_id)
+    survey = survey_for_answering(survey_id)
     if survey is None:
         return api_error(404, _("We could not find that survey."))
     submission = NewResponse.parse(request.get_json(silent=True))
@@ -200,6 +200,10 @@ def list_responses(survey_id: int) -> Any:
         return api_error(404)
     if not can(actor, Action.EXPORT, survey):
         return api_error(401 if actor.user is None else 403)
+    if not is_staff_of(actor.user, survey):
+        # Project partners get aggregates only (indicators, aggregate exports), never
+        # individual responses: free text, exact drawings, client ids, receipts.
+        return api_error(403, _("Partners see aggregated results only, not single responses."))
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
@@ -208,6 +212,20 @@ def list_responses(survey_id: int) -> Any:
     demographic = {q.id for q in survey.questions if q.type in DEMOGRAPHIC_TYPES}
     total = count_responses(survey.id)
     rows = responses_page(survey.id, page, PER_PAGE)
+    # Every read of individual responses is audited: who, which survey, which page, how many
+    # (never the responses themselves).
+    record(
+        "survey.responses_read",
+        actor=actor.user,
+        organization_id=survey.organization_id,
+        obj=survey,
+        page=page,
+        count=len(rows),
+        personal_data=personal,
+        via="token"
+        if request.headers.get("Authorization", "").startswith("Bearer ")
+        else "session",
+    )
     return jsonify(
         {
             "survey_id": survey.id,

@@ -34,6 +34,34 @@ class FlagReason(enum.StrEnum):
     OTHER = "other"
 
 
+class ContributionChannel(enum.StrEnum):
+    """How a contribution reached the municipality."""
+
+    WEB = "web"
+    OFFLINE = "offline"
+    KIOSK = "kiosk"
+    PAPER = "paper"
+    LETTER = "letter"
+    EMAIL = "email"
+    #: Notes from a samrådsmöte (consultation meeting).
+    MEETING = "meeting"
+
+
+#: Channels only staff may register (app/intake); residents never send these themselves.
+STAFF_ONLY_CHANNELS = frozenset(
+    {ContributionChannel.LETTER, ContributionChannel.EMAIL, ContributionChannel.MEETING}
+)
+
+
+class SenderType(enum.StrEnum):
+    """Who sent a contribution, as the samrådsredogörelse groups yttranden (PBL)."""
+
+    RESIDENT = "resident"
+    SAKAGARE = "sakagare"
+    REMISSINSTANS = "remissinstans"
+    ORGANISATION = "organisation"
+
+
 class Comment(GeometryMixin, Base):
     __tablename__ = "comments"
 
@@ -69,6 +97,21 @@ class Comment(GeometryMixin, Base):
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
     #: Deleted by its author: the text is removed, the thread keeps its place.
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: How it arrived; staff-registered channels (letter, email, meeting, paper) via app/intake.
+    channel: Mapped[ContributionChannel] = enum_column(
+        ContributionChannel,
+        "contribution_channel",
+        default=ContributionChannel.WEB,
+        server_default=ContributionChannel.WEB.value,
+    )
+    #: Who sent it (set when staff register it); the name lives apart in ``intake_senders``.
+    sender_type: Mapped[SenderType | None] = enum_column(SenderType, "sender_type", default=None)
+    #: The date the municipality received it (letters, e-mails, meetings), UTC.
+    received_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Staff member who registered it by hand.
+    registered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     activity: Mapped[Activity] = relationship()
     stage: Mapped[Stage] = relationship()
@@ -77,7 +120,7 @@ class Comment(GeometryMixin, Base):
         back_populates="parent", order_by="Comment.created_at"
     )
     participant: Mapped[Participant | None] = relationship()
-    author_user: Mapped[User | None] = relationship()
+    author_user: Mapped[User | None] = relationship(foreign_keys=[author_user_id])
 
     __table_args__ = (
         sa.UniqueConstraint("stage_id", "client_id"),

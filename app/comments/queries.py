@@ -7,11 +7,8 @@ its count, two reply levels and the viewer's supports).
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -165,130 +162,77 @@ def published(stage_id: int) -> Any:
     )
 
 
-#: A comment as the map needs it, in this order: id, body, created_at, supports, official,
-#: parent_id, geometry (its stored GeoJSON text), edited_at. Timestamps are as the driver returns
-#: them (naive UTC on SQLite, aware on PostgreSQL): ``utc_iso`` formats them.
-MapRow = tuple[int, str, datetime, int, bool, int | None, str | None, datetime | None]
+#: The map's FeatureCollection of a stage's published, placed comments in a bounding box, by
+#: id, built by the database's JSON functions in one query. A box intersects another when
+#: neither lies wholly to one side of it (the indexed bounding-box columns). ``created_at`` is
+#: written as Python's ``isoformat`` writes a UTC time (the API's other timestamps).
+_MAP_SQL = {
+    "sqlite": sa.text(
+        """
+        SELECT json_object('type', 'FeatureCollection', 'features', json_group_array(json(f)))
+        FROM (
+            SELECT json_object(
+                'type', 'Feature', 'id', id, 'geometry', json(geometry),
+                'properties', json_object(
+                    'id', id, 'body', body,
+                    'created_at',
+                    replace(replace(created_at, ' ', 'T'), '.000000', '') || '+00:00',
+                    'supports', supports_count,
+                    'official', json(CASE WHEN is_official THEN 'true' ELSE 'false' END),
+                    'parent_id', parent_id)) AS f
+            FROM comments
+            WHERE stage_id = :stage_id AND status = :published AND deleted_at IS NULL
+              AND min_lon IS NOT NULL AND min_lon <= :max_lon AND max_lon >= :min_lon
+              AND min_lat <= :max_lat AND max_lat >= :min_lat
+            ORDER BY id)
+        """
+    ),
+    "postgresql": sa.text(
+        """
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+            json_build_object(
+                'type', 'Feature', 'id', id, 'geometry', geometry,
+                'properties', json_build_object(
+                    'id', id, 'body', body,
+                    'created_at', replace(
+                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+                        '.000000', '') || '+00:00',
+                    'supports', supports_count,
+                    'official', is_official,
+                    'parent_id', parent_id))
+            ORDER BY id), '[]'::json))::text
+        FROM comments
+        WHERE stage_id = :stage_id AND status = :published AND deleted_at IS NULL
+          AND min_lon IS NOT NULL AND min_lon <= :max_lon AND max_lon >= :min_lon
+          AND min_lat <= :max_lat AND max_lat >= :min_lat
+        """
+    ),
+}
 
-#: A fingerprint of a set of map comments: their count, the sums of ids, of squared ids, of
-#: supports and of supports weighted by id, and the latest edit (``utc_iso``: these strings
-#: sort like the instants) or None. Plain values, so its ``repr`` is the same in every process.
-MapVersion = tuple[int, int, int, int, int, str | None]
 
-EMPTY_MAP: MapVersion = (0, 0, 0, 0, 0, None)
+def map_geojson(stage_id: int, bbox: tuple[float, float, float, float]) -> str:
+    """The GeoJSON FeatureCollection (as text) of the published comments placed in the box:
+    each a Feature with the comment's id, its place and the properties id, body, created_at,
+    supports, official and parent_id.
 
-
-def utc_iso(value: datetime) -> str:
-    """ISO 8601 in UTC, as ``UTCDateTime`` values give it (``...+00:00``), from a raw value."""
-    if value.tzinfo is None:  # SQLite keeps UTC without the zone
-        return value.isoformat() + "+00:00"
-    if value.utcoffset():
-        value = value.astimezone(UTC)
-    return value.isoformat()
-
-
-def map_rows(
-    stage_id: int, bbox: tuple[float, float, float, float], *, after_id: int = 0
-) -> Iterator[MapRow]:
-    """Published comments whose place intersects the box (and whose id is above
-    ``after_id``), by id, as tuple-like rows (``MapRow``).
-
-    Uses the indexed bounding-box columns: a box intersects another when neither lies
-    wholly to one side of it. Built for 10,000 comments in well under 100 ms: only the
-    columns the map shows, the geometry as its stored JSON text (no parsing) and the
-    timestamps without the per-value ``UTCDateTime`` conversion.
+    The database writes the JSON: for 10,000 comments this costs a few tens of milliseconds,
+    where building 10,000 feature dicts in Python and encoding them cost several times that
+    (docs/performance.md).
     """
-    stmt = sa.select(
-        Comment.id,
-        Comment.body,
-        sa.type_coerce(Comment.created_at, sa.DateTime()),
-        Comment.supports_count,
-        Comment.is_official,
-        Comment.parent_id,
-        sa.cast(Comment.geometry, sa.Text),
-        sa.type_coerce(Comment.edited_at, sa.DateTime()),
-    ).where(*_in_bbox_filter(stage_id, bbox))
-    if after_id:
-        stmt = stmt.where(Comment.id > after_id)
-    # On the session's connection: a Core result, spared the ORM's per-row loading. Streamed:
-    # a caller that handles each row and drops it never holds 10,000 row objects at once
-    # (held, they grow the collector's oldest generation and bring a full pass, about 90 ms
-    # with this application loaded, every few builds).
-    result = db.session.connection().execute(stmt.order_by(Comment.id))
-    return cast(Iterator[MapRow], iter(result))
-
-
-def _in_bbox_filter(stage_id: int, bbox: tuple[float, float, float, float]) -> list[Any]:
     min_lon, min_lat, max_lon, max_lat = bbox
-    return [
-        Comment.stage_id == stage_id,
-        Comment.status == CommentStatus.PUBLISHED,
-        Comment.deleted_at.is_(None),
-        Comment.min_lon.is_not(None),
-        Comment.min_lon <= max_lon,
-        Comment.max_lon >= min_lon,
-        Comment.min_lat <= max_lat,
-        Comment.max_lat >= min_lat,
-    ]
-
-
-def map_version(stage_id: int, bbox: tuple[float, float, float, float]) -> MapVersion:
-    """A cheap fingerprint of everything ``map_rows`` returns, in one aggregate query.
-
-    It changes when a comment in the box is added, published, hidden or deleted (the count and
-    the sums of ids and of squared ids: two different sets of ids practically never share all
-    three), edited (``edited_at``) or supported (the sums of supports, plain and weighted by
-    id). Places are never moved after posting. Used as the ETag and cache key of
-    ``GET /api/v1/stages/<id>/comments?bbox=``, so an unchanged map costs one small query.
-    ``map_fingerprint`` computes the same from rows already read.
-    """
-    big_id = sa.cast(Comment.id, sa.BigInteger)
-    count, ids, squares, supports, weighted, edited = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(big_id),
-            sa.func.sum(big_id * big_id),
-            sa.func.sum(Comment.supports_count),
-            sa.func.sum(big_id * Comment.supports_count),
-            sa.func.max(Comment.edited_at),
-        ).where(*_in_bbox_filter(stage_id, bbox))
-    ).one()
-    # PostgreSQL sums bigints as numeric (Decimal), SQLite sums nothing as NULL: plain ints.
-    return (
-        int(count or 0),
-        int(ids or 0),
-        int(squares or 0),
-        int(supports or 0),
-        int(weighted or 0),
-        utc_iso(edited) if edited is not None else None,
-    )
-
-
-def map_fingerprint(ids: list[int], supports: list[int], edits: list[datetime]) -> MapVersion:
-    """``map_version`` of the comments with these ids and supports (in the same order) and
-    these edit times (of those edited), computed here from rows already read."""
-    if not ids:
-        return EMPTY_MAP
-    return (
-        len(ids),
-        sum(ids),
-        sum(map(operator.mul, ids, ids)),
-        sum(supports),
-        sum(map(operator.mul, ids, supports)),
-        utc_iso(max(edits)) if edits else None,
-    )
-
-
-def combine_versions(a: MapVersion, b: MapVersion) -> MapVersion:
-    """The fingerprint of the union of two disjoint sets of comments."""
-    edits = [e for e in (a[5], b[5]) if e is not None]
-    return (
-        a[0] + b[0],
-        a[1] + b[1],
-        a[2] + b[2],
-        a[3] + b[3],
-        a[4] + b[4],
-        max(edits, default=None),
+    statement = _MAP_SQL[db.session.get_bind().dialect.name]
+    return str(
+        db.session.execute(
+            statement,
+            {
+                "stage_id": stage_id,
+                "published": CommentStatus.PUBLISHED.value,
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+            },
+        ).scalar_one()
     )
 
 
@@ -318,3 +262,21 @@ def of_participant(participant_id: int) -> list[Comment]:
             .order_by(Comment.created_at.desc())
         )
     )
+
+
+def page_of(comment: Comment, *, viewer_id: int | None = None, per_page: int = PER_PAGE) -> int:
+    """The page of its stage's thread (newest first) that shows the top-level ``comment``."""
+    newer = (
+        db.select(sa.func.count())
+        .select_from(Comment)
+        .where(
+            Comment.stage_id == comment.stage_id,
+            Comment.parent_id.is_(None),
+            _visible(viewer_id),
+            sa.or_(
+                Comment.created_at > comment.created_at,
+                sa.and_(Comment.created_at == comment.created_at, Comment.id > comment.id),
+            ),
+        )
+    )
+    return (db.session.scalar(newer) or 0) // per_page + 1

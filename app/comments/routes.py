@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -65,6 +65,23 @@ def _comment_or_404(comment_id: int) -> Comment:
     if comment.status == CommentStatus.PENDING and not own:
         abort(404)
     return comment
+
+
+@bp.get("/comments/<int:comment_id>")
+def show(comment_id: int) -> Any:
+    """A comment's own link: the page of the thread that shows it, at the comment."""
+    from app.public.routes import stage_url
+
+    comment = _comment_or_404(comment_id)
+    anchor = f"#c-{comment.id}"
+    if comment.parent_id is not None:
+        # A reply may be folded away on the thread's page: its whole thread always shows it.
+        root = services.root_of(comment)
+        return redirect(url_for("comments.replies", comment_id=root.id) + anchor)
+    participant = current_participant()
+    page = queries.page_of(comment, viewer_id=participant.id if participant else None)
+    url = stage_url(comment.stage, page=page) if page > 1 else stage_url(comment.stage)
+    return redirect(url + anchor)
 
 
 def _stage_url(stage: Stage, anchor: str = "") -> str:
@@ -248,6 +265,19 @@ def support(comment_id: int) -> Any:
             "comments/_support.html", comment=comment, supported=True, message=message
         )
     flash(_("Thank you! Your support is counted."), "success")
+    return redirect(_back(comment), code=303)
+
+
+@bp.post("/comments/<int:comment_id>/support/withdraw")
+def withdraw_support(comment_id: int) -> Any:
+    """Take back "Håller med"."""
+    comment = _comment_or_404(comment_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    services.withdraw_support(current_participant(), comment)
+    if is_htmx():
+        return render_template("comments/_support.html", comment=comment, supported=False)
+    flash(_("You no longer agree with the comment."), "success")
     return redirect(_back(comment), code=303)
 
 

@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
-from app.analysis_ui import hooks as coding_hooks
-from app.analysis_ui.models import TargetType
 from app.comments.models import Comment, CommentStatus, Flag, Support
 from app.comments.schemas import (  # MAX_BODY and new_client_id re-exported for callers
     MAX_BODY as MAX_BODY,
@@ -27,7 +25,7 @@ from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.comments.schemas import new_client_id as new_client_id
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
-from app.core.models import MAX_ID, insert_new, utcnow
+from app.core.models import MAX_ID, utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
@@ -190,20 +188,43 @@ def post_comment(
         comment.status = CommentStatus.PENDING
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
+    comments_changed(stage.id)
     if client_id is None:
         db.session.add(comment)
         db.session.flush()
-        return comment, True
-    # One INSERT ... ON CONFLICT instead of the unit of work inside a SAVEPOINT.
-    if not insert_new(db.session, comment, unique=["stage_id", "client_id"]):
-        # Another request stored the same client id first: answer with that comment.
-        existing = _by_client_id(stage, client_id)
-        if existing is None:
-            raise Conflict(_("Please send your comment again."))
-        return _same_author(existing, participant), False
-    if not comment.is_official:
-        coding_hooks.note_for_coding(db.session(), TargetType.COMMENT, [comment.id])
+    else:
+        try:
+            # A concurrent request with the same client id may win the race: the unique
+            # constraint tells, and the savepoint keeps the rest of the transaction usable.
+            with db.session.begin_nested():
+                db.session.add(comment)
+                db.session.flush()
+        except IntegrityError:
+            existing = _by_client_id(stage, client_id)
+            if existing is None:
+                raise
+            return _same_author(existing, participant), False
     return comment, True
+
+
+def comments_changed(stage_id: int) -> None:
+    """Count a change to a stage's comments (``Stage.comments_revision``), in the same
+    transaction as the change.
+
+    Every write that adds, publishes, hides, edits, deletes or supports a comment calls this:
+    the stage map's ETag is made from the counter, so every worker answers 304 exactly while
+    nothing changed. The stage's ``updated_at`` stays: a comment is not an edit of the stage.
+
+    Call it before the comments are written; pending changes are not flushed first. So every
+    writer takes the stage's row before any comment's (PostgreSQL), and two writers never wait
+    for each other in opposite orders.
+    """
+    with db.session.no_autoflush:
+        db.session.execute(
+            sa.update(Stage)
+            .where(Stage.id == stage_id)
+            .values(comments_revision=Stage.comments_revision + 1, updated_at=Stage.updated_at)
+        )
 
 
 def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
@@ -235,20 +256,36 @@ def support(
     if participant is not None and comment.participant_id == participant.id:
         raise Forbidden(_("You cannot support your own comment."), code="own_comment")
     participant = _participant(participant, new_participant)
+    comments_changed(comment.stage_id)
     try:
         with db.session.begin_nested():
             db.session.add(Support(comment_id=comment.id, participant_id=participant.id))
             db.session.flush()
     except IntegrityError as exc:
         raise Conflict(_("You already agree with this comment."), code="already_supported") from exc
-    # Counted in SQL so that two simultaneous supports are both counted.
-    db.session.execute(
-        sa.update(Comment)
-        .where(Comment.id == comment.id)
-        .values(supports_count=Comment.supports_count + 1)
-        .execution_options(synchronize_session=False)
+    # Counted in SQL (supports_count + 1) so that two simultaneous supports are both counted.
+    comment.supports_count = Comment.supports_count + 1
+    db.session.flush()
+    return comment
+
+
+def withdraw_support(participant: Participant | None, comment: Comment) -> Comment:
+    """Take back the participant's "Håller med"; nothing happens when there is none.
+    Returns ``comment`` with its new count."""
+    if participant is None:
+        return comment
+    support = db.session.scalar(
+        sa.select(Support).where(
+            Support.comment_id == comment.id, Support.participant_id == participant.id
+        )
     )
-    db.session.refresh(comment, ["supports_count"])
+    if support is None:
+        return comment
+    comments_changed(comment.stage_id)
+    db.session.delete(support)
+    # Counted in SQL, like adding one, so that simultaneous changes are all counted.
+    comment.supports_count = Comment.supports_count - 1
+    db.session.flush()
     return comment
 
 
@@ -279,12 +316,8 @@ def flag(
         raise Conflict(
             _("You have already reported this comment."), code="already_flagged"
         ) from exc
-    db.session.execute(
-        sa.update(Comment)
-        .where(Comment.id == comment.id)
-        .values(flags_count=Comment.flags_count + 1)
-        .execution_options(synchronize_session=False)
-    )
+    comment.flags_count = Comment.flags_count + 1
+    db.session.flush()
     return item
 
 
@@ -295,6 +328,7 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     """
     if not can(actor, Action.EDIT_COMMENT, comment):
         raise Forbidden(_("You can only edit your own comment, within 15 minutes of posting it."))
+    comments_changed(comment.stage_id)
     comment.body = change.body
     comment.edited_at = utcnow()
     db.session.flush()
@@ -308,6 +342,7 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     """
     if not can(actor, Action.DELETE_COMMENT, comment):
         raise Forbidden(_("You can only delete your own comment."))
+    comments_changed(comment.stage_id)
     comment.deleted_at = utcnow()
     comment.body = ""
     comment.set_geometry(None)

@@ -5,9 +5,22 @@ Templates of resident forms include ``{{ bot_trap() }}``; for the endpoints in
 ``BOT_TRAP_MIN_SECONDS`` since the form was rendered (0 switches the timing check off; a
 form without a stamp is then judged by the honeypot alone). People never see the honeypot (it is
 hidden from view, from screen readers and from the tab order).
+
+The stamp is signed, lasts ``BOT_TRAP_MAX_AGE_HOURS`` (default 8) and is bound to the form
+it was made for (the endpoint and URL values it posts to): a stamp fetched once cannot be
+replayed for a week, nor on another stage's, comment's or survey's form. Forms rendered by
+another endpoint than the one they post to name their target: ``bot_trap("comments.post",
+stage_id=stage.id)``.
+
+JSON bodies are not trapped, by choice: browsers send them only from the offline outbox,
+which may replay a submission days later (a time stamp cannot serve it), always with the
+session's CSRF token, an idempotent ``client_id`` and the per-participant and per-address
+abuse limits of ``app/core/ratelimit.py``. Scripts use Bearer tokens.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
@@ -29,31 +42,45 @@ TRAPPED_ENDPOINTS: set[str] = {
     "accounts.register",
 }
 
-#: A form left open for longer than this must be reloaded (a week: offline submissions).
-MAX_AGE = 7 * 24 * 3600
+
+def max_age() -> int:
+    """Seconds a stamp lasts: a form left open longer must be reloaded."""
+    return int(float(current_app.config.get("BOT_TRAP_MAX_AGE_HOURS", 8)) * 3600)
 
 
 def _signer() -> TimestampSigner:
     return TimestampSigner(str(current_app.config["SECRET_KEY"]), salt="bot-trap")
 
 
-def _valid_stamp(stamp: str) -> bool:
+def form_key(endpoint: str | None, values: dict[str, Any] | None) -> str:
+    """What a stamp is bound to: the endpoint a form posts to and its URL values."""
+    pairs = ",".join(f"{k}={v}" for k, v in sorted((values or {}).items()))
+    return f"{endpoint or ''}|{pairs}"
+
+
+def _valid_stamp(stamp: str, key: str) -> bool:
     try:
-        _signer().unsign(stamp, max_age=MAX_AGE)
+        value = _signer().unsign(stamp, max_age=max_age())
     except BadSignature:
         return False
-    return True
+    return value.decode() == key
 
 
-def bot_trap() -> Markup:
+def bot_trap(endpoint: str | None = None, **values: Any) -> Markup:
     """The hidden honeypot and the signed time the form was first rendered.
+
+    ``endpoint`` and ``values`` name the form's target when the page rendering it is not
+    the one it posts to (default: this request's endpoint and URL values).
 
     A form shown again in answer to its own POST (the next page of a survey, a form with
     errors) keeps the stamp it came with: the time counts from the first page, so a person
     who moves quickly through short pages is not taken for a bot.
     """
+    if endpoint is None:
+        endpoint, values = request.endpoint, dict(request.view_args or {})
+    key = form_key(endpoint, values)
     carried = request.form.get(STAMP, "") if request.method == "POST" else ""
-    stamp = carried if carried and _valid_stamp(carried) else _signer().sign(b"form").decode()
+    stamp = carried if carried and _valid_stamp(carried, key) else _signer().sign(key).decode()
     return Markup(
         '<div class="pd-hp" aria-hidden="true"><label for="{hp}">Website</label>'
         '<input type="text" id="{hp}" name="{hp}" value="" tabindex="-1" autocomplete="off">'
@@ -85,8 +112,10 @@ def register_bot_trap(app: Flask) -> None:
             # tests), a form without one is judged by the honeypot alone.
             return
         try:
-            _value, rendered_at = _signer().unsign(stamp, max_age=MAX_AGE, return_timestamp=True)
+            value, rendered_at = _signer().unsign(stamp, max_age=max_age(), return_timestamp=True)
         except BadSignature:
             raise error from None
+        if value.decode() != form_key(request.endpoint, request.view_args):
+            raise error  # a stamp made for another form
         if (utcnow() - rendered_at).total_seconds() < minimum:
             raise error

@@ -113,6 +113,8 @@ def enqueue(
 
 
 def _after_commit(session: Any) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released; the jobs wait for the transaction's own commit
     pending = session.info.pop(PENDING, None)
     if not pending or not has_app_context():
         return

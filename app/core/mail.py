@@ -6,10 +6,27 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 
 from app.core.models import utcnow
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for a mail, built from ``BASE_URL``.
+
+    Never from the request: its Host header is whatever the client sent, and a reset link
+    pointing at an attacker's host hands them the token.
+    """
+    base = urlsplit(str(current_app.config["BASE_URL"]))
+    adapter = current_app.url_map.bind(
+        base.netloc,
+        script_name=base.path.rstrip("/") or "/",
+        url_scheme=base.scheme or "https",
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def send_mail(to: str, subject: str, body: str) -> EmailMessage:

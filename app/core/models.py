@@ -7,14 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import (
-    DeclarativeBase,
-    Mapped,
-    make_transient_to_detached,
-    mapped_column,
-    registry,
-)
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import JSON
 
 from app.core import geo
@@ -141,68 +134,3 @@ def translated(value: dict[str, str] | None, locale: str, fallback: str = "sv") 
     if value.get(fallback):
         return value[fallback]
     return next((v for v in value.values() if v), "")
-
-
-#: INSERT statements by (model, dialect, unique columns), built once: building one costs more
-#: than running it.
-_INSERTS: dict[tuple[type[Any], str, tuple[str, ...]], Any] = {}
-
-
-def _insert_statement(model: type[Any], dialect: str, unique: tuple[str, ...]) -> Any:
-    key = (model, dialect, unique)
-    statement = _INSERTS.get(key)
-    if statement is None:
-        table = sa.inspect(model).local_table
-        if unique:
-            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-            statement = insert(table).on_conflict_do_nothing(index_elements=list(unique))
-        else:
-            statement = sa.insert(table)
-        statement = _INSERTS[key] = statement.returning(*table.c)
-    return statement
-
-
-def insert_new(session: Any, instance: Any, *, unique: list[str] | None = None) -> bool:
-    """INSERT a new (transient) ORM object with one plain statement and make it persistent.
-
-    For hot paths that create a row and do not change it again in the request: the ORM unit
-    of work costs several times the statement itself. Column defaults apply as in a flush
-    and the stored values come back with RETURNING. With ``unique`` (the columns of a unique
-    constraint), a row that already exists is left alone and False is returned (``ON
-    CONFLICT DO NOTHING`` on SQLite and PostgreSQL, a SAVEPOINT elsewhere) instead of
-    failing the transaction. The object's many-to-one links are kept as loaded values. Rows
-    written this way are not seen by ``after_flush`` hooks: callers note what those hooks
-    would have noted.
-    """
-    mapper = sa.inspect(type(instance))
-    state = sa.inspect(instance)
-    values = {
-        prop.columns[0].key: state.dict[prop.key]
-        for prop in mapper.column_attrs
-        if prop.key in state.dict
-    }
-    dialect = session.get_bind().dialect.name
-    if unique and dialect not in ("sqlite", "postgresql"):
-        statement = _insert_statement(type(instance), dialect, ())
-        try:
-            with session.begin_nested():
-                row = session.execute(statement, values).first()
-        except sa.exc.IntegrityError:
-            return False
-    else:
-        statement = _insert_statement(type(instance), dialect, tuple(unique or ()))
-        row = session.execute(statement, values).first()
-    if row is None:
-        return False
-    stored = row._mapping
-    for prop in mapper.column_attrs:
-        set_committed_value(instance, prop.key, stored[prop.columns[0]])
-    for relationship in mapper.relationships:
-        if relationship.key in state.dict:
-            set_committed_value(instance, relationship.key, state.dict[relationship.key])
-    make_transient_to_detached(instance)
-    session.add(instance)
-    return True

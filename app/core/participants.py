@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
-from app.core.models import insert_new
 from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -28,7 +27,6 @@ def current_participant(create: bool = False) -> Participant | None:
             participant = Participant(user_id=current_user.id)
             db.session.add(participant)
             db.session.flush()
-            g.created_participant_id = participant.id
     else:
         token = request.cookies.get(current_app.config["PARTICIPANT_COOKIE"])
         if token:
@@ -38,9 +36,9 @@ def current_participant(create: bool = False) -> Participant | None:
         if participant is None and create:
             token = secrets.token_urlsafe(32)
             participant = Participant(token_hash=hash_token(token))
-            insert_new(db.session, participant)
+            db.session.add(participant)
+            db.session.flush()
             g.new_participant_token = token
-            g.created_participant_id = participant.id
     g.participant = participant
     return participant
 
@@ -52,11 +50,6 @@ def created_participant() -> Participant:
     participant = current_participant(create=True)
     assert participant is not None  # noqa: S101 - create=True always gives one
     return participant
-
-
-def is_new(participant: Participant | None) -> bool:
-    """Was ``participant`` created by this request (so nothing of theirs is stored yet)?"""
-    return participant is not None and g.get("created_participant_id") == participant.id
 
 
 def set_participant_cookie(response: Response) -> Response:

@@ -59,6 +59,9 @@ class Action(enum.StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"
     MANAGE_MEMBERS = "manage_members"
     ERASE_PARTICIPANT = "erase_participant"
+    #: Register letters, e-mails, meeting notes and paper surveys by hand; keep the register
+    #: of remissinstanser and sakägare; open their attachments (app/intake).
+    REGISTER_INTAKE = "register_intake"
     # Platform
     ADMINISTER_PLATFORM = "administer_platform"
     #: Aggregated indicators of every organization side by side (cross-municipal learning).
@@ -76,7 +79,9 @@ RESIDENT_ACTIONS = {
 
 #: What each organization role may do on objects of its own organization.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.MODERATOR: frozenset({Action.VIEW_DASHBOARD, Action.MODERATE, Action.VIEW_HIDDEN}),
+    Role.MODERATOR: frozenset(
+        {Action.VIEW_DASHBOARD, Action.MODERATE, Action.VIEW_HIDDEN, Action.REGISTER_INTAKE}
+    ),
     Role.FACILITATOR: frozenset(
         {
             Action.VIEW_DASHBOARD,
@@ -87,6 +92,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CODE,
             Action.EXPORT,
             Action.VIEW_PERSONAL_DATA,
+            Action.REGISTER_INTAKE,
         }
     ),
     Role.PLANNER: frozenset(
@@ -103,6 +109,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CODE,
             Action.EXPORT,
             Action.VIEW_PERSONAL_DATA,
+            Action.REGISTER_INTAKE,
         }
     ),
 }

@@ -78,6 +78,7 @@ ABUSE_LIMITS: dict[str, list[Rule]] = {
     "api.create_comment": [per_participant("10/minute;200/day"), per_address("120/minute")],
     "comments.edit": [per_participant("30/minute")],
     "comments.support": [per_participant("60/minute"), per_address("600/minute")],
+    "comments.withdraw_support": [per_participant("60/minute"), per_address("600/minute")],
     "comments.flag": [per_participant("20/hour"), per_address("200/hour")],
 }
 

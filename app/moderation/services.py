@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag
+from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.moderation.models import ModerationAction, ModerationDecision
@@ -89,6 +90,7 @@ def hide(comment: Comment, *, moderator: Any, reason: str | None) -> ModerationD
     text = _clean_reason(reason, required=True)
     if comment.status == CommentStatus.HIDDEN:
         raise ModerationConflict(_("The comment is already hidden."))
+    comments_changed(comment.stage_id)
     previous = comment.status.value
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = text
@@ -103,6 +105,7 @@ def restore(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     text = _clean_reason(reason, required=False)
     if comment.status != CommentStatus.HIDDEN:
         raise ModerationConflict(_("Only a hidden comment can be restored."))
+    comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
     comment.hidden_reason = None
     return _decide(comment, moderator, ModerationAction.RESTORE, text)
@@ -113,6 +116,7 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     text = _clean_reason(reason, required=False)
     if comment.status != CommentStatus.PENDING:
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
+    comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
@@ -187,6 +191,7 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
         raise ModerationConflict(_("An official answer cannot be answered officially."))
     if comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ModerationConflict(_("Only a published comment can be answered."))
+    comments_changed(comment.stage_id)
     reply = Comment(
         activity_id=comment.activity_id,
         stage_id=comment.stage_id,

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.privacy.services import enforce_retention
+from app.privacy.storage import expire_exports
 
 cli = AppGroup("privacy", help="Privacy: retention of personal data.")
 
@@ -16,6 +17,7 @@ cli = AppGroup("privacy", help="Privacy: retention of personal data.")
 def enforce_retention_command(dry_run: bool) -> None:
     """Remove personal links N months after each round closed (idempotent)."""
     report = enforce_retention(dry_run=dry_run)
+    expired = 0 if dry_run else expire_exports()
     if dry_run:
         db.session.rollback()
     else:
@@ -27,5 +29,13 @@ def enforce_retention_command(dry_run: bool) -> None:
         )
     click.echo(
         f"total: {report.responses} responses, {report.comments} comments, "
-        f"{report.participants} participants forgotten"
+        f"{report.participants} participants forgotten, {expired} export files expired"
     )
+
+
+@cli.command("expire-exports")
+def expire_exports_command() -> None:
+    """Delete export files older than EXPORT_MAX_AGE_DAYS (default 7; idempotent)."""
+    expired = expire_exports()
+    db.session.commit()
+    click.echo(f"{expired} export files expired")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -12,6 +13,21 @@ class DeleteOwnForm(FlaskForm):
     confirm = BooleanField(
         _l("Yes, delete everything I have contributed"),
         validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    """Delete one's own account: the password confirms it, the resident chooses what happens
+    to what they wrote."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    contributions = RadioField(
+        _l("What you have written and answered"),
+        choices=[
+            SelectChoice("delete", _l("Delete it too")),
+            SelectChoice("keep", _l("Keep it without my name (it can no longer be linked to me)")),
+        ],
+        default="delete",
     )
 
 

@@ -7,20 +7,28 @@ import re
 
 import sqlalchemy as sa
 from flask import Response as FlaskResponse
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, User
+from app.accounts.passwords import verify_password
 from app.comments.models import Comment
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
 from app.organizations.models import Organization
 from app.privacy import bp
-from app.privacy.forms import DeleteOwnForm, EraseForm
-from app.privacy.services import delete_own_contributions, erase_participant, participant_data
+from app.privacy.forms import DeleteAccountForm, DeleteOwnForm, EraseForm
+from app.privacy.services import (
+    StaffAccount,
+    delete_account,
+    delete_own_contributions,
+    erase_participant,
+    participant_data,
+    preview_erasure,
+)
 from app.surveys.models import Response as SurveyResponse
 
 
@@ -46,15 +54,49 @@ def my_delete() -> Response | str | tuple[str, int]:
         report = delete_own_contributions(participant)
         flash(
             _(
-                "Deleted: %(responses)s survey responses and %(comments)s comments.",
+                "Deleted: %(responses)s survey responses, %(comments)s comments, "
+                "%(supports)s agreements and %(flags)s reports.",
                 responses=report.responses,
                 comments=report.comments,
+                supports=report.supports,
+                flags=report.flags,
             ),
             "success",
         )
         return redirect(url_for("public.my_contributions"))
     status = 422 if form.errors else 200
     return render_template("privacy/delete.html", form=form, participant=participant), status
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def account_delete() -> Response | str | tuple[str, int]:
+    """Delete my own account, after the password and a choice about my contributions."""
+    user = current_user._get_current_object()
+    form = DeleteAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.password.data or ""):
+            form.password.errors.append(_("The password is not right."))
+        else:
+            try:
+                delete_account(user, delete_contributions=form.contributions.data == "delete")
+            except StaffAccount:
+                status = 409
+                form.password.errors.append(
+                    _(
+                        "Accounts of municipal staff are removed by an administrator of "
+                        "your organization."
+                    )
+                )
+            else:
+                logout_user()
+                session.clear()
+                flash(_("Your account has been deleted."), "success")
+                return redirect(url_for("public.catalogue"), code=303)
+    if form.errors and status == 200:
+        status = 422
+    return render_template("privacy/account_delete.html", form=form), status
 
 
 def _staff_organizations() -> list[Organization]:
@@ -96,19 +138,7 @@ def erase() -> Response | str | tuple[str, int]:
         if participant is None:
             form.reference.errors.append(_("No resident was found for that."))
         elif not form.confirm.data:
-            preview = {
-                "responses": db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(SurveyResponse)
-                    .where(SurveyResponse.participant_id == participant.id)
-                ),
-                "comments": db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(Comment)
-                    .where(Comment.participant_id == participant.id)
-                ),
-                "mode": organization.erasure_mode.value,
-            }
+            preview = preview_erasure(participant, organization)
         else:
             report = erase_participant(participant, organization, actor=current_user)
             flash(

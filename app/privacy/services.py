@@ -12,13 +12,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.accounts.models import Participant
+from app.accounts.models import Participant, User
 from app.analysis_ui.models import Coding, TargetType
 from app.audit.services import record
-from app.comments.models import Comment
+from app.comments.models import Comment, Flag, Support
+from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import ErasureMode, Organization
+from app.privacy.storage import (
+    checkpoint_after_commit,
+    delete_exports_of_projects,
+    project_ids_of,
+)
 from app.projects.models import Activity, Project, Stage
 from app.surveys.models import Answer, AnswerFeature, Response, Survey
 
@@ -28,6 +34,9 @@ class ErasureReport:
     responses: int = 0
     comments: int = 0
     participants: int = 0
+    supports: int = 0
+    flags: int = 0
+    exports: int = 0
     organizations: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -35,7 +44,55 @@ class ErasureReport:
             "responses": self.responses,
             "comments": self.comments,
             "participants": self.participants,
+            "supports": self.supports or None,
+            "flags": self.flags or None,
+            "exports": self.exports or None,
         }
+
+
+def preview_erasure(participant: Participant, organization: Organization) -> dict[str, Any]:
+    """What an erasure for ``organization`` would touch: counts within that organization
+    only (an admin learns nothing about the person's contributions elsewhere)."""
+    responses = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            _response_scope(organization.id)
+            .where(Response.participant_id == participant.id)
+            .subquery()
+        )
+    )
+    comments = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            _comment_scope(organization.id)
+            .where(Comment.participant_id == participant.id)
+            .subquery()
+        )
+    )
+    return {
+        "responses": int(responses or 0),
+        "comments": int(comments or 0),
+        "mode": organization.erasure_mode.value,
+    }
+
+
+def _remove_supports_and_flags(participant: Participant) -> tuple[int, int]:
+    """Delete the participant's supports and flags (with their notes), keeping the comments'
+    counters true. Returns (supports, flags)."""
+    counts: dict[str, int] = {}
+    for model, counter in ((Support, Comment.supports_count), (Flag, Comment.flags_count)):
+        per_comment = db.session.execute(
+            sa.select(model.comment_id, sa.func.count())
+            .where(model.participant_id == participant.id)
+            .group_by(model.comment_id)
+        ).all()
+        for comment_id, n in per_comment:
+            db.session.execute(
+                sa.update(Comment)
+                .where(Comment.id == comment_id)
+                .values({counter.key: sa.case((counter >= n, counter - n), else_=0)})
+            )
+        db.session.execute(sa.delete(model).where(model.participant_id == participant.id))
+        counts[model.__tablename__] = sum(n for _id, n in per_comment)
+    return counts["supports"], counts["flags"]
 
 
 def _response_scope(org_id: int | None = None) -> sa.Select[Any]:
@@ -143,6 +200,11 @@ def _remove_comments(comment_ids: list[int]) -> None:
     if not comment_ids:
         return
     _delete_codings(TargetType.COMMENT, comment_ids)
+    stage_ids = db.session.scalars(
+        sa.select(Comment.stage_id).where(Comment.id.in_(comment_ids)).distinct()
+    ).all()
+    for stage_id in sorted(stage_ids):
+        comments_changed(stage_id)  # the stage maps drop the comments
     db.session.execute(
         sa.update(Comment)
         .where(Comment.id.in_(comment_ids))
@@ -207,12 +269,23 @@ def delete_own_contributions(participant: Participant) -> ErasureReport:
             )
         )
     )
+    projects = project_ids_of(response_ids, comment_ids)
     _remove_responses(response_ids)
     _remove_comments(comment_ids)
+    supports, flags = _remove_supports_and_flags(participant)
     db.session.flush()
     _forget_participant_if_unused(participant)
+    exports = delete_exports_of_projects(projects)
     db.session.flush()
-    report = ErasureReport(responses=len(response_ids), comments=len(comment_ids))
+    checkpoint_after_commit()
+    _retrain_coder(projects)
+    report = ErasureReport(
+        responses=len(response_ids),
+        comments=len(comment_ids),
+        supports=supports,
+        flags=flags,
+        exports=exports,
+    )
     record(
         "privacy.self_delete",
         object_type="participant",
@@ -237,6 +310,7 @@ def erase_participant(
             _comment_scope(organization.id).where(Comment.participant_id == participant.id)
         )
     )
+    projects = project_ids_of(response_ids, comment_ids)
     if organization.erasure_mode == ErasureMode.REMOVE:
         _remove_responses(response_ids)
         _remove_comments(comment_ids)
@@ -244,9 +318,15 @@ def erase_participant(
         _unlink(response_ids, comment_ids)
     db.session.flush()
     forgotten = _forget_participant_if_unused(participant)
+    exports = delete_exports_of_projects(projects)
     db.session.flush()
+    checkpoint_after_commit()
+    _retrain_coder(projects)
     report = ErasureReport(
-        responses=len(response_ids), comments=len(comment_ids), participants=int(forgotten)
+        responses=len(response_ids),
+        comments=len(comment_ids),
+        participants=int(forgotten),
+        exports=exports,
     )
     record(
         "privacy.erase",
@@ -258,6 +338,13 @@ def erase_participant(
         **report.as_dict(),
     )
     return report
+
+
+def _retrain_coder(project_ids: Iterable[int]) -> None:
+    """The coder's models learned from reviews are trained again without what was erased."""
+    from app.analysis_ui.learning import retrain_after_erasure
+
+    retrain_after_erasure(project_ids)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -328,3 +415,25 @@ def enforce_retention(now: datetime | None = None, *, dry_run: bool = False) -> 
                 report.participants += 1
         db.session.flush()
     return report
+
+
+class StaffAccount(Exception):
+    """A member of an organization cannot delete their own account: an administrator does."""
+
+
+def delete_account(user: User, *, delete_contributions: bool) -> None:
+    """Delete a resident's own account, and their contributions when they ask for it; the
+    contributions kept lose every link to the person. Raises :class:`StaffAccount` for
+    members of an organization and platform administrators."""
+    if user.memberships or user.is_superadmin:
+        raise StaffAccount()
+    participant = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    if participant is not None:
+        if delete_contributions:
+            delete_own_contributions(participant)
+        else:
+            participant.user_id = None
+            participant.nickname = None
+    record("account.deleted", object_type="user", object_id=user.id)
+    db.session.delete(user)
+    db.session.flush()

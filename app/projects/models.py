@@ -206,6 +206,9 @@ class Stage(TimestampMixin, Base):
     is_current: Mapped[bool] = mapped_column(default=False)
     #: The resident actions this stage allows (values of ``StageAction``).
     allowed_actions: Mapped[list[str]] = mapped_column(default=list)
+    #: Counts every change to the stage's comments (``app.comments.services.comments_changed``,
+    #: in the same transaction): the stage map's ETag is made from it.
+    comments_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     project: Mapped[Project] = relationship(back_populates="stages")
     activities: Mapped[list[Activity]] = relationship(

@@ -259,44 +259,105 @@ def _write_upload(relative: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def clean_image(data: bytes) -> tuple[bytes, str]:
-    """Sniff an image from its bytes and re-encode it without metadata.
+def _unlink_after_commit(relative: str | None) -> None:
+    """Delete an upload once the change that dropped it is committed (never before: a
+    rollback would leave the row pointing at a deleted file)."""
+    if relative:
+        db.session.info.setdefault(_UNLINK_KEY, []).append(str(upload_root() / relative))
+        _listen_for_unlinks()
 
-    Returns (bytes, extension). Raises ``ProjectError`` for other types or oversize files.
+
+_UNLINK_KEY = "pd_unlink_after_commit"
+_unlink_listening = False
+
+
+def _listen_for_unlinks() -> None:
+    global _unlink_listening
+    if _unlink_listening:
+        return
+
+    def after_commit(session: Any) -> None:
+        for path in session.info.pop(_UNLINK_KEY, []):
+            Path(path).unlink(missing_ok=True)
+
+    def after_soft_rollback(session: Any, previous: Any) -> None:
+        if previous.parent is None:  # the whole transaction, not a savepoint: keep the files
+            session.info.pop(_UNLINK_KEY, None)
+
+    sa.event.listen(db.session, "after_commit", after_commit)
+    sa.event.listen(db.session, "after_soft_rollback", after_soft_rollback)
+    _unlink_listening = True
+
+
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """Sniff an image from its bytes and re-encode it without metadata, at most
+    ``COVER_MAX_SIDE`` pixels on its long side.
+
+    Returns (bytes, extension). Raises ``ProjectError`` for other types, oversize files and
+    images of more than ``COVER_MAX_PIXELS`` pixels (refused from the header, before any
+    decoding: a small file can declare a huge image).
     """
+    import warnings
+
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    if len(data) > current_app.config["MAX_IMAGE_BYTES"]:
-        mb = current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024)
+    config = current_app.config
+    if len(data) > config["MAX_IMAGE_BYTES"]:
+        mb = config["MAX_IMAGE_BYTES"] // (1024 * 1024)
         raise ProjectError("too_large", _("The image is too large (at most %(mb)s MB).", mb=mb))
+    max_pixels = int(config.get("COVER_MAX_PIXELS", 40_000_000))
+    max_side = int(config.get("COVER_MAX_SIDE", 2400))
+    too_many_pixels = ProjectError(
+        "too_many_pixels",
+        _(
+            "The image has too many pixels (at most %(mp)s megapixels). "
+            "Make it smaller and try again.",
+            mp=max_pixels // 1_000_000,
+        ),
+    )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            probe.verify()
-        if kind not in IMAGE_FORMATS:
-            raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image."))
-        with Image.open(io.BytesIO(data)) as image:
-            # Apply the camera's orientation before the EXIF block is dropped.
-            image = ImageOps.exif_transpose(image)
-            out = io.BytesIO()
-            if kind == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-            elif kind == "PNG":
-                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    image = image.convert("RGBA")
-                image.save(out, "PNG", optimize=True)
-            else:
-                image.save(out, "WEBP", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                kind = probe.format
+                width, height = probe.size
+                if width * height > max_pixels:
+                    raise too_many_pixels
+                probe.verify()
+            if kind not in IMAGE_FORMATS:
+                raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image."))
+            with Image.open(io.BytesIO(data)) as image:
+                if kind == "JPEG":
+                    image.draft("RGB", (max_side, max_side))  # decode JPEG at a reduced size
+                # Apply the camera's orientation before the EXIF block is dropped.
+                image = ImageOps.exif_transpose(image)
+                if max(image.size) > max_side:
+                    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                if kind == "JPEG":
+                    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                elif kind == "PNG":
+                    if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                        image = image.convert("RGBA")
+                    image.save(out, "PNG", optimize=True)
+                else:
+                    image.save(out, "WEBP", quality=85)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_many_pixels from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image.")) from exc
     return out.getvalue(), IMAGE_FORMATS[kind]
 
 
 def set_cover_image(project: Project, data: bytes, *, actor: User | None) -> str:
-    """Store a cleaned copy of the cover image; returns its path under ``UPLOAD_DIR``."""
+    """Store a cleaned copy of the cover image; returns its path under ``UPLOAD_DIR``.
+
+    The image it replaces is deleted from disk once the change is committed.
+    """
     cleaned, ext = clean_image(data)
     relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
     _write_upload(relative, cleaned)
+    _unlink_after_commit(project.cover_image_path)
     project.cover_image_path = relative
     db.session.flush()
     _audit("project.cover", actor, project, bytes=len(cleaned))
@@ -304,10 +365,34 @@ def set_cover_image(project: Project, data: bytes, *, actor: User | None) -> str
 
 
 def remove_cover_image(project: Project, *, actor: User | None) -> None:
-    """Remove the cover image (the file stays until cleanup; the project no longer shows it)."""
+    """Remove the cover image; its file is deleted once the change is committed."""
+    _unlink_after_commit(project.cover_image_path)
     project.cover_image_path = None
     db.session.flush()
     _audit("project.cover_remove", actor, project)
+
+
+def check_pdf(data: bytes) -> None:
+    """Refuse what is not a readable PDF: its structure is parsed (cross-reference table,
+    page tree), not only its first bytes. Raises ``ProjectError``."""
+    from pypdf import PdfReader
+
+    not_pdf = ProjectError("not_pdf", _("The file is not a PDF."))
+    if not data.startswith(b"%PDF-"):
+        raise not_pdf
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ProjectError(
+                "pdf_encrypted", _("The PDF is password-protected; upload an open copy.")
+            )
+        pages = len(reader.pages)
+    except ProjectError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a PDF we can serve"
+        raise not_pdf from exc
+    if pages < 1:
+        raise not_pdf
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -330,8 +415,7 @@ def add_document(
         if len(pdf) > limit:
             mb = limit // (1024 * 1024)
             raise ProjectError("too_large", _("The file is too large (at most %(mb)s MB).", mb=mb))
-        if not pdf.startswith(b"%PDF-"):
-            raise ProjectError("not_pdf", _("The file is not a PDF."))
+        check_pdf(pdf)
         file_path = f"projects/{project.id}/documents/{uuid.uuid4().hex}.pdf"
         _write_upload(file_path, pdf)
     document = Document(
@@ -365,9 +449,10 @@ def move_document(document: Document, direction: int, *, actor: User | None) -> 
 
 
 def delete_document(document: Document, *, actor: User | None) -> None:
-    """Remove a document from the project."""
+    """Remove a document from the project (an uploaded file is deleted on commit)."""
     project = document.project
     _audit("document.delete", actor, project, obj=document)
+    _unlink_after_commit(document.file_path)
     project.documents.remove(document)
     db.session.flush()
     _renumber(project.documents)

@@ -9,20 +9,24 @@ is created only when the response is stored.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from app.accounts.models import Participant, hash_token
+from app.audit.services import record
 from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core.i18n import current_language
 from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
+from app.extensions import db
 from app.projects.models import ParticipationPolicy
 from app.surveys import bp
 from app.surveys.forms import FlowState, SurveyStepForm
@@ -66,10 +70,14 @@ class Item:
 class Flow:
     """The survey's pages and the resident's answers so far."""
 
-    def __init__(self, survey: Survey, state: FlowState, *, preview: bool) -> None:
+    def __init__(
+        self, survey: Survey, state: FlowState, *, preview: bool, paper: bool = False
+    ) -> None:
         self.survey = survey
         self.state = state
         self.preview = preview
+        #: Staff typing in a paper form (app/intake): channel ``paper``, a new participant.
+        self.paper = paper
         self.questions = ordered_questions(survey)
         self.pages = sorted({q.page for q in self.questions})
         self.context = answer_context(survey, current_language())
@@ -132,7 +140,7 @@ class Flow:
         payload: dict[str, Any] = {
             "client_id": self.state.client_id,
             "language": current_language(),
-            "channel": "web",
+            "channel": "paper" if self.paper else "web",
             "answers": answers,
         }
         if self.state.nickname:
@@ -163,7 +171,26 @@ def _needs_account(survey: Survey) -> bool:
     return activity is not None and activity.policy == ParticipationPolicy.ACCOUNT
 
 
-def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugResponse | None:
+def _paper_entry(survey: Survey) -> bool:
+    """Is staff typing in a paper form (``paper=1``)? Only staff who register intake may."""
+    if request.values.get("paper") != "1":
+        return False
+    if not can(actor_from(current_user, None), Action.REGISTER_INTAKE, survey):
+        abort(403)
+    return True
+
+
+def _paper_participant() -> Participant:
+    """A participant of its own for each paper form: never the staff member's cookie."""
+    participant = Participant(token_hash=hash_token(secrets.token_urlsafe(32)))
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def _blocked(
+    survey: Survey, preview: bool, *, paper: bool = False
+) -> tuple[str, int] | WerkzeugResponse | None:
     """A page explaining why the resident cannot answer now, or None when they can."""
     if preview:
         return None
@@ -179,7 +206,8 @@ def _blocked(survey: Survey, preview: bool) -> tuple[str, int] | WerkzeugRespons
         ), status
     participant = current_participant()
     if (
-        survey.resubmission == Resubmission.REFUSE
+        not paper
+        and survey.resubmission == Resubmission.REFUSE
         and participant is not None
         and earlier_response(survey.id, participant.id) is not None
     ):
@@ -299,6 +327,7 @@ def _render_page(
         error_items=[i for i in items if i.error],
         ask_nickname=ask_nickname,
         preview=flow.preview,
+        paper=flow.paper,
         notice=notice,
         has_map=bool(map_kinds),
         needs_geoman=needs_geoman,
@@ -351,6 +380,7 @@ def _render_review(
         form=form,
         sections=sections,
         preview=flow.preview,
+        paper=flow.paper,
         page_count=len(flow.pages),
         message=message,
         nickname=flow.state.nickname,
@@ -361,16 +391,17 @@ def _render_review(
 def take(survey_id: int) -> Any:
     """Answer a survey one page at a time, review the answers and submit them."""
     survey, preview = _load(survey_id)
-    blocked = _blocked(survey, preview)
+    paper = _paper_entry(survey) and not preview
+    blocked = _blocked(survey, preview, paper=paper)
     if blocked is not None:
         return blocked
     form = SurveyStepForm()
     if request.method == "GET":
-        flow = Flow(survey, FlowState(), preview=preview)
+        flow = Flow(survey, FlowState(), preview=preview, paper=paper)
         return _render_page(flow, form, flow.first_page)
     if not form.validate_on_submit() and "csrf_token" in form.errors:
         abort(400)
-    flow = Flow(survey, FlowState.load(form.state.data), preview=preview)
+    flow = Flow(survey, FlowState.load(form.state.data), preview=preview, paper=paper)
     step = form.step.data or ""
     action = request.form.get("action", "next")
     goto = request.form.get("goto", "")
@@ -446,6 +477,15 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
                 reference=None,
                 preview=True,
             )
+        if flow.paper:
+            response, _created = submit_response(
+                flow.survey,
+                None,
+                submission,
+                actor=actor_from(current_user, None),
+                new_participant=_paper_participant,
+            )
+            return _paper_done(flow.survey, response)
         participant = current_participant()
         response, _created = submit_response(
             flow.survey,
@@ -467,6 +507,23 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
         url_for("surveys.receipt", survey_id=flow.survey.id, client_id=response.client_id),
         code=303,
     )
+
+
+def _paper_done(survey: Survey, response: Any) -> WerkzeugResponse:
+    """Audit a typed-in paper form and go back to the intake page."""
+    stage = _stage(survey)
+    project = stage.project if stage is not None else None
+    record(
+        "intake.paper",
+        actor=current_user,
+        organization_id=survey.organization_id,
+        obj=response,
+        survey_id=survey.id,
+    )
+    flash(_("The paper form was registered."), "success")
+    if project is None:
+        return redirect(url_for("surveys.take", survey_id=survey.id, paper=1), code=303)
+    return redirect(url_for("intake.overview", project_id=project.id), code=303)
 
 
 def _show_errors(flow: Flow, form: SurveyStepForm, fields: dict[str, str]) -> Any:

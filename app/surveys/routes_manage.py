@@ -436,7 +436,13 @@ def _question_context(survey: Survey, question: Question, **extra: Any) -> dict[
     form.condition.choices = _condition_choices(survey, question)
     kinds = svc.allowed_option_kinds(question)
     option_forms = {
-        option.id: option_form(languages, formdata=None, data=_option_initial(option, languages))
+        # The prefix is the one update_option reads, and keeps ids unique among the cards.
+        option.id: option_form(
+            languages,
+            formdata=None,
+            prefix=f"o{option.id}",
+            data=_option_initial(option, languages),
+        )
         for option in question.options
         if option.archived_at is None
     }

@@ -13,16 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
-from app.analysis_ui import hooks as coding_hooks
-from app.analysis_ui.models import TargetType
-from app.core import participants
-from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from app.core.models import insert_new, utcnow
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
 from app.projects.models import ParticipationPolicy, StageAction
@@ -37,7 +34,7 @@ from app.surveys.models import (
     Survey,
     SurveyStatus,
 )
-from app.surveys.queries import response_by_client_id, responses_for_submission
+from app.surveys.queries import earlier_response, response_by_client_id
 from app.surveys.questions import AnswerContext, AnswerError, Cleaned, kind_for
 from app.surveys.schemas import NICKNAME_MAX_LENGTH as NICKNAME_MAX_LENGTH
 from app.surveys.schemas import NewResponse
@@ -258,59 +255,43 @@ def submit_response(
     """Validate and store one participant's response; return ``(response, created)``.
 
     With ``participant`` None and ``new_participant`` given, the participant is created (by
-    calling it) only once the submission has passed every check, so that the first write,
-    which on SQLite takes the database's write lock, comes as late as possible.
+    calling it) only once the submission has passed every check, so a refused submission
+    leaves no participant behind.
 
     ``created`` is False when nothing was stored because ``client_id`` was already stored for
-    this survey (a harmless re-send; the earlier response is returned). With
-    ``Survey.resubmission == update`` a participant's second submission replaces the answers
-    of their earlier response (same row, ``updated_at`` set) and counts as created; with
-    ``refuse`` it raises ``Conflict`` ``already_answered``. Raises the domain errors of
-    ``check_can_respond`` and ``validate_submission`` for everything else; nothing is written
-    then. ``channel``, when given, overrides the submission's.
+    this survey (a harmless re-send, even from another device or after the survey closed; the
+    stored response is returned). With ``Survey.resubmission == update`` a participant's
+    second submission replaces the answers of their earlier response (same row,
+    ``updated_at`` set) and counts as created; with ``refuse`` it raises ``Conflict``
+    ``already_answered``. Raises the domain errors of ``check_can_respond`` and
+    ``validate_submission`` for everything else; nothing is written then. ``channel``, when
+    given, overrides the submission's.
     """
     submission = as_submission(submission)
     client_id = submission.client_id
-    looked_up = False
-    existing = earlier = None
-    if participant is not None and not participants.is_new(participant):
-        # One query answers both "was this client id stored already?" and "did this
-        # participant answer before?"; the second answer is used only after validation.
-        looked_up = True
-        existing, earlier = responses_for_submission(survey.id, client_id, participant.id)
-        if existing is not None:
-            return existing, False
-    # A participant made by this request (a new phone, or one whose cookie was lost) has
-    # answered nothing yet: a re-sent client id is found by the INSERT below instead, or,
-    # when the checks refuse, by the lookup in the except clause.
+    stored = response_by_client_id(survey.id, client_id)
+    if stored is not None:
+        return stored, False
     if actor is None:
         actor = actor_from(participant.user if participant else None, participant)
+    check_can_respond(survey, actor)
     try:
-        check_can_respond(survey, actor)
-        try:
-            channel = Channel(channel) if channel is not None else submission.channel
-        except ValueError:
-            message = _("Unknown channel.")
-            raise Invalid(message, fields={"channel": message}) from None
-        validated = validate_submission(survey, submission, participant=participant)
-    except DomainError:
-        # A re-send of a stored response is acknowledged even after the survey closed.
-        stored = None if looked_up else response_by_client_id(survey.id, client_id)
-        if stored is not None:
-            return stored, False
-        raise
-    if participant is None and new_participant is not None:
-        participant = new_participant()
-
+        channel = Channel(channel) if channel is not None else submission.channel
+    except ValueError:
+        message = _("Unknown channel.")
+        raise Invalid(message, fields={"channel": message}) from None
+    validated = validate_submission(survey, submission, participant=participant)
+    earlier = None
+    if participant is not None:
+        earlier = earlier_response(survey.id, participant.id, with_answers=True)
+    elif new_participant is not None:
+        participant = new_participant()  # made just now: nothing of theirs is stored yet
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
             raise Conflict(_("You have already answered this survey."), code="already_answered")
-        # The earlier answers go with one DELETE (their features follow by ON DELETE CASCADE)
-        # instead of loading them for the ORM to delete one by one.
-        answers = Answer.__table__
-        db.session.execute(sa.delete(answers).where(answers.c.response_id == earlier.id))
-        db.session.expire(earlier, ["answers"])
-        _add_answers(earlier, survey, validated)
+        earlier.answers.clear()
+        db.session.flush()  # the old answers go first: one answer per question
+        earlier.answers.extend(_new_answers(validated))
         earlier.language = validated.language
         earlier.channel = channel
         earlier.survey_version = survey.version
@@ -328,91 +309,39 @@ def submit_response(
         channel=channel,
         survey_version=survey.version,
         submitted_at=utcnow(),
-        updated_at=None,
+        answers=_new_answers(validated),
     )
-    # One INSERT ... ON CONFLICT (survey_id, client_id) DO NOTHING: a concurrent duplicate is
-    # detected without a SAVEPOINT round trip, and the unit of work is not needed.
-    if not insert_new(db.session, response, unique=["survey_id", "client_id"]):
-        # A concurrent request with the same client id won the race (the unique constraint
-        # on survey and client id said so); its response is the one to acknowledge.
+    try:
+        # A concurrent request with the same client id may win the race: the unique
+        # constraint on survey and client id tells, and the savepoint keeps the rest of the
+        # transaction usable.
+        with db.session.begin_nested():
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
         stored = response_by_client_id(survey.id, client_id)
         if stored is None:
-            raise Conflict(_("Please send your answers again."))
+            raise
         return stored, False
-    _add_answers(response, survey, validated)
     if validated.nickname and participant is not None:
         participant.nickname = validated.nickname
     return response, True
 
 
-_ANSWER_INSERT = sa.insert(Answer.__table__).returning(
-    Answer.__table__.c.id, Answer.__table__.c.question_id
-)
-_FEATURE_INSERT = sa.insert(AnswerFeature.__table__).returning(AnswerFeature.__table__.c.id)
-
-
-def _insert_answers(response_id: int, validated: ValidatedSubmission) -> None:
-    """Write a new response's answers and map features with one multi-row INSERT each.
-
-    Plain INSERTs instead of the ORM unit of work: the rows are new and never read back in
-    this request, and the ORM spent several milliseconds per submission on bookkeeping
-    (docs/performance.md). The automatic coding hook sees no ORM objects, so the new rows are
-    noted for it here, as it would note them after an ORM flush.
-    """
-    if not validated.answers:
-        return
-    rows = [
-        {"response_id": response_id, "question_id": qid, "value": c.value, "text": c.text}
-        for qid, c in validated.answers.items()
-    ]
-    inserted = db.session.execute(_ANSWER_INSERT, rows).all()
-    answer_ids = {question_id: answer_id for answer_id, question_id in inserted}
-    features = [
-        {
-            "answer_id": answer_ids[qid],
-            "position": position,
-            "category_id": item.category_id,
-            "comment": item.comment,
-            "geometry": item.geometry,
-            **dict(zip(_BOX, geometry_bounds(item.geometry), strict=True)),
-        }
-        for qid, cleaned in validated.answers.items()
-        for position, item in enumerate(cleaned.features)
-    ]
-    feature_ids: list[int] = []
-    if features:
-        feature_ids = list(db.session.execute(_FEATURE_INSERT, features).scalars())
-    coded = [answer_ids[qid] for qid, c in validated.answers.items() if (c.text or "").strip()]
-    note_for_coding(TargetType.ANSWER, coded)
-    note_for_coding(TargetType.FEATURE, feature_ids)
-
-
-_BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
-
-
-def geometry_bounds(geometry: Mapping[str, Any]) -> tuple[float, float, float, float]:
-    """The bounding box of an already validated GeoJSON geometry, without parsing it again."""
-    lons: list[float] = []
-    lats: list[float] = []
-    stack: list[Any] = [geometry["coordinates"]]
-    while stack:
-        item = stack.pop()
-        if item and isinstance(item[0], (int, float)):
-            lons.append(item[0])
-            lats.append(item[1])
-        else:
-            stack.extend(item)
-    return min(lons), min(lats), max(lons), max(lats)
-
-
-def note_for_coding(target: TargetType, ids: list[int]) -> None:
-    """Hand rows written without the ORM to the automatic coding hook (app/analysis_ui)."""
-    coding_hooks.note_for_coding(db.session(), target, ids)
-
-
-def _add_answers(response: Response, survey: Survey, validated: ValidatedSubmission) -> None:
-    """Write the validated answers of ``response`` (a stored row without answers)."""
-    _insert_answers(response.id, validated)
+def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
+    """The validated answers as new ``Answer`` rows with their map features."""
+    answers = []
+    for question_id, cleaned in validated.answers.items():
+        answer = Answer(question_id=question_id, value=cleaned.value, text=cleaned.text)
+        for position, item in enumerate(cleaned.features):
+            feature = AnswerFeature(
+                position=position, category_id=item.category_id, comment=item.comment
+            )
+            # Already validated against the question and the area; this fills the box.
+            feature.set_geometry(item.geometry)
+            answer.features.append(feature)
+        answers.append(answer)
+    return answers
 
 
 def reference_of(response: Response) -> str:

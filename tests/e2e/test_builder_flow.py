@@ -127,6 +127,50 @@ def test_planner_builds_and_opens_a_survey(
     assert [o.label["sv"] for o in choice.options] == ["Bra", "Dåligt"]
 
 
+def test_planner_edits_an_option_label(
+    page: Page, live_server, make_org, make_user, make_project, make_activity
+):
+    """Issue 17 item 1: saving an edited option used to answer 422 whatever was typed."""
+    org = make_org()
+    make_user("planerare@example.se", role=Role.PLANNER, org=org)
+    survey = make_activity(make_project(org).current_stage, ActivityKind.SURVEY).survey
+    survey.status = SurveyStatus.DRAFT
+    db.session.commit()
+    base = live_server.url
+    _login(page, base, "planerare@example.se")
+    page.goto(f"{base}/manage/surveys/{survey.id}?lang=en")
+    page.get_by_label("Question type").select_option("single_choice")
+    page.get_by_role("button", name="Add question").click()
+    page.locator("#questions .question-card").first.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit question")
+    options = page.locator("#options")
+    add = options.locator("details.add-option")
+    for label in ("Buss", "Cykel"):
+        if add.get_attribute("open") is None:
+            add.locator("summary").click()
+        page.locator("#new-option-label_sv").fill(label)
+        page.get_by_role("button", name="Add option").click()
+        expect(options.locator(".option-card strong", has_text=label)).to_be_visible()
+
+    card = options.locator(".option-card").filter(has=page.locator("strong", has_text="Cykel"))
+    card.locator("summary", has_text="Edit").click()
+    # An empty label is refused with the message at the field, in place.
+    card.get_by_label("Label (Swedish)").fill("")
+    card.get_by_role("button", name="Save").click()
+    card = options.locator(".option-card").filter(has=page.locator("strong", has_text="Cykel"))
+    expect(card.locator(".field-error")).to_be_visible()
+    card.get_by_label("Label (Swedish)").fill("Cykla")
+    card.get_by_role("button", name="Save").click()
+    expect(options.get_by_text("Saved.")).to_be_visible()
+    expect(options.locator(".option-card strong", has_text="Cykla")).to_be_visible()
+    expect(options.locator(".error-box, .field-error")).to_have_count(0)
+    _no_serious_axe_violations(page)
+
+    db.session.expire_all()
+    question = db.session.get(Survey, survey.id).questions[0]
+    assert [o.label["sv"] for o in question.options] == ["Buss", "Cykla"]
+
+
 def test_planner_moderates_and_answers(
     page: Page, live_server, make_org, make_user, make_project, make_activity, make_participant
 ):

@@ -141,8 +141,8 @@
       this.map.pm.setGlobalOptions({ snappable: false });
       // Geoman's own hints are English and say "click": ours come from the page, in the
       // resident's language, and fit a phone.
-      if (window.PD && PD.mapText && this.map.pm.setLang) {
-        this.map.pm.setLang("platsdialog", { tooltips: PD.mapText("geoman") || {} }, "en");
+      if (window.PD && PD.text && this.map.pm.setLang) {
+        this.map.pm.setLang("platsdialog", { tooltips: PD.text("geoman") || {} }, "en");
       }
       this.map.on("pm:create", function (e) {
         var geometry = e.layer.toGeoJSON().geometry;

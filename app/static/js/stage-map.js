@@ -65,7 +65,17 @@
     meta.textContent = el.getAttribute("data-supports-label") + " " + props.supports;
     box.appendChild(meta);
     var link = document.createElement("a");
-    link.href = "#c-" + props.id;
+    // The comment's own link finds it on any page of the thread; on this page, scroll to it.
+    var template = el.getAttribute("data-comment-link");
+    link.href = template ? template.replace("ID", String(parseInt(props.id, 10))) : "#c-" + props.id;
+    link.addEventListener("click", function (e) {
+      var target = document.getElementById("c-" + props.id);
+      if (!target) { return; }
+      e.preventDefault();
+      target.setAttribute("tabindex", "-1");
+      target.scrollIntoView({ behavior: "smooth", block: "start" });
+      target.focus({ preventScroll: true });
+    });
     link.textContent = el.getAttribute("data-open-label");
     box.appendChild(link);
     return box;

@@ -4,7 +4,9 @@
  *   deleted on activate, and pages reference versioned asset URLs, so a new version never
  *   serves a mix of old and new assets.
  * - Pages: network first; survey, project and stage pages a resident has opened are kept so
- *   they open offline; anything else offline gets the offline page.
+ *   they open offline; anything else offline gets the offline page. Personal pages (/my...,
+ *   /account...) are never kept, and logging out empties the page cache, so the next person
+ *   on a shared device finds nothing of the last one offline.
  * - Map tiles already seen are kept (bounded), so maps work offline where they were viewed.
  * - Submissions are not queued here: the page keeps them in IndexedDB (outbox.js) and this
  *   worker only relays Background Sync to the open pages or sends them itself.
@@ -18,9 +20,10 @@ const MAX_TILES = 600;
 const MAX_PAGES = 60;
 const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
-// Survey pages (/s/<id>, which carry every page of the survey), project and stage pages, the
-// catalogue and "my contributions". Receipts and previews are not kept.
-const KEEP_PAGES = [/^\/s\/\d+$/, /^\/p\//, /^\/$/, /^\/my$/];
+// Survey pages (/s/<id>, which carry every page of the survey), project and stage pages and
+// the catalogue. Receipts, previews and personal pages ("my contributions") are not kept.
+const KEEP_PAGES = [/^\/s\/\d+$/, /^\/p\//, /^\/$/];
+const LOGOUT_PATH = "/logout";
 // The outbox code, so Background Sync can send waiting submissions with no page open.
 try { importScripts({{ outbox_core_url|tojson }}); } catch (err) { /* pages still flush */ }
 
@@ -97,9 +100,14 @@ async function networkFirst(request, cacheName) {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") { return; }
   const url = new URL(request.url);
   const sameOrigin = url.origin === self.location.origin;
+  if (sameOrigin && request.method === "POST" && url.pathname === LOGOUT_PATH) {
+    // Pages kept while logged in may show the person; the request itself goes on as usual.
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
+  if (request.method !== "GET") { return; }
   if (request.mode === "navigate") {
     // htmx boosted navigations are fetches, not navigations; both reach the network first.
     event.respondWith(pageFromNetwork(request));

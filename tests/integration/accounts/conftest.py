@@ -10,6 +10,11 @@ import pytest
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
+from tests.integration.public.conftest import (  # noqa: F401 - shared fixtures
+    discussion,
+    make_comment,
+    resident,
+)
 
 
 @pytest.fixture()

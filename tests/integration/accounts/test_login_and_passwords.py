@@ -94,7 +94,7 @@ def test_reset_link_sets_a_new_password_once(client, make_user, mails, login):
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW)
     login(user, password=NEW)
-    # Single use: the password change bumped the session version the link carries.
+    # Single use: the link carries a tag of the password it replaces.
     client.post("/logout")
     again = client.post(
         path + "?lang=en", data={"password": "yet another one!", "confirm": "yet another one!"}

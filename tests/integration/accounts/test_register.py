@@ -108,15 +108,43 @@ def test_bad_input_message_in_swedish(client):
     assert user_count() == 0
 
 
-def test_duplicate_email_gives_a_field_error(client, make_user, mails):
-    make_user("anna.svensson@example.se")
-    response = post(client)
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert 'id="email-error"' in html
-    assert "finns redan" in html
+def test_registering_a_taken_address_looks_the_same_and_mails_its_owner(app, make_user, mails):
+    owner = make_user("anna.svensson@example.se", password="ägarens eget lösenord")
+    # The same answer for a new address and for a taken one.
+    fresh = app.test_client()
+    taken = app.test_client()
+    answers = [
+        post(fresh, email="ny.person@example.se"),
+        post(taken),  # the owner's address, in other letter case
+    ]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    pages = [
+        c.get(a.headers["Location"]).get_data(as_text=True)
+        for c, a in zip((fresh, taken), answers, strict=True)
+    ]
+    assert pages[0] == pages[1]
+    assert "finns redan" not in pages[1]
+    # Nothing about the owner's account changed; the owner is told, with a way in.
+    assert user_count() == 2
+    db.session.refresh(owner)
+    assert owner.display_name != "Anna"
+    to_owner = [m for m in mails() if m["To"] == "anna.svensson@example.se"]
+    assert len(to_owner) == 1
+    body = to_owner[0].get_content()
+    base = app.config["BASE_URL"]
+    assert f"{base}/login\n" in body and f"{base}/reset\n" in body
+    assert "user.register_existing" in audit_actions()
+
+
+def test_registering_an_unverified_address_again_sends_a_new_verification_link(
+    client, make_user, mails
+):
+    make_user("anna.svensson@example.se", verified=False)
+    assert post(client).status_code == 302
+    (mail,) = mails()
+    assert link_in(mail, "/verify/")
     assert user_count() == 1
-    assert mails() == []
 
 
 def test_tampered_verification_link_is_refused(client, make_user):

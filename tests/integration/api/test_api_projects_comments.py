@@ -114,7 +114,9 @@ def test_bbox_returns_geojson_of_placed_published_comments_inside(client, discus
     assert away["features"] == []
 
 
-def test_bbox_etag_gives_304_until_something_changes(client, discussion, make_comment):
+def test_bbox_etag_gives_304_until_something_changes(
+    app, client, discussion, make_comment, resident
+):
     stage = discussion()
     comment = make_comment(stage, "Inne", geometry=INSIDE)
     url = f"/api/v1/stages/{stage.id}/comments?bbox=17.9,59.2,18.0,59.3"
@@ -122,9 +124,12 @@ def test_bbox_etag_gives_304_until_something_changes(client, discussion, make_co
     etag = first.headers["ETag"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
-    comment.supports_count = 3
-    db.session.commit()
-    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    neighbour = app.test_client()
+    resident(neighbour)
+    assert neighbour.post(f"/comments/{comment.id}/support").status_code == 303
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.get_json()["features"][0]["properties"]["supports"] == 1
 
 
 def test_bad_bbox_and_page_are_400(client, discussion):
@@ -166,6 +171,48 @@ def test_client_id_of_someone_else_is_409(client, app, discussion):
     other = app.test_client()
     response = other.post(f"/api/v1/stages/{stage.id}/comments", json=payload)
     assert response.status_code == 409
+
+
+def test_a_race_on_the_client_id_is_answered_with_the_stored_comment(client, discussion, resident):
+    """The same phone's other request stores the client id between this one's look-up and its
+    write: the unique constraint tells, and the stored comment is the answer."""
+    import sqlalchemy as sa
+
+    stage = discussion()
+    phone = resident(client)
+    activity_id = next(a.id for a in stage.activities if a.kind == "discussion")
+    stage_id = stage.id
+    rival_ids: list[int] = []
+    raced: list[bool] = []
+
+    def rival_stores_first(conn, cursor, statement, *args):
+        # The first write of a comment is the stage's change counter.
+        if raced or not statement.lstrip().upper().startswith("UPDATE STAGES"):
+            return
+        raced.append(True)
+        with db.engine.connect() as rival:
+            insert = sa.insert(Comment).values(
+                activity_id=activity_id,
+                stage_id=stage_id,
+                participant_id=phone.id,
+                body="Först",
+                client_id=CID,
+            )
+            rival_ids.append(rival.execute(insert.returning(Comment.id)).scalar_one())
+            rival.commit()
+
+    sa.event.listen(db.engine, "before_cursor_execute", rival_stores_first)
+    try:
+        response = client.post(
+            f"/api/v1/stages/{stage_id}/comments", json={"body": "Igen", "client_id": CID}
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", rival_stores_first)
+    assert rival_ids, "the rival stored its comment first"
+    assert response.status_code == 200
+    assert response.get_json()["id"] == rival_ids[0]
+    assert response.get_json()["body"] == "Först"
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
 
 
 def test_post_reply_keeps_two_levels(client, discussion, make_comment):

@@ -265,3 +265,40 @@ def test_stage_csv_with_several_tables_is_a_zip(dataset: Any, app: Any) -> None:
     assert aggregate.name.endswith(".zip")
     names = zipfile.ZipFile(io.BytesIO(aggregate.data)).namelist()
     assert len(names) == 3  # per question, themes, readme
+
+
+HIDDEN_FORMULAS = [
+    '\x01=HYPERLINK("http://evil.example","klicka")',
+    "\x00\x1f+1+cmd|' /C calc'!A0",
+    '\x7f@SUM(1+1)*cmd|" /C calc"!A0',
+    "\ufeff=1+1",
+    "\u200b\u200e-2+3",
+    "  =1+1",
+    "\n=1+1",
+    '\uff1dHYPERLINK("http://evil.example")',
+    "\x85=1+1",
+]
+
+
+def test_a_control_character_in_front_does_not_hide_a_formula(app: Any) -> None:
+    from app.exports.tables import Column, Table
+    from app.exports.tabular import csv_bytes, xlsx_bytes
+
+    table = Table("Svar", [Column("text", "Fritext")], [[text] for text in HIDDEN_FORMULAS])
+    rows = list(csv.reader(io.StringIO(csv_bytes(table).decode("utf-8-sig"))))[1:]
+    for (cell,), original in zip(rows, HIDDEN_FORMULAS, strict=True):
+        assert cell.startswith("'"), (original, cell)
+        assert not any(ord(ch) < 0x20 and ch not in "\t\n\r" for ch in cell)
+    assert rows[0] == ['\'=HYPERLINK("http://evil.example","klicka")']
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([table])))
+    cells = [row[0] for row in wb.worksheets[0].iter_rows(min_row=2)]
+    assert all(c.data_type != "f" for c in cells)
+    assert all(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
+
+
+def test_ordinary_text_is_left_alone(app: Any) -> None:
+    from app.exports.cells import safe_cell
+
+    for text in ("Fler träd", "Parken 2 = bra", "e-post: a@b.se", "  fler bänkar", "¡Hola!"):
+        assert safe_cell(text) == text

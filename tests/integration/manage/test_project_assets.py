@@ -191,6 +191,111 @@ def test_draft_cover_is_not_public(client, as_planner, project):
     assert client.get(f"/manage/projects/{project.id}/cover").status_code == 404
 
 
+def test_a_replaced_or_removed_cover_is_deleted_from_disk(client, as_planner, project, app):
+    assert _cover(client, project, image_bytes("PNG"), "first.png").status_code == 302
+    db.session.expire_all()
+    first = Path(app.config["UPLOAD_DIR"]) / project.cover_image_path
+    assert first.is_file()
+    assert _cover(client, project, image_bytes("JPEG"), "second.jpg").status_code == 302
+    db.session.expire_all()
+    second = Path(app.config["UPLOAD_DIR"]) / project.cover_image_path
+    assert second.is_file() and not first.exists()
+    covers = sorted(p.name for p in second.parent.glob("cover-*"))
+    assert covers == [second.name]
+
+
+def test_a_refused_replacement_keeps_the_old_cover(client, as_planner, project, app):
+    _cover(client, project, image_bytes("PNG"), "first.png")
+    db.session.expire_all()
+    first = Path(app.config["UPLOAD_DIR"]) / project.cover_image_path
+    assert _cover(client, project, b"not an image", "x.png").status_code == 422
+    assert first.is_file()
+
+
+def _huge_png(width: int, height: int) -> bytes:
+    """A small file that declares a huge 1-bit PNG (all black): a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    pixels = zlib.compress(row * height, 9)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(12_000, 12_000), (8_000, 6_000)])
+def test_a_144_megapixel_cover_is_refused_before_it_is_decoded(
+    client, as_planner, project, monkeypatch, size
+):
+    from PIL import Image
+
+    bomb = _huge_png(*size)  # 144 MP (over Pillow's own limit); 48 MP (over ours, not Pillow's)
+    assert len(bomb) < 1_000_000  # small on the wire, 144 megapixels once decoded
+    decoded = []
+    real_load = Image.Image.load
+    monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(1) or real_load(self))
+    response = _cover(client, project, bomb, "bomb.png")
+    assert response.status_code == 422
+    assert "megapixel" in response.get_data(as_text=True).lower()
+    assert decoded == []
+    db.session.expire_all()
+    assert project.cover_image_path is None
+
+
+def test_a_large_cover_is_stored_and_served_resized(client, as_planner, project, app):
+    from PIL import Image
+
+    assert (
+        _cover(client, project, image_bytes("JPEG", size=(4000, 3000)), "big.jpg").status_code
+        == 302
+    )
+    db.session.expire_all()
+    served = client.get(f"/manage/projects/{project.id}/cover")
+    with Image.open(io.BytesIO(served.data)) as image:
+        assert image.size == (2400, 1800)
+    served.close()
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n<script>alert(1)</script>",  # right first bytes, nothing of a PDF after
+        b"%PDF-1.7\n" + b"\x00" * 2000,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF",  # no pages
+    ],
+)
+def test_a_file_that_only_starts_like_a_pdf_is_refused(
+    client, as_planner, project, count_rows, content
+):
+    response = _doc(client, project, **{"doc-file": (io.BytesIO(content), "plan.pdf")})
+    assert response.status_code == 422
+    assert "not a PDF" in response.get_data(as_text=True)
+    assert count_rows(Document) == 0
+
+
+def test_a_real_pdf_is_accepted(client, as_planner, project, count_rows):
+    response = _doc(client, project, **{"doc-file": (io.BytesIO(pdf_bytes(3)), "plan.pdf")})
+    assert response.status_code == 302
+    assert count_rows(Document) == 1
+
+
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -206,7 +311,7 @@ def _doc(client: Any, project: Any, **data: Any) -> Any:
 
 def test_documents_link_pdf_reorder_delete(client, as_planner, project, count_rows):
     assert _doc(client, project, **{"doc-url": "https://example.se/plan"}).status_code == 302
-    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF"
+    pdf = pdf_bytes()
     response = _doc(
         client, project, **{"doc-title_sv": "Karta", "doc-file": (io.BytesIO(pdf), "karta.pdf")}
     )
@@ -224,9 +329,12 @@ def test_documents_link_pdf_reorder_delete(client, as_planner, project, count_ro
     )
     db.session.expire_all()
     assert [d.title["sv"] for d in project.documents] == ["Karta", "Planbeskrivning"]
+    stored = Path(client.application.config["UPLOAD_DIR"]) / pdf_doc.file_path
+    assert stored.is_file()
     client.post(f"/manage/projects/{project.id}/documents/{pdf_doc.id}/delete")
     db.session.expire_all()
     assert [d.title["sv"] for d in project.documents] == ["Planbeskrivning"]
+    assert not stored.exists()  # the file goes with the document
     assert project.documents[0].position == 0
     actions = db.session.scalars(
         db.select(AuditEvent.action).where(AuditEvent.action.like("document.%"))

@@ -143,6 +143,8 @@ ROWS_TEXT: list[tuple[str, str, str]] = [
     ("manage_members", "org",                    "- - -   Y - - -   - - - -   - -   Y"),
     ("manage_members", "org_b",                  "- - -   - - - -   Y - - -   - -   Y"),
     ("erase_participant", "org",                 "- - -   Y - - -   - - - -   - -   Y"),
+    ("register_intake", "project",               "- - -   Y Y Y Y   - - - -   - -   Y"),
+    ("register_intake", "survey_open",           "- - -   Y Y Y Y   - - - -   - -   Y"),
     # The platform ----------------------------------------------------------------------
     ("administer_platform", "platform",          "- - -   - - - -   - - - -   - -   Y"),
     ("administer_platform", "org",               "- - -   - - - -   - - - -   - -   Y"),

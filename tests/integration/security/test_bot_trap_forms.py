@@ -56,3 +56,30 @@ def test_comment_and_register_forms_carry_the_trap_and_refuse_a_filled_honeypot(
 
     register = client.get("/register").get_data(as_text=True)
     assert STAMP.search(register) and 'name="website"' in register
+
+
+def test_a_comment_stamp_is_bound_to_its_stage(make_app, make_project, make_activity):
+    app = make_app(BOT_TRAP_MIN_SECONDS=0.001)
+    with app.app_context():
+        first, second = make_project().current_stage, make_project().current_stage
+        for stage in (first, second):
+            make_activity(stage, ActivityKind.DISCUSSION, moderation=ModerationMode.POST)
+        with app.test_request_context():
+            url = stage_url(first)
+        first_id, second_id = first.id, second.id
+    client = app.test_client()
+    stamp = STAMP.search(client.get(url).get_data(as_text=True)).group(1)
+
+    def post(stage_id):
+        return client.post(
+            f"/stages/{stage_id}/comments",
+            data={
+                "body": "Fler bänkar, tack.",
+                "client_id": str(uuid.uuid4()),
+                "website": "",
+                "pd_form_started": stamp,
+            },
+        )
+
+    assert post(second_id).status_code == 422  # one stage's stamp does not open another's
+    assert post(first_id).status_code == 303

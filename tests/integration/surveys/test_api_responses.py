@@ -77,31 +77,40 @@ def test_repeat_with_same_client_id_answers_200_with_identical_body(web, make_su
 
 
 def test_race_on_the_same_client_id_is_answered_from_the_stored_row(app, make_survey):
-    """Simulate the loser of a race: the row appears between the look-up and the insert."""
+    """The loser of a race: another request stores the same client id between this one's
+    look-up and its INSERT. The unique constraint tells, and the stored row is the answer."""
+    import sqlalchemy as sa
+
     from app.accounts.models import Participant
     from app.surveys import services
 
     kit = make_survey()
     payload = kit.payload()
     phone = Participant(token_hash="f" * 64)
-    stored = Response(survey_id=kit.survey.id, client_id=payload["client_id"], language="sv")
-    db.session.add_all([phone, stored])
+    db.session.add(phone)
     db.session.commit()
-    real_lookup = services.responses_for_submission
-    calls = []
+    rival_ids: list[int] = []
+    raced: list[bool] = []
 
-    def late_lookup(*args):
-        calls.append(args)
-        return None, None  # the other request's row was not there yet
+    def rival_stores_first(conn, cursor, statement, *args):
+        if raced or not statement.lstrip().upper().startswith("INSERT INTO RESPONSES"):
+            return
+        raced.append(True)
+        with db.engine.connect() as rival:
+            insert = sa.insert(Response).values(
+                survey_id=kit.survey.id, client_id=payload["client_id"], language="sv"
+            )
+            rival_ids.append(rival.execute(insert.returning(Response.id)).scalar_one())
+            rival.commit()
 
-    services.responses_for_submission = late_lookup
+    sa.event.listen(db.engine, "before_cursor_execute", rival_stores_first)
     try:
         with app.test_request_context():
             response, created = services.submit_response(kit.survey, phone, payload, channel="web")
     finally:
-        services.responses_for_submission = real_lookup
-    assert calls, "the look-up ran before the insert"
-    assert created is False and response.id == stored.id
+        sa.event.remove(db.engine, "before_cursor_execute", rival_stores_first)
+    assert rival_ids, "the rival stored its row first"
+    assert created is False and response.id == rival_ids[0]
     db.session.commit()
     assert counts() == (1, 0, 0)
 
@@ -342,22 +351,44 @@ def test_all_or_nothing_one_bad_answer_among_many_stores_nothing(web, make_surve
     assert counts() == (0, 0, 0)
 
 
-def test_a_failure_while_writing_rolls_everything_back(web, make_survey, monkeypatch):
-    """Validation passes but the database refuses the last feature: nothing at all remains."""
-    from app.surveys import services
+def test_a_failure_while_writing_rolls_everything_back(web, make_survey):
+    """Validation passes but the database refuses the map features: nothing at all remains,
+    the participant made for this new phone included."""
+    import sqlalchemy as sa
+
+    from app.accounts.models import Participant
 
     kit = make_survey()
-    original = services._add_answers
 
-    def failing(response, survey, validated):
-        original(response, survey, validated)
-        raise RuntimeError("disk full")
+    def disk_full(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO ANSWER_FEATURES"):
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_add_answers", failing)
-    response = post(web, kit, kit.payload())
+    with web.application.app_context():
+        engine = db.engine  # the engine of the app serving the requests
+    sa.event.listen(engine, "before_cursor_execute", disk_full)
+    try:
+        response = post(web, kit, kit.payload())
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", disk_full)
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)
     assert counts() == (0, 0, 0)
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+
+
+def test_a_refused_submission_from_a_new_phone_leaves_no_participant(web, make_survey):
+    import sqlalchemy as sa
+
+    from app.accounts.models import Participant
+
+    kit = make_survey()
+    refused = post(web, kit, kit.payload(kit.replace("single", {"value": 999999})))
+    assert refused.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+    assert "pd_participant" not in refused.headers.get("Set-Cookie", "")
+    assert post(web, kit, kit.payload()).status_code == 201
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 1
 
 
 def test_malformed_json_is_400(web, make_survey):
