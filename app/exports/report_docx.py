@@ -758,10 +758,11 @@ def _conduct(document: Any, data: ReportData) -> None:
         _text(cells[2], g.share)
         _text(cells[3], g.population_share)
     for dim, d in f.dissimilarity.items():
-        document.add_paragraph(
+        line = document.add_paragraph(
             f"{evidence.dimension_label(dim)}: "
             + _("dissimilarity index D = %(d)s (0 = like the population)", d=evidence.number(d, 2))
         )
+        line.paragraph_format.space_before = Pt(6)
 
 
 def _contribution_rows(document: Any, data: ReportData, items: list[ReportItem]) -> None:
