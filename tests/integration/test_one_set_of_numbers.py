@@ -540,3 +540,33 @@ def test_partners_never_get_survey_free_text_as_quotes(
     for text, *_rest in RESPONDENTS:
         assert text not in page
     assert FLAGGED not in page
+
+
+def test_a_reviewers_valence_correction_reaches_every_figure(
+    app: Any, stage_with_everything: Any
+) -> None:
+    from app.analysis_ui import dataset, review
+    from app.analysis_ui.indicators import compute_scope
+
+    stage = stage_with_everything["stage"]
+    services.recode_and_recompute(stage)
+    db.session.commit()
+    scope = resolve_scope("stage", stage.id)
+    data = dataset.scope_data(scope)
+    before = dataset.coded(data, scope.project)
+    item = next(it for it in data.items if before[it.key].valence == "negative")
+    theme = before[item.key].themes[0]
+
+    def counts() -> dict[str, int]:
+        doc = compute_scope(scope)
+        return next(t["valence"] for t in doc["themes"] if t["theme"] == theme)
+
+    old = counts()
+    review.set_valence(item, "positive", stage_with_everything["facilitator"].id)
+    db.session.commit()
+    # What the report and the summary read (the dataset's final codings) and the theme's
+    # valence counts of the indicator document both carry the reviewer's valence.
+    assert dataset.coded(dataset.scope_data(scope), scope.project)[item.key].valence == "positive"
+    new = counts()
+    assert new.get("positive", 0) == old.get("positive", 0) + 1
+    assert new.get("negative", 0) == old.get("negative", 0) - 1
