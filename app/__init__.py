@@ -44,6 +44,7 @@ CLI_MODULES = [
     "app.analysis_ui.cli",
     "app.ops.cli",
     "app.privacy.cli",
+    "app.notify.cli",
 ]
 
 

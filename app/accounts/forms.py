@@ -175,3 +175,17 @@ class AccountForm(FlaskForm):
         # Whoever takes over a session must not be able to move the account to their mailbox.
         if self.email_changes() and not field.data:
             raise ValidationError(_l("Enter your current password to change the email address."))
+
+
+class StaffNotifyForm(FlaskForm):
+    """Staff only: when to be told about comments waiting for moderation or an answer."""
+
+    staff_notify = SelectField(
+        _l("Tell me about comments waiting for approval, reports and questions to answer"),
+        choices=[
+            SelectChoice("immediately", _l("Immediately, one mail per comment")),
+            SelectChoice("daily", _l("Once a day, a digest")),
+            SelectChoice("off", _l("Never")),
+        ],
+        validate_choice=True,
+    )

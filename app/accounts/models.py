@@ -39,6 +39,10 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(sa.String(8), default=None)
     #: The resident asked to be told when feedback is published for rounds they joined.
     notify_feedback: Mapped[bool] = mapped_column(default=False)
+    #: Staff notifications: "immediately", "daily" (digest from ``flask notify digest``) or "off".
+    staff_notify: Mapped[str] = mapped_column(sa.String(12), default="daily")
+    #: When the last daily digest went out; the next one lists only what came after.
+    last_digest_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
@@ -16,6 +16,7 @@ from app.accounts.forms import (
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    StaffNotifyForm,
 )
 from app.accounts.passwords import verify_password
 from app.accounts.services import (
@@ -38,6 +39,7 @@ from app.core.i18n import current_language
 from app.core.participants import current_participant
 from app.core.security import safe_next
 from app.extensions import db
+from app.notify.services import is_staff, set_preference
 from app.organizations.forms import role_label
 from app.organizations.models import Membership
 
@@ -241,9 +243,27 @@ def account() -> Page:
         "accounts/account.html",
         user=user,
         form=form,
+        notify_form=StaffNotifyForm(obj=user) if is_staff(user) else None,
         memberships=memberships,
         role_label=role_label,
     ), _status()
+
+
+@bp.post("/account/notifications")
+@login_required
+def staff_notifications() -> Page:
+    """Staff choose when they are mailed about comments (immediately, daily digest, never)."""
+    user = current_user._get_current_object()
+    if not is_staff(user):
+        abort(403)
+    form = StaffNotifyForm()
+    if not form.validate_on_submit():
+        flash(_("Choose when to be told."), "error")
+        return redirect(url_for("accounts.account"), code=303)
+    set_preference(user, form.staff_notify.data or "daily")
+    db.session.commit()
+    flash(_("Your notification setting is saved."), "success")
+    return redirect(url_for("accounts.account") + "#notify-heading", code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

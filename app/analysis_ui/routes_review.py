@@ -111,8 +111,27 @@ def review_screen(stage_id: int) -> Any:
         page_args=page_args,
         confidence_bands=review.CONFIDENCE_BANDS,
         reviewed=data.reviewed,
+        response_links=_response_links(stage, data.page_rows, row),
         **_helpers(data.labels),
     )
+
+
+def _response_links(stage: Stage, rows: Any, row: Any) -> dict[str, str]:
+    """Links from survey contributions to their response in the staff response browser,
+    for users who may open individual responses."""
+    from flask_login import current_user
+
+    from app.core.permissions import actor_from, can
+    from app.surveys.responses_browser import response_ids_for
+
+    if not can(actor_from(current_user), Action.VIEW_PERSONAL_DATA, stage):
+        return {}
+    items = [r.item for r in [*rows, row] if r is not None]
+    found = response_ids_for((i.key, i.target_type.value, i.target_id) for i in items)
+    return {
+        key: url_for("surveys.response", survey_id=survey_id, response_id=response_id)
+        for key, (survey_id, response_id) in found.items()
+    }
 
 
 @bp.post("/analysis/stages/<int:stage_id>/review/<key>")

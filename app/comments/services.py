@@ -204,7 +204,15 @@ def post_comment(
             if existing is None:
                 raise
             return _same_author(existing, participant), False
+    _notify_pending(comment)
     return comment, True
+
+
+def _notify_pending(comment: Comment) -> None:
+    if comment.status == CommentStatus.PENDING:
+        from app.notify.services import comment_pending
+
+        comment_pending(comment)
 
 
 def comments_changed(stage_id: int) -> None:
@@ -318,6 +326,9 @@ def flag(
         ) from exc
     comment.flags_count = Comment.flags_count + 1
     db.session.flush()
+    from app.notify.services import comment_flagged
+
+    comment_flagged(item)
     return item
 
 

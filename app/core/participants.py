@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import current_app, g, request
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
 from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def ensure_device_token() -> None:
+    """Give this device its participant token when it opens a way to take part (a survey, a
+    discussion), before anything is sent: no row is stored until it takes part, but two
+    requests racing from the same phone (a double tap on "send", an offline send and a page
+    load) then carry the same token and become one participant, never two."""
+    if getattr(current_user, "is_authenticated", False) or _device_token():
+        return
+    g.new_participant_token = secrets.token_urlsafe(32)
+
+
+def _device_token() -> str | None:
+    return request.cookies.get(current_app.config["PARTICIPANT_COOKIE"]) or g.get(
+        "new_participant_token"
+    )
+
+
+def _store_once(participant: Participant, same: Any) -> Participant:
+    """Store ``participant``, or return the one a concurrent request stored first with the
+    same account or token (the unique constraint tells; the savepoint keeps the rest of the
+    transaction usable)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(participant)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.scalar(db.select(Participant).where(same))
+        if existing is None:
+            raise
+        return existing
+    return participant
 
 
 def current_participant(create: bool = False) -> Participant | None:
@@ -24,21 +58,22 @@ def current_participant(create: bool = False) -> Participant | None:
             db.select(Participant).where(Participant.user_id == current_user.id)
         )
         if participant is None and create:
-            participant = Participant(user_id=current_user.id)
-            db.session.add(participant)
-            db.session.flush()
+            participant = _store_once(
+                Participant(user_id=current_user.id), Participant.user_id == current_user.id
+            )
     else:
-        token = request.cookies.get(current_app.config["PARTICIPANT_COOKIE"])
+        token = _device_token()
         if token:
             participant = db.session.scalar(
                 db.select(Participant).where(Participant.token_hash == hash_token(token))
             )
         if participant is None and create:
-            token = secrets.token_urlsafe(32)
-            participant = Participant(token_hash=hash_token(token))
-            db.session.add(participant)
-            db.session.flush()
-            g.new_participant_token = token
+            if not token:
+                token = g.new_participant_token = secrets.token_urlsafe(32)
+            participant = _store_once(
+                Participant(token_hash=hash_token(token)),
+                Participant.token_hash == hash_token(token),
+            )
     g.participant = participant
     return participant
 

@@ -19,6 +19,7 @@ from app.comments.models import Comment, CommentStatus, Flag
 from app.core.models import utcnow
 from app.core.participants import current_participant
 from app.core.permissions import Action, Actor, actor_from, can, staff_actions
+from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
@@ -27,6 +28,7 @@ from app.surveys.models import Response
 TREND_DAYS = 14
 CLOSING_DAYS = 14
 AUDIT_PAGE_SIZE = 50
+EXPORT_DAYS = 7
 EDIT = (Action.MANAGE_PROJECT,)
 
 
@@ -147,6 +149,7 @@ class ProjectRow:
     project: Project
     flags: int = 0
     awaiting_answer: int = 0
+    pending: int = 0
 
 
 @dataclass
@@ -158,6 +161,9 @@ class Dashboard:
     flags: int
     awaiting_answer: int
     trend_days: list[date]
+    pending: int = 0
+    #: The viewing user's finished exports of this organization (last ``EXPORT_DAYS`` days).
+    exports_ready: int = 0
 
 
 def _day(column: Any) -> Any:
@@ -187,8 +193,8 @@ def _answer_missing() -> Any:
     )
 
 
-def build_dashboard(organization: Organization) -> Dashboard:
-    """Everything the dashboard shows for one organization, in seven queries."""
+def build_dashboard(organization: Organization, user: User | None = None) -> Dashboard:
+    """Everything the dashboard shows for one organization, in nine queries."""
     now = utcnow()
     projects = list(
         db.session.scalars(
@@ -218,10 +224,40 @@ def build_dashboard(organization: Organization) -> Dashboard:
             .group_by(Stage.project_id)
         ).all()
     )
+    pending_counts = dict(
+        db.session.execute(
+            db.select(Stage.project_id, sa.func.count(Comment.id))
+            .join(Stage, Stage.id == Comment.stage_id)
+            .where(
+                Stage.project_id.in_(project_ids),
+                Comment.status == CommentStatus.PENDING,
+                Comment.deleted_at.is_(None),
+            )
+            .group_by(Stage.project_id)
+        ).all()
+    )
     rows = [
-        ProjectRow(p, int(flag_counts.get(p.id, 0)), int(answer_counts.get(p.id, 0)))
+        ProjectRow(
+            p,
+            int(flag_counts.get(p.id, 0)),
+            int(answer_counts.get(p.id, 0)),
+            int(pending_counts.get(p.id, 0)),
+        )
         for p in projects
     ]
+    exports_ready = 0
+    if user is not None:
+        exports_ready = int(
+            db.session.scalar(
+                db.select(sa.func.count(ExportJob.id)).where(
+                    ExportJob.organization_id == organization.id,
+                    ExportJob.user_id == user.id,
+                    ExportJob.status == JobStatus.DONE,
+                    ExportJob.finished_at >= now - timedelta(days=EXPORT_DAYS),
+                )
+            )
+            or 0
+        )
 
     # A round is open when residents can take part now: a published project, a stage that
     # has started and not ended, and that was given dates or made current.
@@ -273,6 +309,8 @@ def build_dashboard(organization: Organization) -> Dashboard:
         flags=sum(r.flags for r in rows),
         awaiting_answer=sum(r.awaiting_answer for r in rows),
         trend_days=days,
+        pending=sum(r.pending for r in rows),
+        exports_ready=exports_ready,
     )
 
 

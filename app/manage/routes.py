@@ -16,7 +16,7 @@ def dashboard() -> str:
     organization, organizations = choose_organization(current_user, request.args.get("org"))
     return render_template(
         "manage/dashboard.html",
-        data=build_dashboard(organization),
+        data=build_dashboard(organization, current_user),
         organization=organization,
         organizations=organizations,
         sparkline_points=sparkline_points,

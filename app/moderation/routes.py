@@ -22,7 +22,7 @@ from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
 from app.core.security import safe_next
 from app.extensions import db
-from app.moderation import bp, queries, services
+from app.moderation import bp, queries, services, work
 from app.moderation.forms import AnswerForm, BulkForm, DecisionForm
 
 
@@ -94,6 +94,7 @@ def _item_context(**extra: Any) -> dict[str, Any]:
         "next_url": request.full_path if request.method == "GET" else _queue_url(),
         "item_errors": {},
         "notices": {},
+        "hide_reasons": work.HIDE_REASONS,
     }
     ctx.update(extra)
     return ctx
@@ -162,7 +163,10 @@ def decide(comment_id: int, action: str) -> Any:
     form = DecisionForm()
     form.validate()
     try:
-        services.ACTIONS[action](comment, moderator=current_user, reason=form.reason.data)
+        reason = form.reason.data
+        if action == "hide":
+            reason = work.hide_reason(request.form.get("preset"), reason)
+        services.ACTIONS[action](comment, moderator=current_user, reason=reason)
     except services.ModerationError as exc:
         return _item_response(comment, 422, error=str(exc))
     except services.ModerationConflict as exc:
@@ -185,8 +189,11 @@ def bulk() -> Any:
     ids = sorted({int(v) for v in request.form.getlist("ids") if v.isdigit()})
     comments = [_comment(comment_id, Action.MODERATE) for comment_id in ids]
     try:
+        reason = form.reason.data
+        if form.action.data == "hide":
+            reason = work.hide_reason(request.form.get("preset"), reason)
         done, skipped = services.bulk(
-            comments, form.action.data or "", moderator=current_user, reason=form.reason.data
+            comments, form.action.data or "", moderator=current_user, reason=reason
         )
     except services.ModerationError as exc:
         target = form.reason if exc.field == "reason" else form.action
@@ -245,17 +252,49 @@ def answers() -> Any:
     answered = request.args.get("status") == "answered"
     org_ids = queries.organization_ids(current_user)
     actor = actor_from(current_user)
-    comments = [
-        c
-        for c in queries.needing_answer(org_ids, answered=answered)
-        if can(actor, Action.ANSWER_OFFICIALLY, c)
+    sort = request.args.get("sort", "oldest")
+    filters = {
+        "project_id": request.args.get("project", type=int),
+        "assignee": request.args.get("assignee") or None,
+        "sort": sort if sort in work.SORTS else "oldest",
+    }
+    rows = [
+        row
+        for row in work.answer_list(
+            org_ids, answered=answered, viewer_id=current_user.id, **filters
+        )
+        if can(actor, Action.ANSWER_OFFICIALLY, row.comment)
     ]
     return render_template(
         "moderation/answers.html",
-        comments=comments,
+        rows=rows,
+        assign_forms=_assign_forms(rows) if not answered else {},
+        comments=[row.comment for row in rows],
         answered=answered,
+        filters=filters,
+        projects=queries.projects_for(org_ids),
+        assignees=work.assignee_choices(org_ids),
         time_to_answer=time_to_answer,
     )
+
+
+def _assign_forms(rows: list[work.AnswerRow]) -> dict[int, Any]:
+    """One assignment form per comment, offering the colleagues of its organization."""
+    from app.moderation.forms_work import AssignForm
+
+    by_org: dict[int, list[Any]] = {}
+    forms: dict[int, Any] = {}
+    for row in rows:
+        org_id = row.comment.stage.project.organization_id
+        if org_id not in by_org:
+            by_org[org_id] = work.colleagues(row.comment)
+        a = row.assignment
+        data = {
+            "assignee": str(a.assignee_id) if a and a.assignee_id else "",
+            "due_on": a.due_on.isoformat() if a and a.due_on else "",
+        }
+        forms[row.comment.id] = AssignForm(formdata=None, data=data).set_colleagues(by_org[org_id])
+    return forms
 
 
 @bp.route("/answers/<int:comment_id>", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from app.comments.forms import CommentForm
 from app.comments.models import Comment
 from app.comments.services import discussion_of, new_client_id
 from app.core.htmx import render
-from app.core.participants import current_participant
+from app.core.participants import current_participant, ensure_device_token
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db
@@ -243,6 +243,8 @@ def stage(org: str, project: str, stage_id: int) -> str:
     """A stage: its map of comments, the discussion thread, the survey button, feedback."""
     found = load_stage(org, project, stage_id)
     context = discussion_context(found, sort=request.args.get("sort", "newest"), page=_page_arg())
+    if context.get("can_comment"):
+        ensure_device_token()  # one phone, one participant, whatever races later
     surveys = [
         a.survey for a in found.activities if a.kind == ActivityKind.SURVEY and a.survey is not None
     ]

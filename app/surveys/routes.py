@@ -24,7 +24,11 @@ from app.accounts.models import Participant, hash_token
 from app.audit.services import record
 from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
+from app.core.participants import (
+    created_participant,
+    current_participant,
+    ensure_device_token,
+)
 from app.core.permissions import Action, actor_from, can, require
 from app.extensions import db
 from app.projects.models import ParticipationPolicy
@@ -397,6 +401,8 @@ def take(survey_id: int) -> Any:
         return blocked
     form = SurveyStepForm()
     if request.method == "GET":
+        if not preview and not paper:
+            ensure_device_token()  # a double tap on "send" stays one participant
         flow = Flow(survey, FlowState(), preview=preview, paper=paper)
         return _render_page(flow, form, flow.first_page)
     if not form.validate_on_submit() and "csrf_token" in form.errors:

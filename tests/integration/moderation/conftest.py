@@ -71,8 +71,8 @@ def make_flag(make_participant: Any) -> Any:
 
 @pytest.fixture()
 def staff(make_user: Any) -> Any:
-    def make(org: Any, role: str = Role.MODERATOR) -> Any:
-        return make_user(role=role, org=org)
+    def make(org: Any, role: str = Role.MODERATOR, **kw: Any) -> Any:
+        return make_user(role=role, org=org, **kw)
 
     return make
 

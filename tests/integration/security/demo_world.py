@@ -13,9 +13,10 @@ from app.accounts.models import User
 from app.comments.models import Comment
 from app.exports.models import ExportJob
 from app.extensions import db
+from app.intake.models import Attachment, RegisterEntry, RegisterKind
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
-from app.surveys.models import Question, QuestionOption, Survey
+from app.surveys.models import Question, QuestionOption, Response, Survey
 
 TARGET = "huddinge"
 
@@ -73,6 +74,25 @@ def seed_demo(runner: Any) -> World:
         sa.select(ProjectPartner).where(ProjectPartner.project_id == project.id)
     )
     activity = db.session.scalar(sa.select(Activity).where(Activity.stage_id == stage.id))
+    # Formal intake: a register entry and a letter's attachment of this project.
+    entry = RegisterEntry(
+        project_id=project.id, kind=RegisterKind.REMISSINSTANS, name="Länsstyrelsen"
+    )
+    attachment = Attachment(
+        comment_id=comment.id,
+        filename="brev.pdf",
+        path="intake/none/brev.pdf",
+        content_type="application/pdf",
+        size=0,
+    )
+    db.session.add_all([entry, attachment])
+    response = db.session.scalar(
+        sa.select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
+    )
+    if response is None:
+        response = Response(survey_id=survey.id, client_id="security-world")
+        db.session.add(response)
+        db.session.flush()
     db.session.commit()
     ids = {
         "org_id": org.id,
@@ -87,6 +107,9 @@ def seed_demo(runner: Any) -> World:
         "job_id": job.id,
         "membership_id": membership.id,
         "user_id": admin.id,
+        "entry_id": entry.id,
+        "attachment_id": attachment.id,
+        "response_id": response.id,
     }
     if partner is not None:
         ids["partner_id"] = partner.id

@@ -1,0 +1,1 @@
+"""Staff notifications: a short mail at once, or a daily digest (``flask notify digest``)."""
