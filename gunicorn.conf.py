@@ -17,7 +17,7 @@ accesslog = _settings["accesslog"]
 loglevel = _settings["loglevel"]
 # Tokens in /reset/<token> and /verify/<token> are written as [redacted].
 logger_class = "app.core.access_log.RedactingLogger"
-# One JSON object per request line; no client address (DESIGN.md: no IPs are stored).
+# One JSON object per request line; no client address (docs/design.md: no IPs are stored).
 access_log_format = (
     '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
     '"bytes":%(B)s,"duration_us":%(D)s,"agent":"%(a)s"}'

@@ -1,7 +1,7 @@
 """Agreement between codings: precision, recall and F1 per theme, and Cohen's kappa.
 
 Used both to evaluate the automatic coder on a gold file and to report agreement between the
-machine and human reviewers (DESIGN.md 6 step 5).
+machine and human reviewers (docs/design.md 6 step 5).
 """
 
 from __future__ import annotations

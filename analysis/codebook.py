@@ -1,6 +1,6 @@
 """The codebook: themes, their labels and definitions, and the patterns the coder matches.
 
-The default codebook (``data/codebook.json``) encodes ``codebook.md``. A project may add themes
+The default codebook (``data/codebook.json``) encodes ``docs/codebook.md``. A project may add themes
 or add patterns to existing themes with :func:`load_codebook`'s ``extra``; it may not rename or
 remove the default theme ids, which reports, exports and stored codings rely on.
 

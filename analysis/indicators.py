@@ -1,4 +1,4 @@
-"""Dialogue indicators (DESIGN.md 6 step 6). Formulas are written out in docs/indicators.md.
+"""Dialogue indicators (docs/design.md 6 step 6). Formulas are written out in docs/indicators.md.
 
 Inputs are plain records (:class:`CodedItem`, :class:`StageInfo`, :class:`AnswerThread`), so the
 web app adapts its rows once and every function stays a pure computation.

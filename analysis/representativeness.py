@@ -1,4 +1,4 @@
-"""Who took part compared with who lives there (DESIGN.md 6 step 6).
+"""Who took part compared with who lives there (docs/design.md 6 step 6).
 
 For each dimension (district, age band, gender) the participants' distribution p and the
 population's distribution q give the dissimilarity index D = ½ Σ_g |p_g − q_g|: the share of

@@ -1,4 +1,4 @@
-"""Small-cell suppression for tables of distinct-participant counts (DESIGN.md 6 step 7).
+"""Small-cell suppression for tables of distinct-participant counts (docs/design.md 6 step 7).
 
 Primary suppression hides every cell with 0 < count < threshold as "<5". Secondary suppression
 (shown as "x", since the hidden value is not small) then makes sure no hidden cell can be

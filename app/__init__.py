@@ -112,12 +112,37 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    # We say when a transaction begins (see _sqlite_begin_before_write): Python's sqlite3
+    # opens one before INSERT/UPDATE/DELETE but not before SAVEPOINT, so a savepoint that
+    # came first would start a transaction of its own and its RELEASE would commit it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin_before_write(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """On SQLite, BEGIN right before a transaction's first write (or savepoint), as Python's
+    sqlite3 did for writes by itself: reads before it see the latest data without holding a
+    snapshot, the write lock is taken (waiting up to busy_timeout) at the first write, and a
+    savepoint (``begin_nested``, the idempotent inserts) lives inside the transaction, so
+    everything commits or rolls back together at the request boundary."""
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is None or raw.in_transaction:
+        return
+    if statement.lstrip()[:9].upper().startswith(_SQLITE_WRITES):
+        raw.execute("BEGIN")
 
 
 def _bind_extensions(app: Flask) -> None:

@@ -103,6 +103,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # New anonymous participants per client address (docs/security.md, "One person, one
+        # voice"); with BURST_SUSPECT_AT of them in the shortest window, all are marked.
+        "NEW_PARTICIPANT_LIMITS": env.get("NEW_PARTICIPANT_LIMITS", "20/10 seconds;120/hour"),
+        "BURST_SUSPECT_AT": _int(env.get("BURST_SUSPECT_AT"), 10),
         # Cookies.
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -5,7 +5,7 @@ database with bulk inserts (a samråd stage, a map survey of eight questions, n 
 free text on about half and a map point on a third, n/10 comments), then times each export and
 prints seconds, responses per second and the ratio against a baseline measured in the same run:
 reading every answer row with one plain SELECT (absolute figures drift on shared machines).
-Target (DESIGN.md section 10): each export of 20,000 responses under 10 s.
+Target (docs/design.md section 10): each export of 20,000 responses under 10 s.
 """
 
 from __future__ import annotations

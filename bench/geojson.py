@@ -9,7 +9,7 @@ request without a matching ETag), "200 br" (the same as a browser asks for it,
 browser sends its ETag back). Besides the wall-clock median, the median CPU time of this
 process (which includes SQLite, not the PostgreSQL server) is printed. The target line
 judges the 200s.
-Target (DESIGN.md section 10): < 100 ms for the bounding-box GeoJSON.
+Target (docs/design.md section 10): < 100 ms for the bounding-box GeoJSON.
 
     python bench/geojson.py [--db sqlite|postgres|both] [--comments 10000]
 """

@@ -1,7 +1,7 @@
 """Latency at half of peak: p99 of survey submissions under an open-loop load, on SQLite and
 on PostgreSQL.
 
-DESIGN.md section 10: "p99 under 250 ms at half of peak throughput". bench/load.py cannot say:
+docs/design.md section 10: "p99 under 250 ms at half of peak throughput". bench/load.py cannot say:
 its 200 closed-loop clients keep the server saturated, so its latency is queueing. Here, for
 each database (a fresh one, seeded; gunicorn with the repository's gunicorn.conf.py and the
 throughput bench's settings, 2 workers x 8 threads):

@@ -6,7 +6,7 @@
 # tile server, and prints performance, accessibility and best-practices scores plus the bytes
 # transferred (compressed) for each page. JSON reports go to bench/out/lighthouse/.
 #
-# Targets (DESIGN.md section 10): performance >= 90, accessibility 100, survey page <= 150 KB.
+# Targets (docs/design.md section 10): performance >= 90, accessibility 100, survey page <= 150 KB.
 # Usage: bench/lighthouse.sh
 set -euo pipefail
 

@@ -4,7 +4,7 @@ Serves the app with gunicorn on a fresh database holding one stage with N publis
 comments, opens the stage page as a Pixel 7 and measures the time until the page is usable:
 the thread's first comment is visible and the map shows its (clustered) markers. The same is
 measured for the same stage before the comments are added, as the baseline of the same run.
-Target (DESIGN.md section 10): usable in under 2 s.
+Target (docs/design.md section 10): usable in under 2 s.
 
     python bench/stage_page.py [--db sqlite|postgres] [--comments 10000] [--repeat 3]
 """

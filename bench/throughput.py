@@ -1,7 +1,7 @@
 """Submission throughput: POST /api/v1/surveys/{id}/responses against a bare Flask endpoint
 that does nothing, on the same gunicorn settings, measured with wrk in the same run.
 
-Target (DESIGN.md section 10): at least 100 submissions per second on each database, written
+Target (docs/design.md section 10): at least 100 submissions per second on each database, written
 through the ORM unit of work. The ratio to the bare endpoint is printed beside it: on a shared
 machine it is the figure to compare between runs. Also checks that every 2xx was stored.
 
@@ -32,7 +32,7 @@ from bench.harness import (  # noqa: E402
 )
 
 HERE = Path(__file__).resolve().parent
-#: DESIGN section 10: submissions per second on 2 cores, on SQLite and on PostgreSQL.
+#: docs/design.md section 10: submissions per second on 2 cores, on SQLite and on PostgreSQL.
 TARGET_PER_SECOND = 100
 
 

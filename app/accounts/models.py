@@ -76,6 +76,9 @@ class Participant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Set when the participant was erased on request; contributions stay anonymised.
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Made in a burst of new participants from one client address (app.core.ratelimit):
+    #: a possible duplicate voice, which the analysis can leave out.
+    burst_suspect: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User | None] = relationship()
 

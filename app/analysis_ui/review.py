@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from analysis.models import VALENCES
-from app.analysis_ui import dataset
+from app.analysis_ui import dataset, duplicates
 from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import ContributionReview, Disposition, ReviewState, TargetType
 from app.analysis_ui.services import (
@@ -50,6 +50,8 @@ class Filters:
     confidence: str = ""
     channel: str = ""
     question: int | None = None
+    #: "exclude": leave out possible duplicates (participants made in a burst).
+    duplicates: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> Filters:
@@ -65,6 +67,7 @@ class Filters:
             ),
             channel=str(args.get("channel") or ""),
             question=int(question) if question.isdigit() else None,
+            duplicates="exclude" if args.get("duplicates") == "exclude" else "",
         )
 
     def args(self) -> dict[str, Any]:
@@ -76,6 +79,7 @@ class Filters:
             "confidence": self.confidence,
             "channel": self.channel,
             "question": self.question,
+            "duplicates": self.duplicates,
         }
         return {k: v for k, v in out.items() if v not in ("", None)}
 
@@ -130,6 +134,8 @@ class Review:
     pages: int
     questions: dict[int, Question] = field(default_factory=dict)
     channels: list[str] = field(default_factory=list)
+    #: Keys of the contributions of possible duplicates (burst suspects) in ``rows``.
+    burst_suspects: set[str] = field(default_factory=set)
 
     @property
     def page_rows(self) -> list[Row]:
@@ -213,7 +219,12 @@ def load_review(stage: Stage, filters: Filters, page: int = 1) -> Review:
                 review=reviews.get(it.key),
             )
         )
-    filtered = [r for r in rows if _matches(r, filters)]
+    suspects = duplicates.burst_suspect_items(items)
+    filtered = [
+        r
+        for r in rows
+        if _matches(r, filters) and not (filters.duplicates and r.item.key in suspects)
+    ]
     pages = max(1, -(-len(filtered) // PER_PAGE))
     page = min(max(page, 1), pages)
     question_ids = sorted({it.question_id for it in items if it.question_id is not None})
@@ -228,7 +239,15 @@ def load_review(stage: Stage, filters: Filters, page: int = 1) -> Review:
     channels = sorted({r.item.contribution.channel or "" for r in rows} - {""})
     labels = {t.id: dict(t.label) for t in coder.codebook.themes}
     return Review(
-        list(coder.codebook.theme_ids), labels, rows, filtered, page, pages, questions, channels
+        list(coder.codebook.theme_ids),
+        labels,
+        rows,
+        filtered,
+        page,
+        pages,
+        questions,
+        channels,
+        suspects,
     )
 
 

@@ -1,4 +1,4 @@
-"""JSON API v1: a stage's comments (DESIGN.md section 8).
+"""JSON API v1: a stage's comments (docs/design.md section 8).
 
 - ``GET /stages/<id>/comments?bbox=minLon,minLat,maxLon,maxLat``: a GeoJSON
   FeatureCollection of the published comments placed in the box, with an ETag (304 on a

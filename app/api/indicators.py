@@ -1,4 +1,4 @@
-"""JSON API v1: a stage's indicators for staff and partners (DESIGN.md section 8).
+"""JSON API v1: a stage's indicators for staff and partners (docs/design.md section 8).
 
 ``GET /stages/<id>/indicators`` answers the stored snapshot (computed now when none is
 stored or it is from an older version). Cells crossed with demographics or small areas are

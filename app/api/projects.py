@@ -1,4 +1,4 @@
-"""JSON API v1: published projects and their stages (DESIGN.md section 8).
+"""JSON API v1: published projects and their stages (docs/design.md section 8).
 
 - ``GET /projects``: every published project (active or completed) of every organization.
 - ``GET /projects/<id>``: one project with its stages and their activities; 404 for drafts

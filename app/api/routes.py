@@ -1,3 +1,3 @@
-"""JSON API v1 (DESIGN.md section 8). Each resource lives in its own module."""
+"""JSON API v1 (docs/design.md section 8). Each resource lives in its own module."""
 
 from app.api import auth, comments, indicators, openapi, projects, surveys  # noqa: F401

@@ -1,4 +1,4 @@
-"""JSON API v1: surveys (DESIGN.md section 8).
+"""JSON API v1: surveys (docs/design.md section 8).
 
 - ``GET /surveys/<id>``: the survey's questions in the request language (``?lang=``).
 - ``POST /surveys/<id>/responses``: store a response; 201 when stored, 200 with the identical

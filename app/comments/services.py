@@ -28,6 +28,7 @@ from app.core.geo import GeometryError
 from app.core.models import MAX_ID, utcnow
 from app.core.permissions import Action, Actor, can, is_staff_of
 from app.extensions import db
+from app.moderation import pii
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
@@ -186,6 +187,8 @@ def post_comment(
         comment.participant_id = None
     elif activity.moderation == ModerationMode.PRE and not is_staff_of(actor.user, stage):
         comment.status = CommentStatus.PENDING
+    if not comment.is_official:
+        pii.screen(comment)  # personal data: held back for moderation, or marked
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
     comments_changed(stage.id)
@@ -204,6 +207,8 @@ def post_comment(
             if existing is None:
                 raise
             return _same_author(existing, participant), False
+    if not comment.is_official:
+        pii.flag_for_review(comment)
     _notify_pending(comment)
     return comment, True
 
@@ -342,7 +347,10 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     comments_changed(comment.stage_id)
     comment.body = change.body
     comment.edited_at = utcnow()
+    if not comment.is_official:
+        pii.screen(comment)
     db.session.flush()
+    pii.flag_for_review(comment)
     return comment
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
+from app.core.ratelimit import count_new_participant
 from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -45,6 +46,7 @@ def _store_once(participant: Participant, same: Any) -> Participant:
         if existing is None:
             raise
         return existing
+    g.created_participant_id = participant.id
     return participant
 
 
@@ -84,7 +86,16 @@ def created_participant() -> Participant:
     creates nobody and sets no cookie."""
     participant = current_participant(create=True)
     assert participant is not None  # noqa: S101 - create=True always gives one
+    if participant.user_id is None and is_new(participant):
+        # One person, one voice: a fresh cookie counts against its client's address (429
+        # when too many arrive at once; the participant is rolled back with the request).
+        count_new_participant(participant.id)
     return participant
+
+
+def is_new(participant: Participant | None) -> bool:
+    """Was ``participant`` stored by this request (a new phone or account taking part)?"""
+    return participant is not None and g.get("created_participant_id") == participant.id
 
 
 def set_participant_cookie(response: Response) -> Response:

@@ -1,7 +1,7 @@
 """Abuse limits, in one table keyed by endpoint, and the keys they count by.
 
 Each write a resident can repeat is limited per participant (cookie token or account) and per
-address; the address is only ever used as a salted, short-lived hash (DESIGN.md section 2).
+address; the address is only ever used as a salted, short-lived hash (docs/design.md section 2).
 Counters live in Redis when ``REDIS_URL`` is set (shared by every worker), else in memory.
 ``RATELIMIT_ENABLED=false`` turns the limits off for load tests.
 """
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
@@ -29,7 +31,13 @@ def ip_key() -> str:
 
 
 def participant_key() -> str:
-    """The participant when known (account or cookie token), else the address."""
+    """The participant when known (account or cookie token).
+
+    A request without either is a new person's first write: it has no participant counter
+    yet (each such request gets its own key), and the address's burst limit on new
+    participants (``count_new_participant``) and its per-address limits count it instead.
+    Keying it on the address here would make a school class behind one address a single
+    participant."""
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
@@ -40,7 +48,7 @@ def participant_key() -> str:
     token = request.cookies.get(current_app.config["PARTICIPANT_COOKIE"])
     if token:
         return "t:" + _salted(token)
-    return ip_key()
+    return "new:" + secrets.token_hex(8)
 
 
 #: Kept for Flask-Limiter's default key function.
@@ -104,3 +112,154 @@ def register_abuse_limits(app: Flask) -> None:
                     error = TooManyRequests()
                     error.retry_after = max(1, math.ceil(reset_at - time.time()))  # type: ignore[attr-defined]
                     raise error
+
+
+# -- One person, one voice: bursts of new participants from one address ----------------------
+#
+# A fresh cookie makes a new participant, so per-participant limits alone let one client speak
+# as many people. Every anonymous participant made by a request is therefore counted against
+# its client's address (the salted ``ip_key``, never the address) in a sliding log of creation
+# times: at most ``NEW_PARTICIPANT_LIMITS`` (default 20 per 10 seconds and 120 per hour). The
+# log lives in Redis when the limiter does (a sorted set per address that expires with its
+# longest window), else in this process's memory; entries name the participant's id and go
+# when they leave the longest window. Times come from ``app.core.models.utcnow``, which tests
+# replace. When the short window fills up, every participant in it is marked
+# ``burst_suspect`` (a possible duplicate the analysis can leave out).
+
+
+@dataclass(frozen=True)
+class Window:
+    amount: int
+    seconds: int
+
+
+def burst_windows() -> list[Window]:
+    spec = current_app.config.get("NEW_PARTICIPANT_LIMITS", "20/10 seconds;120/hour")
+    windows = [Window(item.amount, item.get_expiry()) for item in parse_many(spec)]
+    return sorted(windows, key=lambda w: w.seconds)
+
+
+@dataclass
+class Admission:
+    admitted: bool
+    retry_after: int
+    #: Ids of the participants in the shortest window (this one included when admitted).
+    recent: list[int]
+
+
+def _decide(
+    entries: list[tuple[float, int]], member: int, now: float, windows: list[Window]
+) -> Admission:
+    for window in reversed(windows):  # the longest window first: its wait is the longest
+        inside = [t for t, _m in entries if t > now - window.seconds]
+        if len(inside) >= window.amount:
+            oldest = sorted(inside)[len(inside) - window.amount]
+            retry = max(1, math.ceil(oldest + window.seconds - now))
+            return Admission(False, retry, [])
+    short = windows[0].seconds
+    recent = [m for t, m in entries if t > now - short] + [member]
+    return Admission(True, 0, recent)
+
+
+class MemoryBurstLog:
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._entries: dict[str, list[tuple[float, int]]] = {}
+
+    def admit(self, key: str, member: int, now: float, windows: list[Window]) -> Admission:
+        horizon = now - windows[-1].seconds
+        with self._lock:
+            entries = [e for e in self._entries.get(key, []) if e[0] > horizon]
+            admission = _decide(entries, member, now, windows)
+            if admission.admitted:
+                entries.append((now, member))
+            if entries:
+                self._entries[key] = entries
+            else:
+                self._entries.pop(key, None)
+            # Forget addresses whose whole log has expired, so the dict cannot grow forever.
+            if len(self._entries) > 10_000:
+                for stale in [k for k, v in self._entries.items() if v[-1][0] <= horizon]:
+                    del self._entries[stale]
+            return admission
+
+
+class RedisBurstLog:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    def admit(self, key: str, member: int, now: float, windows: list[Window]) -> Admission:
+        import redis
+
+        name = "platsdialog:newp:" + key
+        longest = windows[-1].seconds
+        while True:
+            with self._redis.pipeline() as pipe:
+                try:
+                    pipe.watch(name)
+                    pipe.zremrangebyscore(name, "-inf", now - longest)
+                    raw = pipe.zrange(name, 0, -1, withscores=True)
+                    entries = [(float(score), int(m)) for m, score in raw]
+                    admission = _decide(entries, member, now, windows)
+                    pipe.multi()
+                    if admission.admitted:
+                        pipe.zadd(name, {str(member): now})
+                    pipe.expire(name, longest + 1)
+                    pipe.execute()
+                    return admission
+                except redis.WatchError:
+                    continue
+
+
+def _burst_log() -> MemoryBurstLog | RedisBurstLog:
+    log = current_app.extensions.get("platsdialog_burst_log")
+    if log is None:
+        uri = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        log = RedisBurstLog(uri) if uri.startswith(("redis://", "rediss://")) else MemoryBurstLog()
+        current_app.extensions["platsdialog_burst_log"] = log
+    return log
+
+
+def too_many_new_participants(retry_after: int) -> TooManyRequests:
+    from flask_babel import gettext as _
+
+    error = TooManyRequests()
+    error.retry_after = retry_after  # type: ignore[attr-defined]
+    error.user_message = _(  # type: ignore[attr-defined]
+        "Many people have just taken part from your network, more than we accept in a short "
+        "time. Please try again in %(s)s seconds. Nothing you sent was stored.",
+        s=retry_after,
+    )
+    return error
+
+
+def count_new_participant(participant_id: int) -> None:
+    """Count a participant this request has just made against its client's address.
+
+    Raises 429 (nothing of the request is committed then, the participant included) when
+    the address has made too many participants lately; marks the recent ones as possible
+    duplicates when the short window is full. Off with ``RATELIMIT_ENABLED=false``.
+    """
+    from app.accounts.models import Participant
+    from app.core import models
+    from app.extensions import db
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    windows = burst_windows()
+    now = models.utcnow().timestamp()
+    admission = _burst_log().admit(ip_key(), participant_id, now, windows)
+    if not admission.admitted:
+        raise too_many_new_participants(admission.retry_after)
+    mark_at = int(current_app.config.get("BURST_SUSPECT_AT", windows[0].amount // 2) or 0)
+    if mark_at and len(admission.recent) >= mark_at:
+        db.session.execute(
+            sa.update(Participant)
+            .where(Participant.id.in_(admission.recent))
+            .values(burst_suspect=True)
+            .execution_options(synchronize_session=False)
+        )

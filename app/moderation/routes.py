@@ -22,7 +22,7 @@ from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
 from app.core.security import safe_next
 from app.extensions import db
-from app.moderation import bp, queries, services, work
+from app.moderation import bp, pii, queries, redaction, services, work
 from app.moderation.forms import AnswerForm, BulkForm, DecisionForm
 
 
@@ -35,6 +35,16 @@ def flag_label(reason: str) -> str:
         "other": _("Other"),
     }
     return labels.get(reason, reason)
+
+
+def pii_label(kind: str) -> str:
+    labels = {
+        pii.PHONE: _("Phone number"),
+        pii.EMAIL: _("E-mail address"),
+        pii.PERSONNUMMER: _("Personal identity number"),
+        pii.STREET: _("Street address"),
+    }
+    return labels.get(kind, kind)
 
 
 def require_staff(action: Action, obj: Any) -> None:
@@ -88,6 +98,9 @@ def stage_link(comment: Comment) -> str | None:
 def _item_context(**extra: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "flag_label": flag_label,
+        "pii_matches": lambda text: pii.find(text),
+        "highlight": pii.highlight,
+        "pii_label": pii_label,
         "location_of": location_of,
         "stage_link": stage_link,
         "may": lambda action, obj: can(actor_from(current_user), action, obj),
@@ -333,3 +346,39 @@ def answer(comment_id: int) -> Any:
         ),
         status,
     )
+
+
+def _spans_from_form(text: str) -> list[tuple[int, int]]:
+    """The spans a redaction form names: every marked piece of personal data (``all``), a
+    moderator's own selection (``fragment``, every occurrence) or ``span`` values
+    "start-end" (one highlighted match)."""
+    if request.form.get("all"):
+        return [(m.start, m.end) for m in pii.find(text)]
+    fragment = request.form.get("fragment", "")
+    if fragment.strip():
+        return redaction.spans_of(text, fragment)
+    spans = []
+    for value in request.form.getlist("span"):
+        start, _sep, end = value.partition("-")
+        if start.isdigit() and end.isdigit():
+            spans.append((int(start), int(end)))
+    return spans
+
+
+@bp.post("/moderation/<int:comment_id>/redact")
+@login_required
+def redact(comment_id: int) -> Any:
+    """Remove personal data (or a moderator's selection) from a comment's text."""
+    comment = _comment(comment_id, Action.MODERATE)
+    text = comment.body or ""
+    expected = request.form.get("length", type=int)
+    try:
+        if expected is not None and expected != len(text):
+            raise redaction.RedactionError(_("The text has changed; reload and choose again."))
+        removed = redaction.redact(
+            comment, _spans_from_form(text), current_user, request.form.get("why") or "moderation"
+        )
+    except redaction.RedactionError as exc:
+        return _item_response(comment, 422, error=str(exc))
+    notice = ngettext("%(num)d character was removed.", "%(num)d characters were removed.", removed)
+    return _item_response(comment, 200, notice=notice)

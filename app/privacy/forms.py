@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -41,6 +49,22 @@ class EraseForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
     )
     organization_id = SelectField(_l("Organization"), coerce=int)
+    method = RadioField(
+        _l("How to erase"),
+        choices=[
+            SelectChoice("delete", _l("Delete the contributions (their text and places go)")),
+            SelectChoice(
+                "redact",
+                _l("Redact: remove the personal data from the text and keep it, unlinked"),
+            ),
+        ],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    extra = TextAreaField(
+        _l("Also remove these words when redacting (one per line, e.g. a name)"),
+        validators=[Optional(), Length(max=2000)],
+    )
     confirm = BooleanField(_l("I have checked the request and want to erase now"))
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]

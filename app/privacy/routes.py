@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from app.comments.models import Comment
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
+from app.moderation import pii
 from app.organizations.models import Organization
 from app.privacy import bp
 from app.privacy.forms import DeleteAccountForm, DeleteOwnForm, EraseForm
@@ -139,16 +141,29 @@ def erase() -> Response | str | tuple[str, int]:
             form.reference.errors.append(_("No resident was found for that."))
         elif not form.confirm.data:
             preview = preview_erasure(participant, organization)
+            if not form.method.data:
+                form.method.data = preview["method"]
         else:
-            report = erase_participant(participant, organization, actor=current_user)
-            flash(
-                _(
-                    "Erased: %(responses)s survey responses and %(comments)s comments.",
-                    responses=report.responses,
-                    comments=report.comments,
-                ),
-                "success",
+            method = form.method.data if form.method.data in ("delete", "redact") else None
+            extra = [w.strip() for w in (form.extra.data or "").splitlines() if w.strip()]
+            report = erase_participant(
+                participant, organization, actor=current_user, method=method, extra=extra
             )
+            message = _(
+                "Erased: %(responses)s survey responses and %(comments)s comments.",
+                responses=report.responses,
+                comments=report.comments,
+            )
+            if method == "redact":
+                message += " " + ngettext(
+                    "Personal data was removed from %(num)d text.",
+                    "Personal data was removed from %(num)d texts.",
+                    report.redacted,
+                )
+            flash(message, "success")
             return redirect(url_for("privacy.erase"))
     status = 422 if form.errors and any(form.errors.values()) else 200
-    return render_template("privacy/erase.html", form=form, preview=preview), status
+    return (
+        render_template("privacy/erase.html", form=form, preview=preview, highlight=pii.highlight),
+        status,
+    )

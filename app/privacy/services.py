@@ -5,7 +5,7 @@ The audit log keeps the fact of an erasure or a retention run (counts, ids), nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,8 @@ class ErasureReport:
     supports: int = 0
     flags: int = 0
     exports: int = 0
+    #: Texts from which personal data was redacted (method "redact").
+    redacted: int = 0
     organizations: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -71,7 +73,73 @@ def preview_erasure(participant: Participant, organization: Organization) -> dic
         "responses": int(responses or 0),
         "comments": int(comments or 0),
         "mode": organization.erasure_mode.value,
+        "method": default_method(organization),
+        "texts": texts_to_erase(participant, organization),
     }
+
+
+def default_method(organization: Organization) -> str:
+    """The organization's setting as a per-request choice: remove → delete, anonymise →
+    redact (the personal data leaves the text, the rest stays unlinked)."""
+    return "delete" if organization.erasure_mode == ErasureMode.REMOVE else "redact"
+
+
+def _texts_in_scope(
+    participant: Participant, organization: Organization
+) -> tuple[list[Comment], list[Answer]]:
+    comments = list(
+        db.session.scalars(
+            sa.select(Comment).where(
+                Comment.id.in_(
+                    _comment_scope(organization.id).where(Comment.participant_id == participant.id)
+                ),
+                Comment.body != "",
+            )
+        )
+    )
+    answers = list(
+        db.session.scalars(
+            sa.select(Answer).where(
+                Answer.response_id.in_(
+                    _response_scope(organization.id).where(
+                        Response.participant_id == participant.id
+                    )
+                ),
+                Answer.text.is_not(None),
+                Answer.text != "",
+            )
+        )
+    )
+    return comments, answers
+
+
+def texts_to_erase(participant: Participant, organization: Organization) -> list[dict[str, Any]]:
+    """The text of each contribution an erasure would touch (within the organization), for
+    the admin to read before choosing between delete and redact."""
+    comments, answers = _texts_in_scope(participant, organization)
+    texts = [{"kind": "comment", "id": c.id, "text": c.body} for c in comments]
+    texts += [{"kind": "answer", "id": a.id, "text": a.text} for a in answers]
+    return texts
+
+
+def _redact_texts(
+    participant: Participant, organization: Organization, extra: Sequence[str], actor: Any
+) -> int:
+    """Remove the personal data (and ``extra`` words) from the contributions' text with the
+    redaction service; returns how many texts changed."""
+    from app.moderation import pii, redaction
+
+    comments, answers = _texts_in_scope(participant, organization)
+    changed = 0
+    for contribution in [*comments, *answers]:
+        text = redaction.text_of(contribution)
+        spans = [(m.start, m.end) for m in pii.find(text)]
+        for words in extra:
+            spans += redaction.spans_of(text, words)
+        if spans:
+            redaction.redact(contribution, spans, actor, "erasure request", audit=False)
+            changed += 1
+    return changed
 
 
 def _remove_supports_and_flags(participant: Participant) -> tuple[int, int]:
@@ -296,10 +364,17 @@ def delete_own_contributions(participant: Participant) -> ErasureReport:
 
 
 def erase_participant(
-    participant: Participant, organization: Organization, *, actor: Any
+    participant: Participant,
+    organization: Organization,
+    *,
+    actor: Any,
+    method: str | None = None,
+    extra: Sequence[str] = (),
 ) -> ErasureReport:
-    """Erase ``participant``'s contributions to ``organization`` on request, anonymising or
-    removing them as the organization chose. Returns counts (also audited)."""
+    """Erase ``participant``'s contributions to ``organization`` on request: ``delete``
+    removes them, ``redact`` removes the personal data (and ``extra`` words) from their text
+    and keeps them unlinked; without ``method``, as the organization chose (remove →
+    delete, anonymise → unlink only). Returns counts (also audited, never the text)."""
     response_ids = list(
         db.session.scalars(
             _response_scope(organization.id).where(Response.participant_id == participant.id)
@@ -311,10 +386,15 @@ def erase_participant(
         )
     )
     projects = project_ids_of(response_ids, comment_ids)
-    if organization.erasure_mode == ErasureMode.REMOVE:
+    if method is None:
+        method = "delete" if organization.erasure_mode == ErasureMode.REMOVE else "unlink"
+    redacted = 0
+    if method == "delete":
         _remove_responses(response_ids)
         _remove_comments(comment_ids)
     else:
+        if method == "redact":
+            redacted = _redact_texts(participant, organization, extra, actor)
         _unlink(response_ids, comment_ids)
     db.session.flush()
     forgotten = _forget_participant_if_unused(participant)
@@ -335,8 +415,11 @@ def erase_participant(
         object_type="participant",
         object_id=participant.id,
         mode=organization.erasure_mode.value,
+        method=method,
+        redacted=redacted if method == "redact" else None,
         **report.as_dict(),
     )
+    report.redacted = redacted
     return report
 
 

@@ -1,4 +1,4 @@
-"""Stage templates of the Swedish Planning and Building Act (PBL) processes (DESIGN.md 3)."""
+"""Stage templates of the Swedish Planning and Building Act (PBL) processes (docs/design.md 3)."""
 
 from __future__ import annotations
 

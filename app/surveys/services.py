@@ -22,6 +22,7 @@ from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
+from app.moderation import pii
 from app.projects.models import ParticipationPolicy, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -332,7 +333,13 @@ def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
     """The validated answers as new ``Answer`` rows with their map features."""
     answers = []
     for question_id, cleaned in validated.answers.items():
-        answer = Answer(question_id=question_id, value=cleaned.value, text=cleaned.text)
+        answer = Answer(
+            question_id=question_id,
+            value=cleaned.value,
+            text=cleaned.text,
+            # Kinds of personal data in the free text (app.moderation.pii).
+            personal_data=pii.kinds(pii.find(cleaned.text)) if cleaned.text else None,
+        )
         for position, item in enumerate(cleaned.features):
             feature = AnswerFeature(
                 position=position, category_id=item.category_id, comment=item.comment

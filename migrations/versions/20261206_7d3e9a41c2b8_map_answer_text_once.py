@@ -7,7 +7,7 @@ made of it. The text alternative (a description given instead of drawing) has no
 is kept.
 
 Revision ID: 7d3e9a41c2b8
-Revises: c4d8e2a1f7b3
+Revises: 41b6244c8747
 Create Date: 2026-12-06 07:30:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "7d3e9a41c2b8"
-down_revision = "c4d8e2a1f7b3"
+down_revision = "41b6244c8747"
 branch_labels = None
 depends_on = None
 

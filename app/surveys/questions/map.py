@@ -27,7 +27,7 @@ from app.surveys.questions.base import (
 if TYPE_CHECKING:
     from app.surveys.models import Answer
 
-#: Hard limits whatever the question says (DESIGN.md: abuse and performance).
+#: Hard limits whatever the question says (docs/design.md: abuse and performance).
 MAX_FEATURES = 50
 MAX_VERTICES = geo.MAX_VERTICES
 DEFAULT_COMMENT_LENGTH = 1000

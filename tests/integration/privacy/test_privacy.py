@@ -108,7 +108,13 @@ def test_admin_erases_by_anonymising(client, login, make_user, contributions):
     assert response.participant_id is None
     assert contributions["participant"].nickname is None
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "privacy.erase"))
-    assert event.data == {"mode": "anonymise", "responses": 1, "comments": 1, "participants": 1}
+    assert event.data == {
+        "mode": "anonymise",
+        "method": "unlink",
+        "responses": 1,
+        "comments": 1,
+        "participants": 1,
+    }
     assert "Tunneln" not in json.dumps(event.data)
 
 
