@@ -3,8 +3,8 @@ participants from one client address (``Participant.burst_suspect``, set by
 ``app.core.ratelimit.count_new_participant``).
 
 The analysis keeps them by default and says how many there are; a facilitator can leave them
-out. Everything works on the adapter's items and stage data (participant keys "p<id>"), so
-the analysis dataset's options can call :func:`without_burst_suspects` as well.
+out. Everything works on the analysis dataset's items and stage data (participant keys
+"p<id>"), so the dataset's options can call :func:`without_burst_suspects` as well.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import replace
 import sqlalchemy as sa
 
 from app.accounts.models import Participant
-from app.analysis_ui.adapter import CHUNK, Item, StageData
+from app.analysis_ui.dataset import CHUNK, Item, StageData
 from app.extensions import db
 
 

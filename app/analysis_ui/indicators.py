@@ -24,19 +24,21 @@ from analysis.indicators import (
     official_answers,
     stage_coverage,
     theme_shares,
+    valence_counts,
     youth_share,
 )
 from analysis.models import CodedContribution, ThemeAssignment
 from analysis.quotes import representative_quotes
 from analysis.representativeness import DIMENSIONS, representativeness
 from analysis.suppression import MIN_COUNT, suppress_table, suppress_value
-from app.analysis_ui import adapter
+from app.analysis_ui import dataset
+from app.analysis_ui.models import TargetType
 from app.analysis_ui.services import coder_for, day_counts, finals, theme_labels
 from app.core.models import utcnow
 from app.projects.models import Project, Stage
 
 #: Bump when the document's shape changes; screens show "recompute" for older documents.
-VERSION = 1
+VERSION = 2
 #: Age bands of the demographic question, in display order.
 AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65-79", "80+")
 GENDERS = ("woman", "man", "other", "no_answer")
@@ -49,21 +51,36 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 
 def compute(stage: Stage) -> dict[str, Any]:
     """The stage's indicator document (see the module docstring)."""
-    return _compute(stage.project, adapter.stage_data(stage), stage)
+    return _compute(stage.project, dataset.stage_data(stage), stage)
+
+
+def compute_scope(scope: Any, data: dataset.ScopeData | None = None) -> dict[str, Any]:
+    """The same document for an export scope (survey, stage or project): what the summary,
+    the report and partner aggregates show, so they match the analysis pages. ``data`` is the
+    scope's dataset when the caller has read it already (``dataset.scope_data(scope)``)."""
+    if scope.project is None:
+        return {}
+    if data is None:
+        if scope.type == "stage":
+            return compute(scope.obj)
+        if scope.type == "project":
+            return compute_project(scope.obj)
+        data = dataset.scope_data(scope)
+    return _compute(scope.project, data, None if scope.type == "project" else scope.stage)
 
 
 def compute_project(project: Project) -> dict[str, Any]:
     """The same document over all stages of ``project`` (participants counted once)."""
     first = project.stages[0] if project.stages else None
-    data = adapter.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
+    data = dataset.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
     return _compute(project, data, None)
 
 
-def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> dict[str, Any]:
+def _compute(project: Project, data: dataset.StageData, stage: Stage | None) -> dict[str, Any]:
     coder = coder_for(project)
     themes = list(coder.codebook.theme_ids)
     items = data.items
-    final = finals(items, coder.source)
+    final = finals(items, coder)
     for it in items:
         # Themes of a project's own codebook rows count even when the coder lacks them.
         for t in final[it.key].themes:
@@ -93,10 +110,9 @@ def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> 
     supports = {it.key: it.supports for it in items}
     citems = coded_items(with_demo, coded, reviewed, supports)
 
-    participants = {e.participant for e in data.events} | {
-        it.contribution.participant_id or f"contribution:{it.key}" for it in items
-    }
-    year, population = adapter.population(project.organization_id)
+    participants = data.participants
+    year, population = dataset.population(project.organization_id)
+    kinds = Counter(str(it.target_type) for it in items)
     doc: dict[str, Any] = {
         "version": VERSION,
         "computed_at": utcnow().isoformat(),
@@ -105,13 +121,18 @@ def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> 
         "labels": theme_labels(coder),
         "totals": {
             "participants": len(participants),
-            "contributions": len(data.events),
+            # Every contribution (bidrag) once: comments, free-text answers, map markings.
+            "contributions": len(items),
+            "comments": kinds.get("comment", 0),
+            "answers": kinds.get("answer", 0),
+            "markings": kinds.get("feature", 0),
+            "responses": data.responses,
             "coded_items": len(items),
         },
         "timeline": day_counts(data.events),
         "representation": _representation(participants, data.demographics, population, year),
         "themes": _themes(citems, themes),
-        "hotspots": _hotspots(items, coded, themes),
+        "hotspots": _hotspots(items, coded, themes, len(participants)),
         "quotes": _quotes(items, coded, themes),
         "coverage": _coverage(project, stage),
         "answers": _answers(data),
@@ -122,7 +143,7 @@ def _compute(project: Project, data: adapter.StageData, stage: Stage | None) -> 
     return doc
 
 
-def _with_demographics(it: adapter.Item, demographics: dict[str, dict[str, str]]) -> Any:
+def _with_demographics(it: dataset.Item, demographics: dict[str, dict[str, str]]) -> Any:
     from dataclasses import replace
 
     return replace(it.contribution, demographics=demographics[it.contribution.participant_id or ""])
@@ -137,17 +158,19 @@ def _representation(
     """Who took part vs who lives there, per dimension, with suppressed participant counts."""
     answers = {p: demographics.get(p, {}) for p in participants}
     report = representativeness(answers, population) if population else None
+    inhabitants = sum(r.count for r in population)
     out: dict[str, Any] = {
         "population_year": year,
-        "population": sum(r.count for r in population),
-        "per_1000": _r(report.per_1000, 2) if report else None,
+        "population": inhabitants,
+        # Distinct participants (not only those who stated anything about themselves).
+        "per_1000": _r(1000 * len(participants) / inhabitants, 2) if inhabitants else None,
         "dimensions": [],
     }
-    for dim in DIMENSIONS:
+    for dim in (*DIMENSIONS, "relation"):
         counts: Counter[str] = Counter()
         for a in answers.values():
             counts[a.get(dim) or UNKNOWN] += 1
-        dim_report = report.dimension(dim) if report else None
+        dim_report = report.dimension(dim) if report and dim in DIMENSIONS else None
         pop_groups = {g.group: g for g in dim_report.groups} if dim_report else {}
         order = {"age_band": AGE_BANDS, "gender": GENDERS}.get(dim, ())
         groups = [g for g in order if g in counts or g in pop_groups]
@@ -159,9 +182,13 @@ def _representation(
             for g in [g for g in groups if g not in pop_groups]:
                 counts[UNKNOWN] += counts.pop(g, 0)
             groups = [g for g in groups if g in pop_groups]
+        if dim == "relation" and not groups:
+            continue  # nobody was asked about their relation to the area
         rows = groups + [UNKNOWN]
         table = suppress_table([[counts.get(g, 0)] for g in rows], MIN_COUNT)
         stated = sum(counts.get(g, 0) for g in groups)
+        # Below five participants who stated the dimension no comparison is claimed.
+        compared = dim_report is not None and stated >= MIN_COUNT
         lines = []
         for g, shown in zip(rows, table.cells, strict=True):
             count = counts.get(g, 0)
@@ -172,7 +199,7 @@ def _representation(
                     "group": g,
                     "participants": shown[0],
                     "participant_share": _r(count / stated, 4)
-                    if visible and stated and g != UNKNOWN
+                    if visible and stated >= MIN_COUNT and g != UNKNOWN
                     else None,
                     "population": pg.population if pg else None,
                     "population_share": _r(pg.population_share) if pg else None,
@@ -183,10 +210,11 @@ def _representation(
         out["dimensions"].append(
             {
                 "dimension": dim,
-                "dissimilarity": _r(dim_report.dissimilarity, 4) if dim_report else None,
+                "dissimilarity": _r(dim_report.dissimilarity, 4) if compared else None,
                 "total": table.col_totals[0],
+                "stated": suppress_value(stated),
                 "groups": lines,
-                "under_represented": list(dim_report.under_represented) if dim_report else [],
+                "under_represented": list(dim_report.under_represented) if compared else [],
             }
         )
     return out
@@ -202,10 +230,12 @@ def _themes(citems: list[Any], themes: list[str]) -> list[dict[str, Any]]:
                 "theme": t,
                 "count": p.k,
                 "n": p.n,
-                "share": _r(p.share),
-                "low": _r(p.low),
-                "high": _r(p.high),
+                # A share of nothing (0 / 0) is no share: shown as "–".
+                "share": _r(p.share) if p.n else None,
+                "low": _r(p.low) if p.n else None,
+                "high": _r(p.high) if p.n else None,
                 "net_valence": _r(net_valence(citems, t), 3),
+                "valence": dict(valence_counts(citems, t)),
                 "need_intensity": _r(need_intensity(citems, t)),
                 "participants": suppress_value(
                     distinct_participants(it for it in citems if t in it.themes)
@@ -227,13 +257,20 @@ def _to_wgs84() -> Transformer:
 
 
 def _hotspots(
-    items: list[adapter.Item], coded: dict[str, CodedContribution], themes: list[str]
+    items: list[dataset.Item],
+    coded: dict[str, CodedContribution],
+    themes: list[str],
+    participants: int,
 ) -> dict[str, Any]:
     """Significant Gi* cells per theme as WGS84 rectangles; cell counts are small areas and
-    pass through suppression over the theme's whole grid."""
+    pass through suppression over the theme's whole grid. Below five participants there are
+    no hotspots at all (a cell would point at one person's places)."""
+    out: dict[str, Any] = {"cell_size": int(CELL_SIZE), "q": FDR_Q, "themes": {}}
+    if participants < MIN_COUNT:
+        out["suppressed"] = True
+        return out
     contributions = [it.contribution for it in items]
     result = hotspots_by_theme(contributions, coded, themes, cell_size=CELL_SIZE, q=FDR_Q)
-    out: dict[str, Any] = {"cell_size": int(CELL_SIZE), "q": FDR_Q, "themes": {}}
     tf = _to_wgs84()
     for theme, th in result.items():
         grid = th.result.grid
@@ -272,23 +309,41 @@ def _hotspots(
 
 
 def _quotes(
-    items: list[adapter.Item], coded: dict[str, CodedContribution], themes: list[str]
+    items: list[dataset.Item], coded: dict[str, CodedContribution], themes: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Up to three quotes per theme, from published (quotable) content only."""
-    public = [it.contribution for it in items if it.quotable]
+    """Up to three quotes per theme: published comments with no open flag, and survey free
+    text marked ``"survey": true`` (staff only; partners never see it). A text is quoted
+    under one theme at most."""
+    candidates = [
+        it.contribution for it in items if it.quotable or it.target_type != TargetType.COMMENT
+    ]
+    survey = {it.key for it in items if it.target_type != TargetType.COMMENT}
+    used: set[str] = set()
     out: dict[str, list[dict[str, Any]]] = {}
     for t in themes:
-        quotes = representative_quotes(public, coded, t, k=3)
+        fresh = [c for c in candidates if c.id not in used and quote_key(c.text) not in used]
+        quotes = representative_quotes(fresh, coded, t, k=3)
         if quotes:
             out[t] = [
-                {"id": q.contribution_id, "text": q.text, "confidence": _r(q.confidence, 3)}
+                {
+                    "id": q.contribution_id,
+                    "text": q.text,
+                    "confidence": _r(q.confidence, 3),
+                    "survey": q.contribution_id in survey,
+                }
                 for q in quotes
             ]
+            used |= {q.contribution_id for q in quotes} | {quote_key(q.text) for q in quotes}
     return out
 
 
+def quote_key(text: str) -> str:
+    """The same words quoted twice count as one quote, whatever their case or spacing."""
+    return "text:" + " ".join(text.lower().split())
+
+
 def _coverage(project: Project, stage: Stage | None) -> dict[str, Any]:
-    cov = stage_coverage(adapter.stage_infos(project))
+    cov = stage_coverage(dataset.stage_infos(project))
     return {
         "stages": cov.stages,
         "with_dialogue": cov.with_dialogue,
@@ -299,7 +354,7 @@ def _coverage(project: Project, stage: Stage | None) -> dict[str, Any]:
     }
 
 
-def _answers(data: adapter.StageData) -> dict[str, Any]:
+def _answers(data: dataset.StageData) -> dict[str, Any]:
     stats = official_answers(data.threads)
     return {
         "threads": stats.threads,
@@ -321,9 +376,9 @@ def _youth(citems: list[Any]) -> dict[str, Any]:
         "share": _r(p.share) if visible and y.participants_with_age >= MIN_COUNT else None,
         "low": _r(p.low) if visible and y.participants_with_age >= MIN_COUNT else None,
         "high": _r(p.high) if visible and y.participants_with_age >= MIN_COUNT else None,
-        "children_theme_share": _r(c.share),
-        "children_theme_low": _r(c.low),
-        "children_theme_high": _r(c.high),
+        "children_theme_share": _r(c.share) if c.n else None,
+        "children_theme_low": _r(c.low) if c.n else None,
+        "children_theme_high": _r(c.high) if c.n else None,
     }
 
 
@@ -333,13 +388,13 @@ def _quality(citems: list[Any]) -> dict[str, Any]:
         "items": q.items,
         "coded": q.coded,
         "reviewed": q.reviewed,
-        "share_coded": _r(q.share_coded),
-        "share_reviewed": _r(q.share_reviewed),
+        "share_coded": _r(q.share_coded) if q.items else None,
+        "share_reviewed": _r(q.share_reviewed) if q.items else None,
     }
 
 
 def _agreement(
-    items: list[adapter.Item], final: dict[str, Any], themes: list[str]
+    items: list[dataset.Item], final: dict[str, Any], themes: list[str]
 ) -> dict[str, Any]:
     """Machine vs human on the reviewed contributions only."""
     reviewed = {it.key: final[it.key].themes for it in items if final[it.key].reviewed}

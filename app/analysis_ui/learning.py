@@ -38,7 +38,7 @@ from analysis.learn import ReviewedItem, train
 from analysis.learned import Model, ModelError
 from analysis.models import VALENCES
 from analysis.text import content_tokens, get_stemmer
-from app.analysis_ui import adapter
+from app.analysis_ui import dataset
 from app.analysis_ui.models import (
     Codebook,
     CoderModel,
@@ -81,7 +81,7 @@ def reviewed_keys(stage_ids: Sequence[int]) -> set[str]:
         return set()
     human = sa.or_(Coding.source.like("human:%"), Coding.review_state != ReviewState.MACHINE)
     out = {
-        adapter.key_of(t, i)
+        dataset.key_of(t, i)
         for t, i in db.session.execute(
             sa.select(Coding.target_type, Coding.target_id)
             .where(Coding.stage_id.in_(stage_ids), human)
@@ -89,7 +89,7 @@ def reviewed_keys(stage_ids: Sequence[int]) -> set[str]:
         )
     }
     out.update(
-        adapter.key_of(t, i)
+        dataset.key_of(t, i)
         for t, i in db.session.execute(
             sa.select(ContributionReview.target_type, ContributionReview.target_id).where(
                 ContributionReview.stage_id.in_(stage_ids),
@@ -123,12 +123,12 @@ def reviewed(projects: Sequence[Project], coder: Coder) -> list[Reviewed]:
     known = set(coder.codebook.theme_ids)
     ids: dict[TargetType, list[int]] = defaultdict(list)
     for key in sorted(reviewed_keys(_stage_ids(projects))):
-        parsed = adapter.parse_key(key)
+        parsed = dataset.parse_key(key)
         if parsed is not None:
             ids[parsed[0]].append(parsed[1])
     # Only the reviewed contributions are read, never a whole stage.
     items = [
-        it for target, target_ids in ids.items() for it in adapter.target_items(target, target_ids)
+        it for target, target_ids in ids.items() for it in dataset.target_items(target, target_ids)
     ]
     final = finals(items, coder.source)
     out: list[Reviewed] = []

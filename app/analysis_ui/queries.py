@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
-from app.analysis_ui import adapter
+from app.analysis_ui import dataset
 from app.analysis_ui.models import IndicatorSnapshot, TargetType
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
@@ -15,17 +16,19 @@ from app.surveys.models import Answer, AnswerFeature
 
 
 def quotable_now(keys: Iterable[str]) -> set[str]:
-    """The keys whose content may still be quoted: published, not deleted comments and
-    answers and features that still exist (a snapshot may predate a moderation decision)."""
+    """The keys whose content may still be quoted: published, not deleted comments with no
+    open flag, and answers and features that still exist (a snapshot may predate a
+    moderation decision)."""
     ids: dict[TargetType, list[int]] = {t: [] for t in TargetType}
     for key in keys:
-        parsed = adapter.parse_key(key)
+        parsed = dataset.parse_key(key)
         if parsed:
             ids[parsed[0]].append(parsed[1])
     out: set[str] = set()
     if ids[TargetType.COMMENT]:
+        flagged = dataset._open_flags(ids[TargetType.COMMENT])
         out |= {
-            adapter.key_of(TargetType.COMMENT, i)
+            dataset.key_of(TargetType.COMMENT, i)
             for i in db.session.scalars(
                 sa.select(Comment.id).where(
                     Comment.id.in_(ids[TargetType.COMMENT]),
@@ -33,16 +36,28 @@ def quotable_now(keys: Iterable[str]) -> set[str]:
                     Comment.deleted_at.is_(None),
                 )
             )
+            if i not in flagged
         }
     for target_type, model in ((TargetType.ANSWER, Answer), (TargetType.FEATURE, AnswerFeature)):
         if ids[target_type]:
             out |= {
-                adapter.key_of(target_type, i)
+                dataset.key_of(target_type, i)
                 for i in db.session.scalars(
                     sa.select(model.id).where(model.id.in_(ids[target_type]))
                 )
             }
     return out
+
+
+def visible_quotes(data: dict[str, Any], *, staff: bool) -> dict[str, list[dict[str, Any]]]:
+    """A document's quotes that may be shown now: published comments with no open flag, and
+    survey free text only to ``staff`` (never to partners)."""
+    quotes = data.get("quotes", {})
+    ok = quotable_now([q["id"] for qs in quotes.values() for q in qs])
+    return {
+        t: [q for q in qs if q["id"] in ok and (staff or not q.get("survey"))]
+        for t, qs in quotes.items()
+    }
 
 
 def snapshots_of(project: Project) -> dict[int, IndicatorSnapshot]:

@@ -5,11 +5,11 @@ its counts, shares and a chart. The figures come from each question type's ``sum
 one place that turns answers into numbers, ``app/surveys/questions``); this module only
 partitions answers by demographic group, suppresses small counts and formats for people.
 
-Privacy (docs/design.md 6, step 7): counts are of distinct participants (one response per participant and
-survey). A question answered by fewer than ``threshold`` participants shows no figures; a
-count below the threshold is shown as "<5", and secondary suppression ("x") hides a second
-cell wherever one hidden cell could be recovered from a total. With a group filter the whole
-cross table (every group of the dimension × every option) is suppressed together, so the
+Privacy (docs/design.md 6, step 7): counts are of distinct participants (one response per
+participant and survey). A question answered by fewer than ``threshold`` participants shows no
+figures; a count below the threshold is shown as "<5", and secondary suppression ("x") hides a
+second cell wherever one hidden cell could be recovered from a total. With a group filter the
+whole cross table (every group of the dimension × every option) is suppressed together, so the
 filtered figures cannot be subtracted from the unfiltered ones to reveal a small group.
 
 Labels, never codes: options, groups and Likert steps are shown by their translated labels;

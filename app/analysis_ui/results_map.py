@@ -1,9 +1,10 @@
 """The staff results map of a stage: every contribution with a place (points, lines, areas)
 with filters, a density grid and the Gi* hotspots of the filtered selection.
 
-Contributions and their final coding (human decisions applied) come from the analysis
-adapter and services, the same ones the indicators use; the place of a line or an area is the
-adapter's. Hotspots use ``analysis.hotspots.CELL_SIZE`` and ``FDR_Q``, the parameters every
+Contributions and their final coding (human decisions and valence corrections applied) come
+from the analysis dataset (``app.analysis_ui.dataset``, published content only) and
+``services.finals``, the same ones the indicators use; the place of a line or an area is the
+dataset's. Hotspots use ``analysis.hotspots.CELL_SIZE`` and ``FDR_Q``, the parameters every
 page and document states.
 
 Privacy: a selection crossed with a demographic group that holds fewer than the threshold of
@@ -29,7 +30,7 @@ from pyproj import Transformer
 
 from analysis.hotspots import CELL_SIZE, FDR_Q, SWEREF99TM, WGS84, Grid, hotspots, to_sweref
 from analysis.suppression import suppress_value
-from app.analysis_ui import adapter
+from app.analysis_ui import dataset
 from app.analysis_ui.models import TargetType
 from app.analysis_ui.services import coder_for, finals, theme_labels
 from app.comments.models import Comment
@@ -145,13 +146,13 @@ def load(stage: Stage, lang: str) -> MapData:
     """Every placed contribution of ``stage`` with its final themes and valence."""
     items = [
         it
-        for it in adapter.stage_items(stage)
+        for it in dataset.stage_items(stage, dataset.PUBLISHED)
         if it.target_type in (TargetType.COMMENT, TargetType.FEATURE)
         and it.contribution.lon is not None
         and it.contribution.lat is not None
     ]
     coder = coder_for(stage.project)
-    final = finals(items, coder.source) if items else {}
+    final = finals(items, coder) if items else {}
     labels = {k: translated(v, lang) or k for k, v in theme_labels(coder).items()}
 
     comment_ids = [it.target_id for it in items if it.target_type == TargetType.COMMENT]
@@ -219,7 +220,7 @@ def load(stage: Stage, lang: str) -> MapData:
             for o in q.options_of(OptionKind.OPTION):
                 code = o.code or translated(o.label, "sv")
                 group_labels[str(q.type)].setdefault(code, translated(o.label, lang) or code)
-    demographics = adapter.demographics([s.id for s in surveys]) if surveys else {}
+    demographics = dataset.demographics([s.id for s in surveys]) if surveys else {}
 
     present_themes = {t for p in places for t in p.themes}
     choices = Choices(

@@ -16,21 +16,21 @@ from typing import Any
 import sqlalchemy as sa
 
 from analysis.models import VALENCES
-from app.analysis_ui import adapter, duplicates
-from app.analysis_ui.adapter import Item
+from app.analysis_ui import dataset, duplicates
+from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import ContributionReview, Disposition, ReviewState, TargetType
 from app.analysis_ui.services import (
     AnalysisError,
     Final,
     coder_for,
     decide,
-    final_coding,
+    finals,
     is_human,
 )
 from app.core.models import utcnow
 from app.extensions import db
 from app.projects.models import Stage
-from app.surveys.models import Answer, AnswerFeature, Question
+from app.surveys.models import Question
 
 PER_PAGE = 25
 #: Below this many reviewed contributions the agreement figures are only indicative.
@@ -147,28 +147,6 @@ class Review:
         return sum(1 for r in self.rows if r.reviewed)
 
 
-def _question_ids(items: Sequence[Item]) -> dict[str, int]:
-    """key → question id of free-text answers and map features (two bulk reads)."""
-    answers = [it.target_id for it in items if it.target_type == TargetType.ANSWER]
-    features = [it.target_id for it in items if it.target_type == TargetType.FEATURE]
-    out: dict[str, int] = {}
-    for start in range(0, len(answers), adapter.CHUNK):
-        chunk = answers[start : start + adapter.CHUNK]
-        for aid, qid in db.session.execute(
-            sa.select(Answer.id, Answer.question_id).where(Answer.id.in_(chunk))
-        ):
-            out[adapter.key_of(TargetType.ANSWER, aid)] = qid
-    for start in range(0, len(features), adapter.CHUNK):
-        chunk = features[start : start + adapter.CHUNK]
-        for fid, qid in db.session.execute(
-            sa.select(AnswerFeature.id, Answer.question_id)
-            .join(Answer, AnswerFeature.answer_id == Answer.id)
-            .where(AnswerFeature.id.in_(chunk))
-        ):
-            out[adapter.key_of(TargetType.FEATURE, fid)] = qid
-    return out
-
-
 def reviews_of(items: Iterable[Item]) -> dict[str, ContributionReview]:
     """The stored ``ContributionReview`` of each contribution that has one (chunked reads)."""
     ids: dict[TargetType, list[int]] = defaultdict(list)
@@ -181,15 +159,15 @@ def reviews_by_ids(ids: Mapping[TargetType, Sequence[int]]) -> dict[str, Contrib
     out: dict[str, ContributionReview] = {}
     for target_type, target_ids in ids.items():
         target_ids = list(target_ids)
-        for start in range(0, len(target_ids), adapter.CHUNK):
-            chunk = target_ids[start : start + adapter.CHUNK]
+        for start in range(0, len(target_ids), dataset.CHUNK):
+            chunk = target_ids[start : start + dataset.CHUNK]
             for row in db.session.scalars(
                 sa.select(ContributionReview).where(
                     ContributionReview.target_type == target_type,
                     ContributionReview.target_id.in_(chunk),
                 )
             ):
-                out[adapter.key_of(target_type, row.target_id)] = row
+                out[dataset.key_of(target_type, row.target_id)] = row
     return out
 
 
@@ -223,9 +201,11 @@ def _matches(row: Row, f: Filters) -> bool:
 def load_review(stage: Stage, filters: Filters, page: int = 1) -> Review:
     """The stage's contributions with their codings, filtered and cut into pages."""
     coder = coder_for(stage.project)
-    items = adapter.stage_items(stage)
-    stored = adapter.codings_of(items)
-    qids = _question_ids(items)
+    # What the coder reads (pending comments too, so they are reviewed before publishing),
+    # with the final codings every figure and document uses.
+    items = dataset.stage_items(stage, dataset.CODING)
+    stored = dataset.codings_of(items)
+    final = finals(items, coder, stored)
     reviews = reviews_of(items)
     rows: list[Row] = []
     for it in items:
@@ -233,9 +213,9 @@ def load_review(stage: Stage, filters: Filters, page: int = 1) -> Review:
         rows.append(
             Row(
                 item=it,
-                final=final_coding(codings, it, coder.source),
+                final=final[it.key],
                 sources=frozenset(r.source for r in codings if not is_human(r)),
-                question_id=qids.get(it.key),
+                question_id=it.question_id,
                 review=reviews.get(it.key),
             )
         )
@@ -247,7 +227,7 @@ def load_review(stage: Stage, filters: Filters, page: int = 1) -> Review:
     ]
     pages = max(1, -(-len(filtered) // PER_PAGE))
     page = min(max(page, 1), pages)
-    question_ids = sorted({q for q in qids.values()})
+    question_ids = sorted({it.question_id for it in items if it.question_id is not None})
     questions = (
         {
             q.id: q

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis.indicators import stage_coverage
-from app.analysis_ui import bp, queries, services
-from app.analysis_ui.adapter import population as population_rows
-from app.analysis_ui.adapter import stage_infos
+from app.analysis_ui import bp, evidence, queries, services
+from app.analysis_ui.dataset import population as population_rows
+from app.analysis_ui.dataset import stage_infos
 from app.analysis_ui.forms import PopulationForm, RecomputeForm
 from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
@@ -27,6 +27,16 @@ from app.core.permissions import Action, actor_from, can, is_partner, is_staff_o
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import Project, Stage
+
+for _name, _fn in {
+    "fmt_number": evidence.number,
+    "fmt_percent": evidence.percent,
+    "fmt_count": evidence.count,
+    "fmt_fraction": evidence.fraction,
+    "fmt_interval": evidence.interval,
+    "analysis_glossary": evidence.glossary,
+}.items():
+    bp.add_app_template_global(_fn, _name)
 
 
 def require_staff(action: Action, obj: Any) -> None:
@@ -48,29 +58,8 @@ def _stage(stage_id: int, action: Action = Action.VIEW_ANALYSIS) -> Stage:
     return stage
 
 
-def dimension_label(dim: str) -> str:
-    return {"age_band": _("Age"), "gender": _("Gender"), "district": _("District")}.get(dim, dim)
-
-
-def group_label(group: str) -> str:
-    labels = {
-        "woman": _("Women"),
-        "man": _("Men"),
-        "other": _("Other gender"),
-        "no_answer": _("Gender not given"),
-        "unknown": _("Not stated"),
-    }
-    if group in labels:
-        return labels[group]
-    if group[:1].isdigit():
-        return _("%(band)s years", band=group)
-    return group
-
-
 def kind_label(kind: str) -> str:
-    return {"comment": _("Comment"), "answer": _("Survey answer"), "feature": _("Map pin")}.get(
-        kind, kind
-    )
+    return evidence.source_label(kind)
 
 
 def level_label(level: str | None) -> str:
@@ -85,7 +74,7 @@ def level_label(level: str | None) -> str:
 
 def _theme_label(labels: dict[str, dict[str, str]]) -> Any:
     def label(key: str) -> str:
-        return tr(labels.get(key)) or key
+        return tr(labels.get(key)) or _("Other theme")
 
     return label
 
@@ -93,18 +82,16 @@ def _theme_label(labels: dict[str, dict[str, str]]) -> Any:
 def _helpers(labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     return {
         "theme_label": _theme_label(labels),
-        "dimension_label": dimension_label,
-        "group_label": group_label,
+        "dimension_label": evidence.dimension_label,
+        "group_label": evidence.group_label,
         "kind_label": kind_label,
         "level_label": level_label,
     }
 
 
-def _visible_quotes(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    quotes = data.get("quotes", {})
-    keys = [q["id"] for qs in quotes.values() for q in qs]
-    ok = queries.quotable_now(keys)
-    return {t: [q for q in qs if q["id"] in ok] for t, qs in quotes.items()}
+def _visible_quotes(data: dict[str, Any], obj: Any) -> dict[str, list[dict[str, Any]]]:
+    """Quotes still publishable now; survey free text only for the organization's staff."""
+    return queries.visible_quotes(data, staff=is_staff_of(current_user, obj))
 
 
 def _map_theme(data: dict[str, Any] | None) -> str | None:
@@ -129,7 +116,7 @@ def stage_view(stage_id: int) -> Any:
         project=stage.project,
         snap=snap,
         data=data,
-        quotes=_visible_quotes(data) if data else {},
+        quotes=_visible_quotes(data, stage) if data else {},
         map_theme=_map_theme(data),
         map_url=lambda key: url_for("analysis_ui.stage_view", stage_id=stage.id, theme=key),
         form=RecomputeForm(),
@@ -182,7 +169,7 @@ def project_view(project_id: int) -> Any:
         snaps=snaps,
         coverage=coverage,
         data=data,
-        quotes=_visible_quotes(data) if data else {},
+        quotes=_visible_quotes(data, project) if data else {},
         map_theme=_map_theme(data),
         map_url=lambda key: url_for("analysis_ui.project_view", project_id=project.id, theme=key),
         **_helpers(labels),
@@ -216,7 +203,7 @@ def compare(project_id: int) -> Any:
         for key in list(dict.fromkeys([*ta, *tb])):
             rows.append({"theme": key, "a": ta.get(key), "b": tb.get(key)})
         rows.sort(
-            key=lambda r: -max((r["a"] or {}).get("share", 0), (r["b"] or {}).get("share", 0))
+            key=lambda r: -max((r["a"] or {}).get("share") or 0, (r["b"] or {}).get("share") or 0)
         )
     return render_template(
         "analysis_ui/compare.html",

@@ -44,7 +44,7 @@ def regional_rows() -> list[dict[str, Any]]:
         dims = {
             d["dimension"]: d.get("dissimilarity") for d in data["representation"]["dimensions"]
         }
-        themes = sorted(data["themes"], key=lambda t: t["share"], reverse=True)[:3]
+        themes = sorted(data["themes"], key=lambda t: t["share"] or 0, reverse=True)[:3]
         rows.append(
             {
                 "stage": stage,

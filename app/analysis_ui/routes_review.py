@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.analysis_ui import bp, learning, review, services
-from app.analysis_ui.adapter import Item, parse_key, target_items
+from app.analysis_ui.dataset import Item, parse_key, target_items
 from app.analysis_ui.forms import (
     BulkAcceptForm,
     DecisionForm,

@@ -23,8 +23,8 @@ from analysis.codebook import CodebookError, load_codebook
 from analysis.coder import Coder, default_coder
 from analysis.models import VALENCES, CodedContribution, ThemeAssignment
 from analysis.valence import valence as score_valence
-from app.analysis_ui import adapter, themes
-from app.analysis_ui.adapter import Item
+from app.analysis_ui import dataset, themes
+from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import (
     Coding,
     ContributionReview,
@@ -126,11 +126,11 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
     for it in items:
         by_type[it.target_type].append(it.target_id)
     for target_type, ids in by_type.items():
-        for start in range(0, len(ids), adapter.CHUNK):
+        for start in range(0, len(ids), dataset.CHUNK):
             db.session.execute(
                 sa.delete(Coding).where(
                     Coding.target_type == target_type,
-                    Coding.target_id.in_(ids[start : start + adapter.CHUNK]),
+                    Coding.target_id.in_(ids[start : start + dataset.CHUNK]),
                     # This codebook's rows, with or without a model ("rule:v1+model:…").
                     sa.or_(
                         Coding.source == coder.rule_source,
@@ -165,12 +165,12 @@ def code_items(items: Sequence[Item], coder: Coder) -> CodingCounts:
 
 def code_contributions(stage: Stage) -> CodingCounts:
     """Code every contribution of ``stage`` again (comments, free-text answers, map features)."""
-    return code_items(adapter.stage_items(stage), coder_for(stage.project))
+    return code_items(dataset.stage_items(stage, dataset.CODING), coder_for(stage.project))
 
 
 def code_targets(target_type: TargetType | str, ids: Sequence[int]) -> CodingCounts:
     """Code the given contributions; ids that are not codable (deleted, official) are skipped."""
-    items = adapter.target_items(target_type, list(ids))
+    items = dataset.target_items(target_type, list(ids))
     if not items:
         return CodingCounts(0, 0)
     total = CodingCounts(0, 0)
@@ -317,12 +317,35 @@ def final_coding(rows: Sequence[Coding], item: Item, source: str) -> Final:
     return Final(tuple(themes), confidence, val, machine, bool(decisions), decisions)
 
 
-def finals(items: Sequence[Item], source: str) -> dict[str, Final]:
-    """Final codings of ``items``; a reviewer's valence correction (``ContributionReview``)
-    replaces the machine's valence (``reviewed`` stays about themes: it feeds the theme
-    agreement)."""
-    stored = adapter.codings_of(items)
-    out = {it.key: final_coding(stored.get(it.key, []), it, source) for it in items}
+def finals(
+    items: Sequence[Item],
+    coder: Coder | str,
+    stored: Mapping[str, Sequence[Coding]] | None = None,
+) -> dict[str, Final]:
+    """Final codings of ``items``: stored rows with human decisions applied; an item nobody
+    has coded yet is coded now by ``coder`` (nothing stored), so every figure and document
+    codes a contribution the same way whether or not the coding job has run. A reviewer's
+    valence correction (``ContributionReview``) replaces the valence (``reviewed`` stays about
+    themes: it feeds the theme agreement). (A coder's source string instead of the coder codes
+    uncoded items with the default codebook; ``stored`` is ``dataset.codings_of(items)`` when
+    the caller has read it already.)"""
+    if isinstance(coder, str):
+        source = coder
+        coder = default_coder()
+        if coder.source != source:
+            log.debug("finals: coding uncoded items with %s, not %s", coder.source, source)
+    if stored is None:
+        stored = dataset.codings_of(items)
+    out: dict[str, Final] = {}
+    for it in items:
+        rows = stored.get(it.key, [])
+        if rows:
+            out[it.key] = final_coding(rows, it, coder.source)
+            continue
+        fresh = _code_one(coder, it)
+        confidence = {t.theme: float(t.confidence) for t in fresh.themes}
+        themes = tuple(t.theme for t in fresh.themes)
+        out[it.key] = Final(themes, confidence, fresh.valence, themes, False, {})
     for key, val in valence_corrections(items).items():
         if key in out:
             out[key] = replace(out[key], valence=val)
@@ -336,8 +359,8 @@ def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
         ids[it.target_type].append(it.target_id)
     out: dict[str, str] = {}
     for target_type, target_ids in ids.items():
-        for start in range(0, len(target_ids), adapter.CHUNK):
-            chunk = target_ids[start : start + adapter.CHUNK]
+        for start in range(0, len(target_ids), dataset.CHUNK):
+            chunk = target_ids[start : start + dataset.CHUNK]
             for target_id, val in db.session.execute(
                 sa.select(ContributionReview.target_id, ContributionReview.valence).where(
                     ContributionReview.target_type == target_type,
@@ -345,7 +368,7 @@ def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
                     ContributionReview.valence.is_not(None),
                 )
             ):
-                out[adapter.key_of(target_type, target_id)] = val
+                out[dataset.key_of(target_type, target_id)] = val
     return out
 
 
@@ -430,7 +453,7 @@ def snapshot_of(stage: Stage) -> IndicatorSnapshot | None:
     )
 
 
-def day_counts(events: Sequence[adapter.Event]) -> list[dict[str, Any]]:
+def day_counts(events: Sequence[dataset.Event]) -> list[dict[str, Any]]:
     """Per day (UTC): contributions and distinct participants."""
     contributions: Counter[str] = Counter()
     people: dict[str, set[str]] = defaultdict(set)

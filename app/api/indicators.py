@@ -18,7 +18,7 @@ from app.analysis_ui.indicators import VERSION, compute
 from app.analysis_ui.services import snapshot_of
 from app.api import bp
 from app.core.errors import api_error
-from app.core.permissions import Action, actor_from, require_staff
+from app.core.permissions import Action, actor_from, is_staff_of, require_staff
 from app.extensions import db
 from app.projects.models import Stage
 
@@ -37,9 +37,8 @@ def stage_indicators(stage_id: int) -> Any:
         from app.core.models import utcnow
 
         data, computed_at = compute(stage), utcnow()
-    quotes = data.get("quotes", {})
-    still_public = analysis_queries.quotable_now([q["id"] for qs in quotes.values() for q in qs])
-    data["quotes"] = {t: [q for q in qs if q["id"] in still_public] for t, qs in quotes.items()}
+    # Partners never get survey free text; staff of the organization do.
+    data["quotes"] = analysis_queries.visible_quotes(data, staff=is_staff_of(current_user, stage))
     return jsonify(
         {"stage_id": stage.id, "computed_at": computed_at.isoformat(), "indicators": data}
     )

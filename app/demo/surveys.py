@@ -820,8 +820,8 @@ class Answerer:
         n = max(q.min_count or 0, min(n, q.max_count or n))
         if n == 0:
             return None
-        answer = Answer(value=None)
-        texts = []
+        # The markings' comments live on the markings only (one contribution each).
+        answer = Answer(value=None, text=None)
         for i in range(n):
             cat = rng.choices(q.categories, q.category_weights)[0]
             valence = CATEGORIES[cat][3]
@@ -842,7 +842,5 @@ class Answerer:
                     rng.choice(self.safety_topics) if cat in ("unsafe", "danger_route") else None
                 )
                 feature.comment = w.typo(w.sentence(lang, VALENCE_KIND[valence], topic))
-                texts.append(feature.comment)
             answer.features.append(feature)
-        answer.text = "\n".join(texts) or None
         return answer

@@ -19,8 +19,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
+from app.analysis_ui.services import Final as Result
 from app.core.models import translated
-from app.exports.analysis_adapter import Result
 from app.exports.cells import clean_text
 from app.exports.queries import Dataset, option_label
 from app.exports.tables import local_time

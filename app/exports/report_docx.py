@@ -19,8 +19,10 @@ are used and user text is stripped of characters XML cannot hold, so Word and Li
 the file without repair.
 
 The data is gathered once, in ``report_data``, from contributions and figures handed to it;
-``build_report`` reads those today from the export dataset (``gather_inputs``), and the
-rendering (``render_report``) only lays out a ``ReportData``.
+``build_report`` reads them from the one analysis dataset and its indicator document
+(``gather_inputs``: ``app.analysis_ui.dataset``, ``app.analysis_ui.indicators``), so the report
+shows the same numbers as the analysis pages and the summary, formatted by
+``app.analysis_ui.evidence``; the rendering (``render_report``) only lays out a ``ReportData``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.numbers import format_decimal, format_percent
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -46,29 +47,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from analysis.indicators import theme_share
-from analysis.models import PopulationRow as PopRecord
-from analysis.suppression import suppress_table
-from app.analysis_ui.models import ContributionReview, PopulationRow, TargetType
+from app.analysis_ui import dataset, evidence
+from app.analysis_ui.dataset import Item, ScopeData
+from app.analysis_ui.indicators import compute_scope
+from app.analysis_ui.models import ContributionReview, TargetType
+from app.analysis_ui.services import Final
+from app.comments.models import Comment, CommentStatus
 from app.core.models import translated
-from app.exports.analysis_adapter import (
-    Item,
-    Result,
-    as_indicator_items,
-    build_items,
-    code_items,
-)
 from app.exports.cells import clean_text
-from app.exports.queries import (
-    Dataset,
-    Scope,
-    demographics_by_participant,
-    load_dataset,
-    participant_key,
-)
-from app.exports.tables import theme_labels
+from app.exports.queries import Scope
 from app.extensions import db
-from app.projects.models import ActivityKind, StageKind
+from app.projects.models import Activity, ActivityKind, StageKind
+from app.surveys.models import Question
 
 Progress = Callable[[int], None]
 OTHER = "_other"
@@ -79,7 +69,8 @@ SENDER_TYPES = ("referral_body", "property_owner", "organization", "resident")
 #: Sender types whose senders are private persons and are therefore pseudonymised.
 PRIVATE_SENDERS = frozenset({"resident", "property_owner"})
 DISPOSITIONS = ("met", "partly", "not_met")
-GROUP_ORDER = {"gender": ("woman", "man", "other", "no_answer")}
+#: The dimensions of "who took part", in the order the report shows them.
+REPORT_DIMENSIONS = ("gender", "age_band")
 
 #: Usable width of an A4 page with 2.5 cm margins, and the tables' column widths (cm).
 PAGE_WIDTH_CM = 16.0
@@ -140,11 +131,14 @@ class ThemeRow:
     theme: str
     contributions: int
     share: float
+    #: The share's 95 % interval.
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass
 class ReportFigures:
-    """The round's figures (from the one analysis dataset once it exists)."""
+    """The round's figures, from the analysis dataset and its indicator document."""
 
     participants: int
     responses: int
@@ -155,6 +149,11 @@ class ReportFigures:
     themes: list[ThemeRow]
     groups: list[GroupRow] = field(default_factory=list)
     has_population: bool = False
+    #: Key figures as (label, value) rows (``evidence.fact_rows``): participants, per 1,000,
+    #: contributions by kind, group shares and the dissimilarity index.
+    key_figures: list[tuple[str, str]] = field(default_factory=list)
+    #: dimension → dissimilarity index D (only where the population comparison holds).
+    dissimilarity: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,7 +176,9 @@ class ReportData:
     pseudonyms: dict[str, str] = field(default_factory=dict)
 
     def theme_label(self, theme: str) -> str:
-        return _("Other") if theme == OTHER else self.labels.get(theme, theme)
+        if theme == OTHER:
+            return _("Other")
+        return self.labels.get(theme) or _("Other theme")
 
     def sender(self, item: ReportItem) -> str:
         if item.sender_type in PRIVATE_SENDERS:
@@ -214,41 +215,7 @@ def sender_type_label(sender_type: str) -> str:
 
 
 def channel_label(channel: str) -> str:
-    return {
-        "web": _("Web"),
-        "offline": _("Offline (the app without a connection)"),
-        "kiosk": _("Kiosk"),
-        "paper": _("Paper form"),
-        "meeting": _("Meeting"),
-        "letter": _("Letter or e-mail"),
-    }.get(channel, channel)
-
-
-def group_label(dimension: str, group: str) -> str:
-    if dimension == "gender":
-        return {
-            "woman": _("Women"),
-            "man": _("Men"),
-            "other": _("Other gender"),
-            "no_answer": _("Gender not given"),
-        }.get(group, group)
-    if dimension == "age_band" and group[:1].isdigit():
-        return _("%(band)s years", band=group.replace("-", "–"))
-    return group
-
-
-def dimension_label(dimension: str) -> str:
-    return {"gender": _("Gender"), "age_band": _("Age"), "district": _("District")}.get(
-        dimension, dimension
-    )
-
-
-def _pct(share: float, lang: str) -> str:
-    return format_percent(share, locale=lang)
-
-
-def _num(value: int, lang: str) -> str:
-    return format_decimal(value, locale=lang)
+    return evidence.channel_label(channel)
 
 
 def _local_date(value: datetime) -> date:
@@ -266,31 +233,35 @@ class ReportInputs:
     """What ``report_data`` needs: the contributions, their final coding and the figures."""
 
     items: list[Item]
-    results: dict[str, Result]
+    results: dict[str, Final]
     figures: ReportFigures
     #: key → what the contribution answered (question prompt or discussion title).
     contexts: dict[str, str]
     #: key → the official answers given to it.
     answers: dict[str, str]
+    #: theme id → name (the codebook's and the project's own themes).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def report_data(
     scope: Scope,
     items: Sequence[Item],
-    results: Mapping[str, Result],
+    results: Mapping[str, Final],
     figures: ReportFigures,
     *,
     lang: str,
     contexts: Mapping[str, str] | None = None,
     answers: Mapping[str, str] | None = None,
     dispositions: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> ReportData:
     """The report's content from contributions and figures computed elsewhere.
 
     ``items`` are every contribution of the scope; the ones with text are listed, each exactly
-    once. ``dispositions`` defaults to the planner's stored decisions.
+    once. ``dispositions`` defaults to the planner's stored decisions; ``labels`` (theme id →
+    name) to the codebook's.
     """
-    labels = theme_labels(lang)
+    labels = dict(labels) if labels else evidence.theme_labels(lang)
     order = {t: i for i, t in enumerate(labels)}
     contexts = contexts or {}
     answers = answers or {}
@@ -359,148 +330,126 @@ def stored_dispositions(items: Iterable[Item]) -> dict[str, str]:
     ids: dict[TargetType, list[int]] = defaultdict(list)
     for it in items:
         ids[it.target_type].append(it.target_id)
-    prefix = {TargetType.COMMENT: "C", TargetType.ANSWER: "A", TargetType.FEATURE: "F"}
     out: dict[str, str] = {}
     for target_type, target_ids in ids.items():
-        for start in range(0, len(target_ids), 900):
+        for start in range(0, len(target_ids), dataset.CHUNK):
             for target_id, disposition in db.session.execute(
                 sa.select(ContributionReview.target_id, ContributionReview.disposition).where(
                     ContributionReview.target_type == target_type,
-                    ContributionReview.target_id.in_(target_ids[start : start + 900]),
+                    ContributionReview.target_id.in_(target_ids[start : start + dataset.CHUNK]),
                     ContributionReview.disposition.is_not(None),
                 )
             ):
-                out[f"{prefix[target_type]}{target_id}"] = str(disposition)
-    return out
-
-
-def _population(organization_id: int) -> list[PopRecord]:
-    year = db.session.scalar(
-        sa.select(sa.func.max(PopulationRow.year)).where(
-            PopulationRow.organization_id == organization_id
-        )
-    )
-    if year is None:
-        return []
-    rows = db.session.scalars(
-        sa.select(PopulationRow).where(
-            PopulationRow.organization_id == organization_id, PopulationRow.year == year
-        )
-    )
-    return [PopRecord(r.district, r.age_band, r.gender, r.count) for r in rows]
-
-
-def _groups(
-    demographics: Mapping[str, Mapping[str, str]],
-    population: list[PopRecord],
-    threshold: int,
-    lang: str,
-) -> list[GroupRow]:
-    """Participants per gender and age band beside the population, small counts suppressed."""
-    out: list[GroupRow] = []
-    for dim in ("gender", "age_band"):
-        counts = Counter(v[dim] for v in demographics.values() if v.get(dim))
-        pop: Counter[str] = Counter()
-        for r in population:
-            pop[str(getattr(r, dim))] += r.count
-        order = GROUP_ORDER.get(dim, ())
-        groups = sorted(
-            set(counts) | set(pop),
-            key=lambda g: (order.index(g) if g in order else len(order), g),
-        )
-        if not groups:
-            continue
-        cells = suppress_table([[counts.get(g, 0)] for g in groups], threshold).cells
-        known = sum(counts.values())
-        pop_total = sum(pop.values())
-        for g, cell in zip(groups, cells, strict=True):
-            shown = cell[0]
-            out.append(
-                GroupRow(
-                    dim,
-                    g,
-                    shown,
-                    _pct(counts[g] / known, lang)
-                    if shown.isdigit() and known >= threshold
-                    else "–",
-                    _pct(pop[g] / pop_total, lang) if pop_total and pop[g] else "–",
-                )
-            )
+                out[dataset.key_of(target_type, target_id)] = str(disposition)
     return out
 
 
 def gather_inputs(scope: Scope, *, lang: str) -> ReportInputs:
-    """Contributions, codings and figures from the export dataset (published content)."""
-    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
-    data = load_dataset(
-        scope,
-        include_comments=True,
-        include_hidden=False,
-        include_people=False,
-        only_text_answers=True,
+    """Contributions, their final codings (reviewers' decisions and valence corrections
+    applied) and the figures, from the one analysis dataset (published content) and its
+    indicator document: the numbers of the analysis page and the summary."""
+    analysis = dataset.scope_data(scope)
+    doc = compute_scope(scope, analysis)
+    results = dataset.coded(analysis, scope.project)
+    labels = evidence.theme_labels(lang, doc.get("labels"))
+    return ReportInputs(
+        analysis.items,
+        results,
+        _figures(doc, analysis, labels),
+        _contexts(analysis.items, lang),
+        _answers(analysis.items),
+        labels,
     )
-    items = build_items(data)
-    results = code_items(items)
-    figures = _figures(data, items, results, threshold, lang)
-    return ReportInputs(items, results, figures, _contexts(data, items, lang), _answers(data))
 
 
 def _figures(
-    data: Dataset, items: list[Item], results: dict[str, Result], threshold: int, lang: str
+    doc: Mapping[str, Any], analysis: ScopeData, labels: Mapping[str, str]
 ) -> ReportFigures:
-    responses = data.all_responses
-    comments = [c for c in data.comments if not c.is_official and c.deleted_at is None]
+    """The report's figures: totals, theme shares and who took part from the indicator
+    document; participants and contributions per channel from the same dataset."""
+    totals = doc.get("totals", {})
     people: dict[str, set[str]] = defaultdict(set)
     contributions: Counter[str] = Counter()
-    for r in responses:
-        people[r.channel].add(participant_key(r.participant_id, f"response:{r.id}"))
-    for it in items:
+    for event in analysis.events:
+        people[event.channel or "web"].add(event.participant)
+    for it in analysis.items:
         channel = it.contribution.channel or "web"
-        people[channel].add(it.contribution.participant_id or it.key)
+        people[channel].add(it.contribution.participant_id or f"contribution:{it.key}")
         contributions[channel] += 1
-    everyone = set().union(*people.values()) if people else set()
-    coded = as_indicator_items(items, results)
-    labels = theme_labels(lang)
-    themes = []
-    for theme in labels:
-        share = theme_share(coded, theme)
-        if share.k:
-            themes.append(ThemeRow(theme, share.k, share.share))
-    demographics = demographics_by_participant(data) if responses else {}
-    population = _population(data.scope.organization_id)
+    rows = {t["theme"]: t for t in doc.get("themes", [])}
+    order = [*labels, *sorted(set(rows) - set(labels))]
+    themes = [
+        ThemeRow(t, rows[t]["count"], rows[t]["share"] or 0.0, rows[t]["low"], rows[t]["high"])
+        for t in order
+        if t in rows and rows[t]["count"]
+    ]
+    rep = doc.get("representation", {})
+    dims = {d["dimension"]: d for d in rep.get("dimensions", [])}
+    groups = [
+        GroupRow(
+            dim,
+            g["group"],
+            evidence.count(g["participants"]),
+            evidence.percent(g["participant_share"]),
+            evidence.percent(g["population_share"]),
+        )
+        for dim in REPORT_DIMENSIONS
+        if dim in dims and any(g["group"] != "unknown" for g in dims[dim]["groups"])
+        for g in dims[dim]["groups"]
+    ]
     return ReportFigures(
-        participants=len(everyone),
-        responses=len(responses),
-        comments=len(comments),
-        places=len(data.features),
-        contributions=len(items),
+        participants=int(totals.get("participants", 0)),
+        responses=int(totals.get("responses", 0)),
+        comments=int(totals.get("comments", 0)),
+        places=int(totals.get("markings", 0)),
+        contributions=int(totals.get("contributions", 0)),
         channels=[
             ChannelRow(ch, len(people[ch]), contributions[ch])
             for ch in sorted(people, key=lambda c: (-len(people[c]), c))
         ],
         themes=themes,
-        groups=_groups(demographics, population, threshold, lang),
-        has_population=bool(population),
+        groups=groups,
+        has_population=rep.get("population_year") is not None,
+        key_figures=evidence.fact_rows(dict(doc)),
+        dissimilarity={
+            dim: d["dissimilarity"]
+            for dim, d in dims.items()
+            if dim in REPORT_DIMENSIONS and d.get("dissimilarity") is not None
+        },
     )
 
 
-def _contexts(data: Dataset, items: list[Item], lang: str) -> dict[str, str]:
+def _contexts(items: Sequence[Item], lang: str) -> dict[str, str]:
     """What each contribution answered: the question, the map question, or the discussion."""
-    questions = {q.id: q for qs in data.questions.values() for q in qs}
-    activity = {c.id: c.activity for c in data.comments}
+    comment_ids = [it.target_id for it in items if it.target_type == TargetType.COMMENT]
+    discussion: dict[int, str] = {}
+    for start in range(0, len(comment_ids), dataset.CHUNK):
+        for cid, title in db.session.execute(
+            sa.select(Comment.id, Activity.title)
+            .join(Activity, Comment.activity_id == Activity.id)
+            .where(Comment.id.in_(comment_ids[start : start + dataset.CHUNK]))
+        ):
+            discussion[cid] = translated(title, lang) if title else ""
+    question_ids = sorted({it.question_id for it in items if it.question_id is not None})
+    prompts: dict[int, str] = {}
+    for start in range(0, len(question_ids), dataset.CHUNK):
+        for qid, prompt in db.session.execute(
+            sa.select(Question.id, Question.prompt).where(
+                Question.id.in_(question_ids[start : start + dataset.CHUNK])
+            )
+        ):
+            prompts[qid] = " ".join(translated(prompt, lang).split())
     out: dict[str, str] = {}
     for it in items:
         if it.target_type == TargetType.COMMENT:
-            a = activity.get(it.target_id)
-            title = translated(a.title, lang) if a is not None else ""
+            title = discussion.get(it.target_id, "")
             out[it.key] = (
                 _("Comment in the discussion “%(title)s”", title=title)
                 if title
                 else _("Comment in the discussion")
             )
             continue
-        q = questions.get(it.question_id) if it.question_id else None
-        prompt = " ".join(translated(q.prompt, lang).split()) if q is not None else ""
+        prompt = prompts.get(it.question_id, "") if it.question_id is not None else ""
         if it.target_type == TargetType.FEATURE:
             category = it.contribution.category
             place = _("Place on the map")
@@ -512,12 +461,22 @@ def _contexts(data: Dataset, items: list[Item], lang: str) -> dict[str, str]:
     return out
 
 
-def _answers(data: Dataset) -> dict[str, str]:
-    """The official answers given to each resident comment, oldest first."""
+def _answers(items: Sequence[Item]) -> dict[str, str]:
+    """The published official answers given to each resident comment, oldest first."""
+    comment_ids = [it.target_id for it in items if it.target_type == TargetType.COMMENT]
     out: dict[str, list[str]] = defaultdict(list)
-    for c in data.comments:
-        if c.is_official and c.deleted_at is None and c.parent_id is not None:
-            out[f"C{c.parent_id}"].append((c.body or "").strip())
+    for start in range(0, len(comment_ids), dataset.CHUNK):
+        for parent_id, body in db.session.execute(
+            sa.select(Comment.parent_id, Comment.body)
+            .where(
+                Comment.parent_id.in_(comment_ids[start : start + dataset.CHUNK]),
+                Comment.is_official.is_(True),
+                Comment.deleted_at.is_(None),
+                Comment.status == CommentStatus.PUBLISHED,
+            )
+            .order_by(Comment.created_at, Comment.id)
+        ):
+            out[dataset.key_of(TargetType.COMMENT, parent_id)].append((body or "").strip())
     return {k: "\n\n".join(v for v in vs if v) for k, vs in out.items()}
 
 
@@ -647,8 +606,16 @@ def _header_footer(document: Any, data: ReportData) -> None:
     _field(footer, "NUMPAGES")
 
 
+def _caption(document: Any, text: str) -> None:
+    """A bold line kept with the table that follows it."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(8)
+    paragraph.add_run(clean_text(text)).bold = True
+
+
 def _summary(document: Any, data: ReportData) -> None:
-    f, lang = data.figures, data.lang
+    f = data.figures
     document.add_heading(_("1 Summary"), level=1)
     period = ""
     if data.opens and data.closes:
@@ -668,15 +635,15 @@ def _summary(document: Any, data: ReportData) -> None:
                 "%(count)s person",
                 "%(count)s people",
                 f.participants,
-                count=_num(f.participants, lang),
+                count=evidence.number(f.participants),
             ),
             contributions=ngettext(
                 "%(count)s contribution",
                 "%(count)s contributions",
                 f.contributions,
-                count=_num(f.contributions, lang),
+                count=evidence.number(f.contributions),
             ),
-            texts=_num(len(data.items), lang),
+            texts=evidence.number(len(data.items)),
         )
     )
     top = sorted(f.themes, key=lambda t: -t.contributions)[:3]
@@ -685,7 +652,8 @@ def _summary(document: Any, data: ReportData) -> None:
             _(
                 "The themes raised most often were %(themes)s.",
                 themes=", ".join(
-                    f"{data.theme_label(t.theme).lower()} ({_pct(t.share, lang)})" for t in top
+                    f"{data.theme_label(t.theme).lower()} ({evidence.percent(t.share)})"
+                    for t in top
                 ),
             )
         )
@@ -694,28 +662,39 @@ def _summary(document: Any, data: ReportData) -> None:
     document.add_paragraph(
         _(
             "%(not_met)s contributions are not met and %(partly)s partly met (section 5).",
-            not_met=_num(not_met, lang),
-            partly=_num(partly, lang),
+            not_met=evidence.number(not_met),
+            partly=evidence.number(partly),
         )
     )
+    if f.key_figures:
+        # The key figures of the analysis page and the summary, the same numbers.
+        _caption(document, _("Key figures"))
+        widths = (7.0, 9.0)
+        table = _table(document, [_("Fact"), _("Value")], widths)
+        for label, value in f.key_figures:
+            cells = _row(table, widths)
+            _text(cells[0], label)
+            _text(cells[1], value)
     if f.themes:
-        widths = (9.0, 3.5, 3.5)
+        _caption(document, _("Themes"))
+        widths = (8.0, 3.0, 5.0)
         table = _table(document, [_("Theme"), _("Contributions"), _("Share")], widths)
         for t in f.themes:  # codebook order
             cells = _row(table, widths)
             _text(cells[0], data.theme_label(t.theme))
-            _text(cells[1], _num(t.contributions, lang))
-            _text(cells[2], _pct(t.share, lang))
+            _text(cells[1], evidence.number(t.contributions))
+            _text(cells[2], f"{evidence.percent(t.share)} ({evidence.interval(t.low, t.high)})")
         document.add_paragraph(
             _(
-                "Share of all %(n)s contributions; a contribution can concern several themes.",
-                n=_num(f.contributions, lang),
+                "Share of all %(n)s contributions with a 95 %% interval. A contribution can "
+                "concern several themes; below it is listed once, under its main theme.",
+                n=evidence.number(f.contributions),
             )
         )
 
 
 def _conduct(document: Any, data: ReportData) -> None:
-    f, lang = data.figures, data.lang
+    f = data.figures
     document.add_heading(_("2 How the consultation was carried out"), level=1)
     document.add_heading(_("Dates and activities"), level=2)
     if data.opens or data.closes:
@@ -737,10 +716,10 @@ def _conduct(document: Any, data: ReportData) -> None:
         _(
             "%(participants)s participants answered %(responses)s surveys, wrote %(comments)s "
             "comments and marked %(places)s places on the map.",
-            participants=_num(f.participants, lang),
-            responses=_num(f.responses, lang),
-            comments=_num(f.comments, lang),
-            places=_num(f.places, lang),
+            participants=evidence.number(f.participants),
+            responses=evidence.number(f.responses),
+            comments=evidence.number(f.comments),
+            places=evidence.number(f.places),
         )
     )
     widths = (8.0, 4.0, 4.0)
@@ -748,8 +727,8 @@ def _conduct(document: Any, data: ReportData) -> None:
     for row in f.channels:
         cells = _row(table, widths)
         _text(cells[0], channel_label(row.channel))
-        _text(cells[1], _num(row.participants, lang))
-        _text(cells[2], _num(row.contributions, lang))
+        _text(cells[1], evidence.number(row.participants))
+        _text(cells[2], evidence.number(row.contributions))
     document.add_heading(_("Who took part"), level=2)
     if not f.groups:
         document.add_paragraph(_("No participant answered the questions about themselves."))
@@ -773,17 +752,25 @@ def _conduct(document: Any, data: ReportData) -> None:
     )
     for g in f.groups:
         cells = _row(table, group_widths)
-        _text(cells[0], f"{dimension_label(g.dimension)}: {group_label(g.dimension, g.group)}")
+        label = evidence.group_label(g.group, g.dimension)
+        _text(cells[0], f"{evidence.dimension_label(g.dimension)}: {label}")
         _text(cells[1], g.participants)
         _text(cells[2], g.share)
         _text(cells[3], g.population_share)
+    for dim, d in f.dissimilarity.items():
+        line = document.add_paragraph(
+            f"{evidence.dimension_label(dim)}: "
+            + _("dissimilarity index D = %(d)s (0 = like the population)", d=evidence.number(d, 2))
+        )
+        line.paragraph_format.space_before = Pt(6)
 
 
 def _contribution_rows(document: Any, data: ReportData, items: list[ReportItem]) -> None:
     widths = CONTRIBUTION_WIDTHS
+    # "View" is the glossary's synpunkt: a contribution about a theme, as section 3 lists them.
     table = _table(
         document,
-        [_("Id"), _("Contribution"), _("Also about"), _("The municipality's comment")],
+        [_("Id"), _("View"), _("Also about"), _("The municipality's comment")],
         widths,
     )
     for it in items:
@@ -824,7 +811,7 @@ def _contributions(document: Any, data: ReportData) -> None:
             widths = FORMAL_WIDTHS
             table = _table(
                 document,
-                [_("Id"), _("Sender"), _("Contribution"), _("The municipality's comment")],
+                [_("Id"), _("Sender"), _("View"), _("The municipality's comment")],
                 widths,
             )
             for it in items:
@@ -838,8 +825,8 @@ def _contributions(document: Any, data: ReportData) -> None:
         document.add_paragraph(
             _(
                 "%(n)s contributions from %(p)s private persons.",
-                n=_num(len(items), data.lang),
-                p=_num(len(senders), data.lang),
+                n=evidence.number(len(items)),
+                p=evidence.number(len(senders)),
             )
         )
         by_theme: dict[str, list[ReportItem]] = defaultdict(list)
@@ -874,8 +861,8 @@ def _not_met(document: Any, data: ReportData) -> None:
         _(
             "The municipality has decided on %(decided)s of %(n)s contributions. Contributions "
             "are referred to by their id in section 3.",
-            decided=_num(decided, data.lang),
-            n=_num(len(data.items), data.lang),
+            decided=evidence.number(decided),
+            n=evidence.number(len(data.items)),
         )
     )
     for disposition, heading, empty in (

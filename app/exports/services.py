@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.core.permissions import Action, Actor, can
-from app.exports.analysis_adapter import build_items, code_items
 from app.exports.queries import Scope, load_dataset
 
 #: Formats each kind of export comes in.
@@ -141,7 +140,9 @@ def _build(
         from app.exports import summary
 
         progress(5)
-        context = summary.build_context(scope, lang=lang, progress=progress)
+        context = summary.build_context(
+            scope, lang=lang, staff=not access.aggregate_only, progress=progress
+        )
         html = summary.render_html(context, for_print=fmt == "pdf")
         progress(85)
         if fmt == "html":
@@ -169,12 +170,18 @@ def _build(
         include_people=access.personal,
     )
     progress(20)
-    items = build_items(data)
-    results = code_items(items)
+    from app.analysis_ui import dataset
+    from app.analysis_ui.indicators import compute_scope
+
+    analysis = dataset.scope_data(
+        scope, dataset.Options(include_hidden=access.hidden and not access.aggregate_only)
+    )
+    results = dataset.coded(analysis, scope.project)
     progress(40)
 
     if access.aggregate_only:
-        parts = [tables.theme_table(items, results, lang=lang, threshold=threshold)]
+        # The same theme figures as the analysis page and the summary (one document).
+        parts = [tables.theme_table(compute_scope(scope), lang=lang, threshold=threshold)]
         if kind == "responses":
             parts.insert(0, tables.question_counts_table(data, lang=lang, threshold=threshold))
         intro = [

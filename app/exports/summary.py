@@ -1,9 +1,13 @@
 """The dialogue summary of a stage or project: a self-contained HTML file and its PDF.
 
-Everything shown is aggregated: counts of distinct participants by group are suppressed below
-the threshold ("<5"), themes raised by fewer participants are not broken down. Quotes are the
-residents' own words (extractive, with contribution ids) from published content only: hidden
-and pending comments are never loaded.
+Every figure comes from the analysis dataset and its indicator document
+(``app.analysis_ui.dataset``, ``app.analysis_ui.indicators``), so the summary shows the same
+numbers as the analysis page and the report, formatted by ``app.analysis_ui.evidence``.
+Counts of distinct participants by group are suppressed below the threshold ("<5"), themes
+raised by fewer participants are not broken down, and below five participants there are no
+maps of exact places and no hotspots. Quotes are the residents' own words (extractive, with
+contribution ids): published comments with no open flag, and survey free text in staff
+documents only; each text is quoted once.
 """
 
 from __future__ import annotations
@@ -18,45 +22,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots, to_sweref
-from analysis.indicators import (
-    distinct_participants,
-    net_valence,
-    theme_share,
-    valence_counts,
-)
-from analysis.models import PopulationRow as PopRecord
-from analysis.quotes import representative_quotes
-from analysis.representativeness import representativeness
-from analysis.suppression import suppress_table, suppress_value
-from app.analysis_ui.models import PopulationRow, TargetType
+from analysis.suppression import suppress_value
+from app.analysis_ui import dataset, evidence
+from app.analysis_ui.dataset import Item
+from app.analysis_ui.evidence import MIN_PARTICIPANTS
+from app.analysis_ui.indicators import compute_scope
+from app.analysis_ui.queries import visible_quotes
 from app.analysis_ui.question_results import question_results
 from app.comments.models import CommentStatus
 from app.core.models import translated
 from app.exports import charts
-from app.exports.analysis_adapter import (
-    Item,
-    Result,
-    as_coded,
-    as_indicator_items,
-    build_items,
-    code_items,
-)
 from app.exports.folium_map import summary_map
-from app.exports.queries import Scope, demographics_by_participant, load_dataset, participant_key
-from app.exports.tables import theme_labels
-from app.extensions import db
+from app.exports.queries import Scope, load_dataset
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
 DIMENSIONS = ("age_band", "gender", "district", "relation")
 MAX_LISTED = 60
-#: Contributions the summary may quote: published comments only.
-QUOTE_SOURCES = frozenset({TargetType.COMMENT})
 #: Pins drawn per map; beyond this a regular sample is drawn (hotspots use every place).
 MAX_PINS = 1500
 
@@ -66,10 +53,6 @@ Progress = Callable[[int], None]
 def _local_date(value: datetime) -> date:
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm"))
     return value.astimezone(zone).date()
-
-
-def _fmt_pct(share: float) -> str:
-    return f"{100 * share:.0f} %"
 
 
 def _trend(response_times: list[datetime], comment_times: list[datetime]) -> list[tuple]:
@@ -95,74 +78,44 @@ def _trend(response_times: list[datetime], comment_times: list[datetime]) -> lis
     return out
 
 
-def _population(organization_id: int) -> list[PopRecord]:
-    year = db.session.scalar(
-        sa.select(sa.func.max(PopulationRow.year)).where(
-            PopulationRow.organization_id == organization_id
-        )
-    )
-    if year is None:
-        return []
-    rows = db.session.scalars(
-        sa.select(PopulationRow).where(
-            PopulationRow.organization_id == organization_id, PopulationRow.year == year
-        )
-    )
-    return [PopRecord(r.district, r.age_band, r.gender, r.count) for r in rows]
-
-
-def _who_took_part(
-    demographics: dict[str, dict[str, str]], population: list[PopRecord], threshold: int
-) -> dict[str, Any]:
-    """Participants per group against the population, suppressed; D where it is safe."""
-    with_any = {k: v for k, v in demographics.items() if v}
-    report = None
-    if population and len(with_any) >= threshold:
-        report = representativeness(with_any, population, ("district", "age_band", "gender"))
+def _who_took_part(doc: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """Participants per group against the population, from the indicator document (the same
+    denominators and suppression as the analysis page)."""
+    rep = doc.get("representation") or {}
     tables = []
-    for dim in DIMENSIONS:
-        counts = Counter(v[dim] for v in with_any.values() if v.get(dim))
-        pop: Counter[str] = Counter()
-        for r in population if dim != "relation" else []:
-            pop[str(getattr(r, dim))] += r.count
-        groups = sorted(set(counts) | set(pop))
-        if not groups:
+    for dim in rep.get("dimensions", []):
+        has_population = any(g.get("population_share") is not None for g in dim["groups"])
+        rows = [
+            {
+                "group": evidence.group_label(g["group"], dim["dimension"]),
+                "participants": evidence.count(g["participants"]),
+                "share": evidence.percent(g["participant_share"]),
+                "population_share": evidence.percent(g["population_share"]),
+            }
+            for g in dim["groups"]
+        ]
+        if not any(g["group"] != "unknown" for g in dim["groups"]):
             continue
-        suppressed = suppress_table([[counts.get(g, 0)] for g in groups], threshold)
-        total_known = sum(counts.values())
-        pop_total = sum(pop.values())
-        rows = []
-        for g, cell in zip(groups, suppressed.cells, strict=True):
-            shown = cell[0]
-            share = (
-                _fmt_pct(counts[g] / total_known)
-                if shown.isdigit() and total_known >= threshold
-                else "–"
-            )
-            rows.append(
-                {
-                    "group": g,
-                    "participants": shown,
-                    "share": share,
-                    "population_share": _fmt_pct(pop[g] / pop_total) if pop_total else "–",
-                }
-            )
-        dissimilarity = None
-        if report is not None and dim != "relation":
-            d = report.dimension(dim).dissimilarity
-            dissimilarity = f"{d:.2f}" if d is not None else None
+        d = dim.get("dissimilarity")
         tables.append(
             {
-                "dimension": dim,
+                "dimension": dim["dimension"],
+                "label": evidence.dimension_label(dim["dimension"]),
                 "rows": rows,
-                "total": suppressed.grand_total,
-                "has_population": bool(pop_total),
-                "dissimilarity": dissimilarity,
+                "total": evidence.count(dim["total"]),
+                "has_population": has_population,
+                "dissimilarity": evidence.number(d, 2) if d is not None else None,
+                "under_represented": [
+                    evidence.group_label(g, dim["dimension"]) for g in dim["under_represented"]
+                ],
             }
         )
+    per_1000 = rep.get("per_1000")
     return {
         "tables": tables,
-        "per_1000": f"{report.per_1000:.1f}" if report is not None and report.population else None,
+        "per_1000": evidence.number(per_1000, 1) if per_1000 is not None else None,
+        "population": evidence.number(rep.get("population")) if rep.get("population") else None,
+        "population_year": rep.get("population_year"),
     }
 
 
@@ -186,14 +139,18 @@ def _area_rings(geometry: dict[str, Any] | None) -> list[list[tuple[float, float
 
 def _maps(
     items: list[Item],
-    results: dict[str, Result],
+    results: dict[str, Any],
     area: list[list[tuple[float, float]]],
     top_themes: list[str],
     labels: dict[str, str],
+    participants: int,
+    threshold: int,
 ) -> list[dict[str, Any]]:
-    """An overall map and one per leading theme, with Gi* hotspot cells (FDR 5 %)."""
+    """An overall map and one per leading theme, with Gi* hotspot cells (the analysis page's
+    cell size and false discovery rate). Below ``threshold`` participants no exact place and
+    no hotspot is drawn: the map would point at individual people."""
     placed = [it for it in items if it.contribution.lon is not None]
-    if not placed:
+    if not placed or participants < threshold:
         return []
     xy = to_sweref([it.contribution.lon for it in placed], [it.contribution.lat for it in placed])
     area_pts = np.array([p for ring in area for p in ring]) if area else np.empty((0, 2))
@@ -203,7 +160,7 @@ def _maps(
         "positive": _("positive"),
         "negative": _("negative"),
         "other": _("neutral or mixed"),
-        "hotspot": _("hotspot (Gi*, %(q)s %% FDR)", q=format(FDR_Q * 100, "g")),
+        "hotspot": _("hotspot (Gi*, %(q)s FDR)", q=evidence.percent(FDR_Q)),
     }
     out = []
     for theme in [None, *top_themes]:
@@ -225,15 +182,26 @@ def _maps(
             points = [points[int(i * step)] for i in range(MAX_PINS)]
         name = labels.get(theme, theme) if theme else _("All places")
         title = _("Map: %(name)s", name=name)
-        cell_text = format(cell, "g")
-        desc = _(
-            "%(n)s places in and around the project area; %(h)s hotspot cells of %(m)s m.",
-            n=total,
-            h=len(cells),
-            m=cell_text,
+        desc = (
+            ngettext(
+                "%(n)s place in and around the project area;",
+                "%(n)s places in and around the project area;",
+                total,
+                n=evidence.number(total),
+            )
+            + " "
+            + ngettext(
+                "%(n)s hotspot cell of %(m)s m.",
+                "%(n)s hotspot cells of %(m)s m.",
+                len(cells),
+                n=evidence.number(len(cells)),
+                m=evidence.number(cell),
+            )
         )
         if total > len(points):
-            desc += " " + _("A regular sample of %(k)s places is drawn.", k=len(points))
+            desc += " " + _(
+                "A regular sample of %(k)s places is drawn.", k=evidence.number(len(points))
+            )
         out.append(
             {
                 "title": title,
@@ -244,10 +212,16 @@ def _maps(
     return out
 
 
-def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) -> dict[str, Any]:
-    """Everything the summary template shows, computed from published content only."""
+def build_context(
+    scope: Scope, *, lang: str, staff: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Everything the summary template shows, from the analysis dataset and its indicator
+    document (published content only; the same figures as the analysis page).
+
+    ``staff`` documents may quote survey free text; partners' never do.
+    """
     report = progress or (lambda _p: None)
-    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
+    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", MIN_PARTICIPANTS))
     data = load_dataset(
         scope,
         include_comments=True,
@@ -256,19 +230,17 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         only_text_answers=True,
     )
     report(20)
-    items = build_items(data)
-    results = code_items(items)
+    analysis = dataset.scope_data(scope)
+    doc = compute_scope(scope, analysis)
+    items = analysis.items
+    results = dataset.coded(analysis, scope.project)
     report(45)
-    coded = as_indicator_items(items, results)
-    labels = theme_labels(lang)
+    labels = evidence.theme_labels(lang, doc.get("labels"))
+    totals = doc.get("totals", {})
 
     live_comments = [c for c in data.comments if c.deleted_at is None]
     resident_comments = [c for c in live_comments if not c.is_official]
     responses = data.all_responses
-    participants = {participant_key(r.participant_id, f"response:{r.id}") for r in responses}
-    participants |= {
-        participant_key(c.participant_id, f"comment:{c.id}") for c in resident_comments
-    }
     trend = _trend([r.submitted_at for r in responses], [c.created_at for c in resident_comments])
     trend_svg = charts.time_chart(
         trend,
@@ -279,40 +251,32 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
     peak = max(trend, key=lambda t: t[1] + t[2]) if trend else None
 
     themes = []
-    for theme, label in labels.items():
-        about = [it for it in coded if theme in it.themes]
-        if not about:
+    for t in doc.get("themes", []):
+        if not t["count"]:
             continue
-        people = distinct_participants(about)
-        share = theme_share(coded, theme)
-        if people < threshold:
-            themes.append(
+        people = t["participants"]
+        suppressed = not (isinstance(people, str) and people.isdigit()) or int(people) < threshold
+        entry: dict[str, Any] = {
+            "id": t["theme"],
+            "label": labels.get(t["theme"]) or _("Other theme"),
+            "count": evidence.count(t["count"] if not suppressed else suppress_value(t["count"])),
+            "participants": evidence.count(people),
+            "suppressed": suppressed,
+            "share": (t["share"] or 0.0) if not suppressed else 0.0,
+        }
+        if not suppressed:
+            valence = t.get("valence") or {}
+            entry.update(
                 {
-                    "id": theme,
-                    "label": label,
-                    "count": suppress_value(len(about), threshold),
-                    "participants": suppress_value(people, threshold),
-                    "suppressed": True,
-                    "share": 0.0,
+                    "share_text": evidence.percent(t["share"]),
+                    "ci_text": evidence.interval(t["low"], t["high"]),
+                    "valence": {
+                        k: valence.get(k, 0) for k in ("positive", "neutral", "mixed", "negative")
+                    },
+                    "net_valence": _signed(t["net_valence"]),
                 }
             )
-            continue
-        vc = valence_counts(coded, theme)
-        nv = net_valence(coded, theme)
-        themes.append(
-            {
-                "id": theme,
-                "label": label,
-                "count": str(share.k),
-                "participants": str(people),
-                "share": share.share,
-                "share_text": _fmt_pct(share.share),
-                "ci_text": f"{_fmt_pct(share.low)}–{_fmt_pct(share.high)}",
-                "valence": {k: vc[k] for k in ("positive", "neutral", "mixed", "negative")},
-                "net_valence": f"{nv:+.2f}" if nv is not None else "–",
-                "suppressed": False,
-            }
-        )
+        themes.append(entry)
     themes.sort(key=lambda t: -t["share"])
     shown = [t for t in themes if not t["suppressed"]]
     theme_svg = charts.bar_chart(
@@ -333,26 +297,31 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
     )
     report(60)
 
-    # Quote only what residents published (live, non-hidden comments; hidden and pending ones
-    # are never loaded). Survey free text counts in the themes but was never published or
-    # moderated, so it is not quoted; widen QUOTE_SOURCES to change that.
-    text_items = [
-        it for it in items if it.target_type in QUOTE_SOURCES and it.contribution.text.strip()
-    ]
-    coded_map = as_coded(items, results)
+    # Quotes: published comments with no open flag; survey free text only in staff documents;
+    # each text once in the whole document (the indicator document already chose them so).
+    visible = visible_quotes(doc, staff=staff) if doc else {}
     quotes = []
     for t in shown[:6]:
-        picked = representative_quotes(
-            [it.contribution for it in text_items], coded_map, t["id"], k=3
-        )
+        picked = visible.get(t["id"], [])
         if picked:
-            quotes.append({"theme": t["label"], "quotes": picked})
+            quotes.append(
+                {
+                    "theme": t["label"],
+                    "quotes": [{"text": q["text"], "contribution_id": q["id"]} for q in picked],
+                }
+            )
 
+    participants = int(totals.get("participants", 0))
     area = _area_rings(scope.project.geometry if scope.project else None)
-    maps = _maps(items, results, area, [t["id"] for t in shown[:2]], labels)
+    maps = _maps(
+        items, results, area, [t["id"] for t in shown[:2]], labels, participants, threshold
+    )
     report(75)
 
-    by_id = {c.id: c for c in live_comments}
+    # Residents' comments printed beside official answers and as open questions are quoted
+    # too: published ones with no open flag only.
+    flagged = dataset._open_flags([c.id for c in resident_comments])
+    by_id = {c.id: c for c in live_comments if c.id not in flagged}
     official = [
         {"question": by_id.get(c.parent_id), "answer": c}
         for c in live_comments
@@ -363,10 +332,17 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         for c in resident_comments
         if c.needs_answer
         and c.answered_at is None
+        and c.id not in flagged
         and not any(o["question"] is c for o in official)
     ]
-    demographics = demographics_by_participant(data)
-    who = _who_took_part(demographics, _population(scope.organization_id), threshold)
+    who = _who_took_part(doc, threshold)
+    # A text is quoted once per document: comments shown with their answer or as open
+    # questions are not quoted again under a theme.
+    printed = {f"C{o['question'].id}" for o in official if o["question"] is not None}
+    printed |= {f"C{c.id}" for c in open_questions}
+    for group in quotes:
+        group["quotes"] = [q for q in group["quotes"] if q["contribution_id"] not in printed]
+    quotes = [g for g in quotes if g["quotes"]]
 
     stage = scope.stage
     project = scope.project
@@ -381,10 +357,21 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         "generated_at": datetime.now(UTC),
         "threshold": threshold,
         "counts": {
-            "participants": len(participants),
-            "responses": len(responses),
-            "comments": len(resident_comments),
-            "places": sum(1 for it in items if it.contribution.lon is not None),
+            "participants": evidence.number(participants),
+            "contributions": evidence.number(totals.get("contributions", 0)),
+            "responses": evidence.number(totals.get("responses", 0)),
+            "comments": evidence.number(totals.get("comments", 0)),
+            # Markings on the map (survey map answers), as the page, the API and the report
+            # count them; the maps below also draw comments that carry a place.
+            "places": evidence.number(totals.get("markings", 0)),
+            "official": evidence.number(len(official)),
+        },
+        "count_values": {
+            "participants": participants,
+            "contributions": int(totals.get("contributions", 0)),
+            "responses": int(totals.get("responses", 0)),
+            "comments": int(totals.get("comments", 0)),
+            "places": int(totals.get("markings", 0)),
             "official": len(official),
         },
         "trend_svg": trend_svg,
@@ -399,6 +386,9 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
         "open_questions": open_questions[:MAX_LISTED],
         "open_more": max(0, len(open_questions) - MAX_LISTED),
         "who": who,
+        "glossary": evidence.glossary(),
+        "hotspot_cell": evidence.number(CELL_SIZE),
+        "hotspot_q": evidence.percent(FDR_Q),
         # Our own stylesheet, inlined so the downloaded file is self-contained.
         "css": Markup((STATIC / "summary.css").read_text(encoding="utf-8")),  # noqa: S704
         "dates": _dates(scope),
@@ -409,6 +399,13 @@ def build_context(scope: Scope, *, lang: str, progress: Progress | None = None) 
             ((it.contribution, results[it.key].themes) for it in items), labels, threshold=threshold
         ),
     }
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return evidence.DASH
+    text = evidence.number(value, 2)
+    return text if value < 0 else f"+{text}"
 
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -18,10 +18,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from analysis.codebook import load_codebook
-from analysis.indicators import distinct_participants, net_valence, theme_share
 from analysis.suppression import suppress_table, suppress_value
+from app.analysis_ui.evidence import question_type_label
+from app.analysis_ui.services import Final as Result
 from app.core.models import translated
-from app.exports.analysis_adapter import Item, Result, as_indicator_items
 from app.exports.queries import Dataset, option_label, participant_key
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -138,7 +138,7 @@ def responses_table(
             continue
         title = question_title(q, lang)
         archived = _(" The question is archived.") if q.archived_at is not None else ""
-        qtype = str(q.type)
+        qtype = question_type_label(question_type_label(str(q.type)))
         if q.type == QuestionType.MULTI_CHOICE:
             opts = _options(q)
             for o in opts:
@@ -439,10 +439,28 @@ def question_counts_table(data: Dataset, *, lang: str, threshold: int) -> Table:
             if q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
                 nums = [v for _k, v in answered if isinstance(v, (int, float))]
                 n = len({k for k, v in answered if isinstance(v, (int, float))})
-                table.rows.append([q.id, title, str(q.type), "n", suppress_value(n, threshold)])
+                table.rows.append(
+                    [
+                        q.id,
+                        title,
+                        question_type_label(str(q.type)),
+                        _("number of answers"),
+                        suppress_value(n, threshold),
+                    ]
+                )
                 if n >= threshold:
-                    table.rows.append([q.id, title, str(q.type), "mean", round(mean(nums), 2)])
-                    table.rows.append([q.id, title, str(q.type), "median", median(nums)])
+                    table.rows.append(
+                        [
+                            q.id,
+                            title,
+                            question_type_label(str(q.type)),
+                            _("mean"),
+                            round(mean(nums), 2),
+                        ]
+                    )
+                    table.rows.append(
+                        [q.id, title, question_type_label(str(q.type)), _("median"), median(nums)]
+                    )
                 continue
             if q.type in (
                 QuestionType.SINGLE_CHOICE,
@@ -476,26 +494,42 @@ def question_counts_table(data: Dataset, *, lang: str, threshold: int) -> Table:
                 )
                 for o, value in zip(opts, shown, strict=True):
                     table.rows.append(
-                        [q.id, title, str(q.type), label % {"option": option_label(o, lang)}, value]
+                        [
+                            q.id,
+                            title,
+                            question_type_label(str(q.type)),
+                            label % {"option": option_label(o, lang)},
+                            value,
+                        ]
                     )
                 total = len({k for k, _v in answered})
                 table.rows.append(
-                    [q.id, title, str(q.type), _("answered"), suppress_value(total, threshold)]
+                    [
+                        q.id,
+                        title,
+                        question_type_label(str(q.type)),
+                        _("answered"),
+                        suppress_value(total, threshold),
+                    ]
                 )
                 continue
             total = len({k for k, _v in answered})
             table.rows.append(
-                [q.id, title, str(q.type), _("answered"), suppress_value(total, threshold)]
+                [
+                    q.id,
+                    title,
+                    question_type_label(str(q.type)),
+                    _("answered"),
+                    suppress_value(total, threshold),
+                ]
             )
     return table
 
 
-def theme_table(
-    items: list[Item], results: dict[str, Result], *, lang: str, threshold: int
-) -> Table:
-    """Theme shares with a 95 % interval and net valence; themes raised by fewer than
-    ``threshold`` distinct participants are suppressed."""
-    coded = as_indicator_items(items, results)
+def theme_table(doc: dict[str, Any], *, lang: str, threshold: int) -> Table:
+    """Theme shares with a 95 % interval and net valence, from the indicator document (the
+    figures of the analysis page); themes raised by fewer than ``threshold`` distinct
+    participants are suppressed."""
     labels = theme_labels(lang)
     table = Table(
         _("Themes"),
@@ -510,24 +544,25 @@ def theme_table(
             Column("net_valence", _("(positive − negative) / contributions, from −1 to 1.")),
         ],
     )
+    rows = {t["theme"]: t for t in doc.get("themes", [])}
     for theme, label in labels.items():
-        about = [it for it in coded if theme in it.themes]
-        people = distinct_participants(about)
-        if 0 < people < threshold:
-            table.rows.append([theme, label, f"<{threshold}", f"<{threshold}", "", "", "", ""])
+        t = rows.get(theme)
+        if t is None:
             continue
-        share = theme_share(coded, theme)
-        nv = net_valence(coded, theme)
+        people = t["participants"]
+        if t["count"] and not (isinstance(people, str) and people.isdigit()):
+            table.rows.append([theme, label, f"<{threshold}", people, "", "", "", ""])
+            continue
         table.rows.append(
             [
                 theme,
                 label,
-                share.k,
-                people,
-                round(share.share, 4),
-                round(share.low, 4),
-                round(share.high, 4),
-                round(nv, 3) if nv is not None else "",
+                t["count"],
+                int(people) if isinstance(people, str) and people.isdigit() else people,
+                t["share"],
+                t["low"],
+                t["high"],
+                t["net_valence"] if t["net_valence"] is not None else "",
             ]
         )
     return table

@@ -196,8 +196,9 @@ class MapQuestion(QuestionKind):
                     comment=comment_text or None,
                 )
             )
-        text = "\n".join(f.comment for f in cleaned if f.comment) or None
-        return Cleaned(value=None, text=text, features=cleaned)
+        # Each marking's comment is stored once, on the marking: it is one contribution (bidrag).
+        # The answer itself carries no text, or the same words would be counted twice.
+        return Cleaned(value=None, text=None, features=cleaned)
 
     def from_form(self, formdata: Any) -> dict[str, Any] | None:
         raw_features = (formdata.get(f"{self.name}_features") or "").strip()

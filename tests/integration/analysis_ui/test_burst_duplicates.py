@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.analysis_ui import adapter, duplicates, services
+from app.analysis_ui import dataset, duplicates, services
 from app.extensions import db
 from app.organizations.models import Role
 
@@ -40,7 +40,7 @@ def test_a_facilitator_can_leave_out_the_burst(
     assert kept == [f"C{genuine.id}"]
 
     # The stage data the indicators read honours the same choice.
-    data = duplicates.without_burst_suspects(adapter.stage_data(stage))
+    data = duplicates.without_burst_suspects(dataset.stage_data(stage))
     assert [it.key for it in data.items] == [f"C{genuine.id}"]
     assert [e.participant for e in data.events] == [f"p{genuine.participant_id}"]
 

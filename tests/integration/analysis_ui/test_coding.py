@@ -62,7 +62,7 @@ def test_recode_replaces_machine_rows_and_keeps_human_decisions(
     comment = make_comment(stage, UNSAFE)
     services.code_contributions(stage)
     reviewer = make_user()
-    item = services.adapter.target_items("comment", [comment.id])[0]
+    item = services.dataset.target_items("comment", [comment.id])[0]
     services.decide(item, "safety", "rejected", reviewer.id, ["safety", "green"])
     services.decide(item, "green", "human", reviewer.id, ["safety", "green"])
     db.session.commit()
@@ -89,7 +89,7 @@ def test_human_decisions_win_in_the_indicators(
     make_comment(stage, UNSAFE)
     services.code_contributions(stage)
     reviewer = make_user()
-    item = services.adapter.target_items("comment", [a.id])[0]
+    item = services.dataset.target_items("comment", [a.id])[0]
     services.decide(item, "safety", "rejected", reviewer.id, ["safety", "mobility"])
     services.decide(item, "mobility", "human", reviewer.id, ["safety", "mobility"])
     data = services.recompute(stage).data

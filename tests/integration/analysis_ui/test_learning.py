@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from analysis.learned import Model
 from app.analysis_ui import learning, review, services
-from app.analysis_ui.adapter import target_items
+from app.analysis_ui.dataset import target_items
 from app.analysis_ui.models import (
     Codebook,
     CoderModel,

@@ -192,7 +192,7 @@ def test_valence_correction_is_kept_apart_and_wins(
     assert machine and all(c.valence == "negative" for c in machine)
     page = client.get(_url(stage, f"?item={key}&lang=en")).get_data(as_text=True)
     assert 'data-valence="mixed"' in page and "corrected to mixed" in page
-    items = [it for it in services.adapter.stage_items(stage) if it.key == key]
+    items = [it for it in services.dataset.stage_items(stage) if it.key == key]
     final = services.finals(items, services.coder_for(stage.project).source)[key]
     assert final.valence == "mixed" and not final.reviewed  # reviewed is about themes
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "coding.valence"))

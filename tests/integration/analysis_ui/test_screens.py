@@ -27,6 +27,10 @@ def seeded(make_project: Any, make_comment: Any, make_user: Any, make_participan
     published = make_comment(stage, UNSAFE, participant=nick, geometry=point(17.95, 59.22))
     pending = make_comment(stage, PENDING, status=CommentStatus.PENDING)
     park = make_comment(stage, PARK)
+    # Five participants at least: below that no hotspot map is shown at all. (Without a
+    # place: the stage keeps one place, where no cell can stand out.)
+    for _i in range(3):
+        make_comment(stage, PARK)
     services.recode_and_recompute(stage)
     db.session.commit()
     facilitator = make_user(role=Role.FACILITATOR, org=project.organization)
@@ -175,7 +179,8 @@ def test_recompute_button_recodes_and_stores(
     response = client.post(f"/manage/analysis/stages/{stage.id}/recompute")
     assert response.status_code == 302
     db.session.expire_all()
-    assert services.snapshot_of(stage).data["totals"]["coded_items"] == 4
+    # Published contributions: two seeded, three more comments and the new one.
+    assert services.snapshot_of(stage).data["totals"]["coded_items"] == 6
 
 
 def test_project_page_counts_every_stage_once(
@@ -187,7 +192,8 @@ def test_project_page_counts_every_stage_once(
     login(make_partner(project))
     page = client.get(f"/manage/analysis/projects/{project.id}?lang=en").get_data(as_text=True)
     assert "All stages together" in page
-    assert "Texts and pins analysed</dt><dd>4<" in page.replace("\n", "")
+    # Published contributions of both stages, each once (the pending one does not count).
+    assert "Contributions</dt><dd>6<" in page.replace("\n", "")
     assert PENDING not in page and UNSAFE in page
     assert "Hemliga Hanna" not in page
 

@@ -57,7 +57,15 @@ def small_stage(
 
 
 def test_totals_and_timeline(small_stage: dict[str, Any]) -> None:
-    assert small_stage["totals"] == {"participants": 6, "contributions": 6, "coded_items": 6}
+    assert small_stage["totals"] == {
+        "participants": 6,
+        "contributions": 6,
+        "comments": 0,
+        "answers": 6,
+        "markings": 0,
+        "responses": 6,
+        "coded_items": 6,
+    }
     assert small_stage["timeline"] == [
         {"date": "2026-11-01", "contributions": 3, "participants": 3},
         {"date": "2026-11-02", "contributions": 3, "participants": 3},
@@ -128,14 +136,21 @@ def test_youth_quality_answers_and_quotes(small_stage: dict[str, Any]) -> None:
     assert small_stage["coverage"]["stages"] >= 1
 
 
-def test_pending_comments_count_but_are_never_quoted(make_project: Any, make_comment: Any) -> None:
+def test_pending_comments_count_once_published_and_are_never_quoted(
+    make_project: Any, make_comment: Any
+) -> None:
     stage = make_project().current_stage
-    make_comment(stage, DARK, status=CommentStatus.PENDING)
+    pending = make_comment(stage, DARK, status=CommentStatus.PENDING)
     make_comment(stage, UNSAFE)
     services.code_contributions(stage)
     data = services.recompute(stage).data
-    assert data["totals"]["contributions"] == 2
+    # Every figure counts what can be published: the pending comment waits for moderation.
+    assert data["totals"]["contributions"] == 1
+    assert data["totals"]["participants"] == 1
     assert [q["text"] for q in data["quotes"]["safety"]] == [UNSAFE]
+    pending.status = CommentStatus.PUBLISHED
+    db.session.commit()
+    assert services.recompute(stage).data["totals"]["contributions"] == 2
 
 
 def test_hotspot_cells_are_rectangles_in_wgs84(make_project: Any, make_comment: Any) -> None:

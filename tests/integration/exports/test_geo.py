@@ -101,12 +101,14 @@ def test_geopackage_is_in_sweref99tm_and_transforms_back(
 
 
 def test_sweref_geojson_fallback_names_its_crs(dataset: Any, app: Any) -> None:
+    from app.analysis_ui import dataset as analysis_dataset
     from app.exports import geo
-    from app.exports.analysis_adapter import build_items, code_items
     from app.exports.queries import load_dataset, resolve_scope
 
-    data = load_dataset(resolve_scope("survey", dataset.survey.id))
-    features = geo.answer_features(data, code_items(build_items(data)), "sv")
+    scope = resolve_scope("survey", dataset.survey.id)
+    data = load_dataset(scope)
+    results = analysis_dataset.coded(analysis_dataset.scope_data(scope), scope.project)
+    features = geo.answer_features(data, results, "sv")
     doc = json.loads(geo.sweref_geojson_bytes(features, "test"))
     assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::3006"
     for f in doc["features"]:

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from analysis.codebook import load_codebook
 from app.analysis_ui import review
-from app.analysis_ui.adapter import target_items
+from app.analysis_ui.dataset import target_items
 from app.analysis_ui.models import TargetType
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db

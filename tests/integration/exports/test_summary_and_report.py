@@ -59,10 +59,14 @@ def test_summary_html_in_swedish_has_every_section(
     # Quotes carry contribution ids; the official answer and the open question are there.
     assert f"C{dataset.comments.official.id}" in html
     assert "Varför byggs det inte fler hyresrätter här?" in html
-    # Quotes are published comments only, each with its contribution id.
-    quoted = re.findall(r"<footer>Synpunkt (\w+)</footer>", html)
-    assert f"C{dataset.comments.c1.id}" in quoted
-    assert all(cid.startswith("C") for cid in quoted)
+    # Quotes carry their contribution id; a staff document may quote survey free text too.
+    quoted = re.findall(r"<footer>Bidrag (\w+)</footer>", html)
+    assert quoted
+    # C1 stands beside the municipality's answer, so it is not quoted again under a theme.
+    assert f"C{dataset.comments.c1.id}" not in quoted
+    assert html.count(dataset.comments.c1.body) == 1
+    assert all(cid[0] in "CAF" for cid in quoted)
+    assert len(quoted) == len(set(quoted))  # a text is quoted once
     # Hidden content never reaches the summary.
     assert "Dumheter" not in html
 
@@ -211,8 +215,13 @@ def test_summary_compares_participants_with_the_population(dataset: Any, app: An
     )
     html = result.data.decode("utf-8")
     assert "Andel av befolkningen" in html
-    assert "olikhetsindex D = 0.01" in html  # 6 + 6 participants against 49 % / 51 %
-    assert "Deltagare per 1 000 invånare: 0.4." in html
+    assert "olikhetsindex D = 0,01" in html  # 6 + 6 participants against 49 % / 51 %
+    # Per 1,000 from every distinct participant (not only those who stated their gender).
+    from app.analysis_ui.indicators import compute
+
+    participants = compute(dataset.stage)["totals"]["participants"]
+    per_1000 = f"{1000 * participants / 29_400:.1f}".replace(".", ",")
+    assert f"Deltagare per 1 000 invånare: {per_1000}." in html
 
 
 def test_partner_may_export_the_aggregated_summary(dataset: Any, client: Any, login: Any) -> None:

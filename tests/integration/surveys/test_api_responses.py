@@ -43,7 +43,8 @@ def test_valid_response_with_every_question_type_is_stored(web, make_survey):
     assert answers[kit.qid("number")].value == 12
     assert answers[kit.qid("age")].value == kit.option("age", 2)
     polygon = answers[kit.qid("polygon")]
-    assert polygon.value is None and polygon.text == "Ängen"
+    assert polygon.value is None and polygon.text is None
+    assert polygon.features[0].comment == "Ängen"
     stored = polygon.features[0]
     assert stored.geometry["type"] == "Polygon"
     assert stored.category_id == kit.category("polygon")

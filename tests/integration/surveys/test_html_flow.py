@@ -87,7 +87,8 @@ def test_whole_flow_stores_every_question_type_and_shows_a_receipt(web, make_sur
     assert stored.participant_id is not None
     answers = {a.question_id: a for a in db.session.scalars(db.select(Answer))}
     assert answers[kit.qid("point")].features[0].geometry["coordinates"] == [17.95, 59.22]
-    assert answers[kit.qid("point")].text == "Bra lekplats"
+    assert answers[kit.qid("point")].features[0].comment == "Bra lekplats"
+    assert answers[kit.qid("point")].text is None
     assert answers[kit.qid("line")].value == {"place": kit.place("line")}
     assert answers[kit.qid("polygon")].text == "Skogsdungen vid skolan"
     assert answers[kit.qid("multi")].value["other"] == "Fågelskådning"

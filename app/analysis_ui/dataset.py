@@ -1,26 +1,39 @@
-"""The one place where ORM rows become inputs of the pure-Python ``analysis`` package.
+"""The analysis dataset: the one place where ORM rows become inputs of the ``analysis`` package.
 
-A stage's contributions are its residents' comments (published or pending, not deleted, not
-official), the free-text answers of its surveys and the map features drawn in them. Each has
-a stable key: "C12" comment 12, "A34" answer 34, "F5" map feature 5. Everything is read with
-a handful of bulk queries per stage; nothing here loads rows lazily one by one.
+Every consumer reads a scope's contributions through this module: the analysis pages, the
+indicators API, the dialogue summary, the report draft, partner aggregates and exports. So
+every screen and document counts the same things (docs/indicators.md, "Definitions"):
+
+- a *bidrag* (contribution) is a resident's comment, a free-text survey answer or one map
+  marking (with its comment, if any). Each has a stable key: "C12" comment 12, "A34" answer 34,
+  "F5" map marking 5. A marking's comment belongs to the marking only (never also to the map
+  answer), so nothing is counted twice.
+- a *deltagare* (participant) is a distinct participant who sent a survey response or wrote a
+  comment counted under the options (anonymous responses count one each).
+
+What counts is explicit (:class:`Options`): by default only published comments (what can be
+published is what is counted); coding also reads pending ones so they are coded ahead of
+moderation. A line or an area is reduced to a place by one rule, :func:`place_of` (shapely's
+representative point, which always lies on the line or inside the area).
+
+Everything is read with a handful of bulk queries per scope; nothing loads rows one by one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from analysis.indicators import AnswerThread, StageInfo
-from analysis.models import Contribution
+from analysis.indicators import AnswerThread, CodedItem, StageInfo
+from analysis.models import CodedContribution, Contribution, ThemeAssignment
 from analysis.models import PopulationRow as PopRow
 from app.analysis_ui.models import Coding, PopulationRow, TargetType
-from app.comments.models import Comment, CommentStatus
+from app.comments.models import Comment, CommentStatus, Flag
 from app.core.models import translated
 from app.extensions import db
 from app.projects.models import Activity, ActivityKind, Project, Stage, StageAction
@@ -57,8 +70,26 @@ def participant_key(participant_id: int | None, fallback: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Options:
+    """What a dataset counts."""
+
+    #: Pending (not yet moderated) comments count too. Only for coding ahead of moderation.
+    include_pending: bool = False
+    #: Hidden comments too (staff exports that list them; never indicators).
+    include_hidden: bool = False
+    #: Comments at all (a survey export has none).
+    include_comments: bool = True
+
+
+#: What every figure counts: published content only.
+PUBLISHED = Options()
+#: What the coder reads: published and pending comments, so both are coded before publishing.
+CODING = Options(include_pending=True)
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
-    """A contribution with what the app needs besides the analysis record."""
+    """A contribution (bidrag) with what the app needs besides the analysis record."""
 
     key: str
     target_type: TargetType
@@ -66,8 +97,11 @@ class Item:
     stage_id: int
     contribution: Contribution
     supports: int = 0
-    #: Public content that may be quoted (published comments, survey answers).
-    quotable: bool = True
+    #: A published comment with no open flag: may be quoted in any document.
+    quotable: bool = False
+    #: The question answered (answers and markings); None for comments.
+    question_id: int | None = None
+    response_id: int | None = None
     #: The question's codebook theme (map features often carry no text).
     theme_hint: str | None = None
     #: The map category's valence hint ("negative" for "Känns otryggt").
@@ -80,17 +114,32 @@ class Event:
 
     participant: str
     at: datetime
+    #: How it came in: the comment's or the response's channel (web, offline, kiosk, paper,
+    #: and for contributions staff registered, letter, email, meeting).
+    channel: str = "web"
 
 
 @dataclass
 class StageData:
     """Everything the indicators of one stage need, read in bulk."""
 
-    stage: Stage
+    stage: Stage | None
     items: list[Item] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     demographics: dict[str, dict[str, str]] = field(default_factory=dict)
     threads: list[AnswerThread] = field(default_factory=list)
+    #: Survey responses sent (enkätsvar).
+    responses: int = 0
+
+    @property
+    def participants(self) -> set[str]:
+        """Distinct participants (deltagare): everyone who sent a response or a counted comment."""
+        return {e.participant for e in self.events} | {
+            it.contribution.participant_id or f"contribution:{it.key}" for it in self.items
+        }
+
+
+ScopeData = StageData
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -99,8 +148,13 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _centre(geometry: dict[str, Any] | None) -> tuple[float | None, float | None]:
-    """(lon, lat) of a point, or the centroid of a line or area."""
+def place_of(geometry: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """(lon, lat) of a point; for a line or an area, its representative point.
+
+    The one rule for reducing a line or an area to a place (hotspots, maps, exports). A
+    centroid can fall outside an L-shaped area or off a curved line, in a place nobody marked;
+    shapely's representative point always lies on the line or inside the area.
+    """
     if not geometry:
         return None, None
     if geometry.get("type") == "Point":
@@ -108,7 +162,7 @@ def _centre(geometry: dict[str, Any] | None) -> tuple[float | None, float | None
         return float(lon), float(lat)
     from app.core.geo import from_geojson
 
-    point = from_geojson(geometry).centroid
+    point = from_geojson(geometry).representative_point()
     return float(point.x), float(point.y)
 
 
@@ -125,9 +179,10 @@ def _survey_ids(stage_ids: Sequence[int]) -> dict[int, int]:
 
 
 def _comment_items(comments: Iterable[Comment]) -> list[Item]:
+    flagged = _open_flags([c.id for c in comments])
     items = []
     for c in comments:
-        lon, lat = _centre(c.geometry)
+        lon, lat = place_of(c.geometry)
         items.append(
             Item(
                 key=key_of(TargetType.COMMENT, c.id),
@@ -138,7 +193,7 @@ def _comment_items(comments: Iterable[Comment]) -> list[Item]:
                     id=key_of(TargetType.COMMENT, c.id),
                     text=c.body or "",
                     lang=c.language,
-                    channel="web",
+                    channel=str(c.channel or "web"),
                     participant_id=participant_key(c.participant_id, f"comment:{c.id}"),
                     created_at=c.created_at,
                     lon=lon,
@@ -146,13 +201,38 @@ def _comment_items(comments: Iterable[Comment]) -> list[Item]:
                     stage_id=str(c.stage_id),
                 ),
                 supports=c.supports_count,
-                quotable=c.status == CommentStatus.PUBLISHED,
+                quotable=c.status == CommentStatus.PUBLISHED and c.id not in flagged,
             )
         )
     return items
 
 
-def _resident_comments(condition: Any) -> list[Comment]:
+def _open_flags(comment_ids: Sequence[int]) -> set[int]:
+    """The comments among ``comment_ids`` with a flag nobody has resolved yet."""
+    out: set[int] = set()
+    for chunk in _chunks(comment_ids):
+        out |= set(
+            db.session.scalars(
+                sa.select(Flag.comment_id)
+                .where(Flag.comment_id.in_(chunk), Flag.resolved_at.is_(None))
+                .distinct()
+            )
+        )
+    return out
+
+
+def statuses(options: Options) -> list[CommentStatus]:
+    out = [CommentStatus.PUBLISHED]
+    if options.include_pending:
+        out.append(CommentStatus.PENDING)
+    if options.include_hidden:
+        out.append(CommentStatus.HIDDEN)
+    return out
+
+
+def _resident_comments(condition: Any, options: Options = CODING) -> list[Comment]:
+    if not options.include_comments:
+        return []
     return list(
         db.session.scalars(
             sa.select(Comment)
@@ -160,7 +240,7 @@ def _resident_comments(condition: Any) -> list[Comment]:
                 condition,
                 Comment.is_official.is_(False),
                 Comment.deleted_at.is_(None),
-                Comment.status.in_([CommentStatus.PUBLISHED, CommentStatus.PENDING]),
+                Comment.status.in_(statuses(options)),
             )
             .order_by(Comment.id)
         )
@@ -185,6 +265,7 @@ def _answer_rows(condition: Any) -> list[Any]:
             sa.select(
                 Answer.id,
                 Answer.text,
+                Answer.question_id,
                 *_RESPONSE_COLUMNS,
                 Question.type.label("question_type"),
                 Question.theme_hint,
@@ -221,6 +302,8 @@ def _answer_items(rows: Iterable[Any], stage_of_survey: dict[int, int]) -> list[
                     stage_id=str(stage_id),
                 ),
                 theme_hint=row.theme_hint,
+                question_id=row.question_id,
+                response_id=row.response_id,
             )
         )
     return items
@@ -233,6 +316,7 @@ def _feature_rows(condition: Any) -> list[Any]:
                 AnswerFeature.id,
                 AnswerFeature.geometry,
                 AnswerFeature.comment,
+                Answer.question_id,
                 *_RESPONSE_COLUMNS,
                 Question.theme_hint,
                 QuestionOption.label.label("category_label"),
@@ -252,7 +336,7 @@ def _feature_items(rows: Iterable[Any], stage_of_survey: dict[int, int]) -> list
     items = []
     for row in rows:
         stage_id = stage_of_survey.get(row.survey_id, 0)
-        lon, lat = _centre(row.geometry)
+        lon, lat = place_of(row.geometry)
         items.append(
             Item(
                 key=key_of(TargetType.FEATURE, row.id),
@@ -279,15 +363,17 @@ def _feature_items(rows: Iterable[Any], stage_of_survey: dict[int, int]) -> list
                 ),
                 theme_hint=row.theme_hint,
                 valence_hint=row.valence_hint,
+                question_id=row.question_id,
+                response_id=row.response_id,
             )
         )
     return items
 
 
-def stage_items(stage: Stage) -> list[Item]:
+def stage_items(stage: Stage, options: Options = CODING) -> list[Item]:
     """Every codable contribution of ``stage`` (comments, free-text answers, map features)."""
     surveys = _survey_ids([stage.id])
-    items = _comment_items(_resident_comments(Comment.stage_id == stage.id))
+    items = _comment_items(_resident_comments(Comment.stage_id == stage.id, options))
     if surveys:
         in_surveys = Response.survey_id.in_(list(surveys))
         items += _answer_items(_answer_rows(in_surveys), surveys)
@@ -376,33 +462,55 @@ def _option_id(value: Any) -> int | None:
     return None
 
 
-def stage_data(stage: Stage) -> StageData:
+def stage_data(stage: Stage, options: Options = PUBLISHED) -> StageData:
     """Contributions, participation events, demographics and answer threads of ``stage``."""
-    return stages_data(stage, [stage.id])
+    return stages_data(stage, [stage.id], options)
 
 
-def stages_data(stage: Stage, stage_ids: Sequence[int]) -> StageData:
-    """The same for several stages at once (a whole project); ``stage`` labels the result."""
+def stages_data(
+    stage: Stage | None,
+    stage_ids: Sequence[int],
+    options: Options = PUBLISHED,
+    *,
+    survey_ids: Sequence[int] | None = None,
+) -> StageData:
+    """The same for several stages at once (a whole project); ``stage`` labels the result.
+
+    ``survey_ids`` narrows the surveys read (a survey export); comments are read only when
+    ``options.include_comments``.
+    """
     ids = list(stage_ids) or [0]
     surveys = _survey_ids(ids)
-    comments = _resident_comments(Comment.stage_id.in_(ids))
+    if survey_ids is not None:
+        wanted = set(survey_ids)
+        surveys = {sid: st for sid, st in surveys.items() if sid in wanted}
+        surveys.update(_stage_of_surveys(wanted - set(surveys)))
+        for sid in wanted:
+            surveys.setdefault(sid, 0)
+    comments = _resident_comments(Comment.stage_id.in_(ids), options)
     items = _comment_items(comments)
     events = [
-        Event(participant_key(c.participant_id, f"comment:{c.id}"), c.created_at) for c in comments
+        Event(
+            participant_key(c.participant_id, f"comment:{c.id}"),
+            c.created_at,
+            str(c.channel or "web"),
+        )
+        for c in comments
     ]
     if surveys:
         in_surveys = Response.survey_id.in_(list(surveys))
         items += _answer_items(_answer_rows(in_surveys), surveys)
         items += _feature_items(_feature_rows(in_surveys), surveys)
         events += [
-            Event(participant_key(pid, f"response:{rid}"), at)
-            for rid, pid, at in db.session.execute(
-                sa.select(Response.id, Response.participant_id, Response.submitted_at).where(
-                    in_surveys
-                )
+            Event(participant_key(pid, f"response:{rid}"), at, str(channel))
+            for rid, pid, at, channel in db.session.execute(
+                sa.select(
+                    Response.id, Response.participant_id, Response.submitted_at, Response.channel
+                ).where(in_surveys)
             )
         ]
     data = StageData(stage, items, events, demographics(list(surveys)))
+    data.responses = len(events) - len(comments)
     data.threads = answer_threads(ids, comments)
     return data
 
@@ -494,3 +602,60 @@ def codings_of(items: Sequence[Item]) -> dict[str, list[Coding]]:
             ):
                 out[key_of(target_type, row.target_id)].append(row)
     return out
+
+
+def scope_data(scope: Any, options: Options = PUBLISHED) -> StageData:
+    """The dataset of an export scope (``app.exports.queries.Scope``: survey, stage, project)."""
+    stage_ids = [s.id for s in scope.stages]
+    if scope.type == "survey":
+        return stages_data(
+            scope.stage,
+            stage_ids,
+            Options(options.include_pending, options.include_hidden, include_comments=False),
+            survey_ids=[s.id for s in scope.surveys],
+        )
+    return stages_data(scope.stage, stage_ids, options)
+
+
+def coded(data: StageData | Sequence[Item], project: Project | None) -> dict[str, Any]:
+    """Each item's final coding (``services.Final``): stored codings with human decisions
+    applied; items nobody has coded yet are coded now with the project's coder (not stored),
+    so a figure never depends on whether the coding job has run."""
+    from app.analysis_ui.services import coder_for, finals
+
+    items = data.items if isinstance(data, StageData) else list(data)
+    return finals(items, coder_for(project))
+
+
+def indicator_items(items: Sequence[Item], final: Mapping[str, Any]) -> list[CodedItem]:
+    """Items with their final codings as ``analysis.indicators.CodedItem`` records."""
+    return [
+        CodedItem(
+            id=it.key,
+            themes=frozenset(final[it.key].themes),
+            valence=final[it.key].valence,
+            participant_id=it.contribution.participant_id,
+            supports=it.supports,
+            reviewed=final[it.key].reviewed,
+            demographics=it.contribution.demographics,
+        )
+        for it in items
+    ]
+
+
+def as_coded(items: Sequence[Item], final: Mapping[str, Any]) -> dict[str, CodedContribution]:
+    """Final codings in the shape ``analysis.quotes`` and ``analysis.hotspots`` expect."""
+    return {
+        it.key: CodedContribution(
+            id=it.key,
+            lang=it.contribution.lang or "sv",
+            themes=tuple(
+                ThemeAssignment(t, float(final[it.key].confidence.get(t, 1.0)))
+                for t in final[it.key].themes
+            ),
+            valence=final[it.key].valence,
+            source="",
+            version="",
+        )
+        for it in items
+    }
