@@ -63,11 +63,12 @@ from app.surveys.models import Question
 Progress = Callable[[int], None]
 OTHER = "_other"
 
-#: Sender types in the order the report lists them. Residents come from the platform; the
-#: others arrive with formal intake (letters, e-mail) and slot in through ``ReportItem``.
-SENDER_TYPES = ("referral_body", "property_owner", "organization", "resident")
+#: Sender types in the order the report lists them (``SenderType`` values): residents take
+#: part on the platform; the others' letters, e-mails and yttranden come in through the
+#: staff's intake (app/intake).
+SENDER_TYPES = ("remissinstans", "sakagare", "organisation", "resident")
 #: Sender types whose senders are private persons and are therefore pseudonymised.
-PRIVATE_SENDERS = frozenset({"resident", "property_owner"})
+PRIVATE_SENDERS = frozenset({"resident", "sakagare"})
 DISPOSITIONS = ("met", "partly", "not_met")
 #: The dimensions of "who took part", in the order the report shows them.
 REPORT_DIMENSIONS = ("gender", "age_band")
@@ -208,9 +209,9 @@ def report_title(scope: Scope) -> str:
 def sender_type_label(sender_type: str) -> str:
     return {
         "resident": _("Residents"),
-        "property_owner": _("Property owners and other parties concerned"),
-        "referral_body": _("Referral bodies"),
-        "organization": _("Organisations and associations"),
+        "sakagare": _("Property owners and other parties concerned"),
+        "remissinstans": _("Referral bodies"),
+        "organisation": _("Organisations and associations"),
     }.get(sender_type, sender_type)
 
 
@@ -267,6 +268,7 @@ def report_data(
     answers = answers or {}
     if dispositions is None:
         dispositions = stored_dispositions(items)
+    senders = stored_senders(items)
     listed: list[ReportItem] = []
     for it in items:
         text = (it.contribution.text or "").strip()
@@ -282,7 +284,8 @@ def report_data(
                 context=contexts.get(it.key, ""),
                 channel=it.contribution.channel or "web",
                 created_at=it.contribution.created_at,
-                sender_type="resident",
+                sender_type=senders.get(it.key, ("resident", None))[0],
+                sender_name=senders.get(it.key, ("resident", None))[1],
                 sender_key=it.contribution.participant_id or it.key,
                 official_answer=answers.get(it.key, ""),
                 disposition=dispositions.get(it.key),
@@ -323,6 +326,29 @@ def report_data(
         lang=lang,
         pseudonyms=pseudonyms,
     )
+
+
+def stored_senders(items: Iterable[Item]) -> dict[str, tuple[str, str | None]]:
+    """key → (sender type, name) of comments registered through the intake; the name only of
+    public senders (remissinstanser, organisations): private ones are pseudonymised."""
+    from app.intake.models import Sender
+
+    ids = [it.target_id for it in items if it.target_type == TargetType.COMMENT]
+    out: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), dataset.CHUNK):
+        rows = db.session.execute(
+            sa.select(Comment.id, Comment.sender_type, Sender.name)
+            .outerjoin(Sender, Sender.comment_id == Comment.id)
+            .where(Comment.id.in_(ids[start : start + dataset.CHUNK]))
+            .where(Comment.sender_type.is_not(None))
+        )
+        for comment_id, sender_type, name in rows:
+            kind = str(sender_type)
+            out[dataset.key_of(TargetType.COMMENT, comment_id)] = (
+                kind,
+                None if kind in PRIVATE_SENDERS else name,
+            )
+    return out
 
 
 def stored_dispositions(items: Iterable[Item]) -> dict[str, str]:

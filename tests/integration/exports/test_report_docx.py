@@ -199,3 +199,38 @@ def test_no_nickname_or_raw_code_and_figures_by_channel(report: Any, dataset: An
     rows = {r.cells[0].text: r.cells[1].text for r in channels.rows[1:]}
     responses = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     assert rows == {"Webb": str(responses)}
+
+
+def test_yttranden_from_the_intake_are_grouped_by_sender_type(
+    runner: Any, dataset: Any, tmp_path: Path
+) -> None:
+    from app.comments.models import ContributionChannel, SenderType
+    from app.intake.models import Sender
+
+    stage = dataset.stage
+    activity = dataset.discussion
+    letters = [
+        (SenderType.REMISSINSTANS, "Länsstyrelsen i Stockholms län", "Dagvattnet måste utredas."),
+        (SenderType.SAKAGARE, "Anna Fastighetsägare", "Huset skuggar min tomt."),
+    ]
+    for sender_type, name, text in letters:
+        comment = Comment(
+            activity_id=activity.id,
+            stage_id=stage.id,
+            body=text,
+            channel=ContributionChannel.LETTER,
+            sender_type=sender_type,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        db.session.add(Sender(comment_id=comment.id, name=name))
+    db.session.commit()
+    report = _export(runner, stage.id, tmp_path / "report.docx")
+    level2 = [t for s, t in _headings(report) if s == "Heading 2"]
+    assert level2.index("Remissinstanser") < level2.index("Sakägare och andra berörda")
+    assert level2.index("Sakägare och andra berörda") < level2.index("Privatpersoner")
+    text = "\n".join(c.text for t in report.tables for row in t.rows for c in row.cells)
+    assert "Dagvattnet måste utredas." in text and "Huset skuggar min tomt." in text
+    # A public body is named; a private property owner is pseudonymised.
+    assert "Länsstyrelsen i Stockholms län" in text
+    assert "Anna Fastighetsägare" not in text
