@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
+from analysis.suppression import MIN_COUNT, suppress_value
 from app.analysis_ui import dataset
 from app.analysis_ui.models import IndicatorSnapshot, TargetType
 from app.comments.models import Comment, CommentStatus
@@ -69,3 +71,24 @@ def snapshots_of(project: Project) -> dict[int, IndicatorSnapshot]:
         sa.select(IndicatorSnapshot).where(IndicatorSnapshot.stage_id.in_(stage_ids))
     )
     return {s.stage_id: s for s in rows}
+
+
+def for_partner(data: dict[str, Any], threshold: int = MIN_COUNT) -> dict[str, Any]:
+    """The indicator document as a partner may see it: a theme that fewer than ``threshold``
+    distinct participants spoke about shows "<5" and no share, interval or valence, exactly as
+    the aggregate export and the dialogue summary do (a share would give the count back)."""
+    out = copy.deepcopy(data)
+    for theme in out.get("themes", []):
+        people = theme.get("participants")
+        small = isinstance(people, str) and not people.isdigit()
+        if isinstance(people, int) or (isinstance(people, str) and people.isdigit()):
+            small = 0 < int(people) < threshold
+        if not small:
+            continue
+        count = theme.get("count")
+        theme["count"] = suppress_value(int(count)) if isinstance(count, int) else count
+        theme["participants"] = suppress_value(int(people)) if str(people).isdigit() else people
+        for key in ("share", "low", "high", "net_valence", "need_intensity"):
+            if key in theme:
+                theme[key] = None
+    return out

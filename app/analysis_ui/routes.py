@@ -110,6 +110,8 @@ def stage_view(stage_id: int) -> Any:
     stage = _stage(stage_id)
     snap = services.snapshot_of(stage)
     data = snap.data if snap is not None and snap.data.get("version") == VERSION else None
+    if data is not None and not is_staff_of(current_user, stage):
+        data = queries.for_partner(data)
     return render_template(
         "analysis_ui/stage.html",
         stage=stage,
@@ -163,6 +165,8 @@ def project_view(project_id: int) -> Any:
     data = compute_project(project) if project.stages else None
     if data is not None:
         labels.update(data["labels"])
+        if not is_staff_of(current_user, project):
+            data = queries.for_partner(data)
     return render_template(
         "analysis_ui/project.html",
         project=project,

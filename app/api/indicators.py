@@ -37,8 +37,12 @@ def stage_indicators(stage_id: int) -> Any:
         from app.core.models import utcnow
 
         data, computed_at = compute(stage), utcnow()
-    # Partners never get survey free text; staff of the organization do.
-    data["quotes"] = analysis_queries.visible_quotes(data, staff=is_staff_of(current_user, stage))
+    # Partners never get survey free text nor theme figures of fewer than five people (as in
+    # their aggregate export and on their analysis page); staff of the organization do.
+    staff = is_staff_of(current_user, stage)
+    data["quotes"] = analysis_queries.visible_quotes(data, staff=staff)
+    if not staff:
+        data = analysis_queries.for_partner(data)
     return jsonify(
         {"stage_id": stage.id, "computed_at": computed_at.isoformat(), "indicators": data}
     )
