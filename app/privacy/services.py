@@ -424,10 +424,23 @@ def erase_participant(
 
 
 def _retrain_coder(project_ids: Iterable[int]) -> None:
-    """The coder's models learned from reviews are trained again without what was erased."""
+    """The coder's models learned from reviews are trained again without what was erased,
+    and the stored indicators (whose quotes may hold the erased text) are computed again."""
     from app.analysis_ui.learning import retrain_after_erasure
+    from app.analysis_ui.models import IndicatorSnapshot
+    from app.analysis_ui.services import recompute
 
-    retrain_after_erasure(project_ids)
+    ids = list(project_ids)
+    retrain_after_erasure(ids)
+    if not ids:
+        return
+    stages = db.session.scalars(
+        sa.select(Stage)
+        .join(IndicatorSnapshot, IndicatorSnapshot.stage_id == Stage.id)
+        .where(Stage.project_id.in_(ids))
+    )
+    for stage in stages:
+        recompute(stage)
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -220,3 +220,29 @@ def test_the_nightly_retention_command_expires_exports(app, runner, make_project
     assert result.exit_code == 0, result.output
     assert "1 export files expired" in result.output
     assert not path.exists()
+
+
+def test_stored_indicators_lose_the_erased_text_too(
+    app, client, make_project, make_activity, make_participant
+):
+    from app.analysis_ui.models import IndicatorSnapshot
+    from app.analysis_ui.services import recompute
+
+    _project, stage, _survey, _question, discussion, _theirs = _world(
+        make_project, make_activity, make_participant
+    )
+    participant, token = _resident(make_participant)
+    quoted = "Gångtunneln under stationen är mörk och känns otrygg på kvällen"
+    db.session.add(Comment(activity=discussion, stage=stage, participant=participant, body=quoted))
+    db.session.commit()
+    recompute(stage)
+    db.session.commit()
+    snapshot = db.session.scalar(
+        sa.select(IndicatorSnapshot).where(IndicatorSnapshot.stage_id == stage.id)
+    )
+    assert quoted in str(snapshot.data)  # quoted in the stored indicators
+    client.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
+    assert client.post("/my/delete", data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    snapshot = db.session.get(IndicatorSnapshot, snapshot.id)
+    assert quoted not in str(snapshot.data)
