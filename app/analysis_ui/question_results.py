@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from analysis.suppression import suppress_table
 from app.analysis_ui import question_charts as charts
+from app.analysis_ui.evidence import dimension_label
 from app.core.models import translated
 from app.extensions import db
 from app.projects.models import Activity, Project, Stage
@@ -48,15 +49,6 @@ from app.surveys.questions.base import QuestionKind, count_in_bins
 
 DIMENSIONS = ("age_band", "gender", "district", "relation")
 UNKNOWN = "unknown"
-
-
-def dimension_label(dim: str) -> str:
-    return {
-        "age_band": _("Age"),
-        "gender": _("Gender"),
-        "district": _("District"),
-        "relation": _("Relation to the area"),
-    }.get(dim, dim)
 
 
 def type_label(qtype: QuestionType) -> str:

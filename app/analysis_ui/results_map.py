@@ -31,6 +31,7 @@ from pyproj import Transformer
 from analysis.hotspots import CELL_SIZE, FDR_Q, SWEREF99TM, WGS84, Grid, hotspots, to_sweref
 from analysis.suppression import suppress_value
 from app.analysis_ui import dataset
+from app.analysis_ui.evidence import dimension_label, valence_label
 from app.analysis_ui.models import TargetType
 from app.analysis_ui.services import coder_for, finals, theme_labels
 from app.comments.models import Comment
@@ -47,24 +48,6 @@ from app.surveys.models import (
 
 VALENCES = ("positive", "negative", "neutral", "mixed")
 DIMENSIONS = ("age_band", "gender", "district", "relation")
-
-
-def valence_label(valence: str) -> str:
-    return {
-        "positive": _("Positive"),
-        "negative": _("Negative"),
-        "neutral": _("Neutral"),
-        "mixed": _("Mixed"),
-    }.get(valence, valence)
-
-
-def dimension_label(dim: str) -> str:
-    return {
-        "age_band": _("Age"),
-        "gender": _("Gender"),
-        "district": _("District"),
-        "relation": _("Relation to the area"),
-    }.get(dim, dim)
 
 
 @lru_cache(maxsize=1)
