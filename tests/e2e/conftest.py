@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,3 +68,28 @@ def live_server(live_app: Any) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture()
+def discussion_with_comment(make_project: Any, make_activity: Any) -> Any:
+    """``make(body)``: a project's current stage with a discussion holding one resident's
+    comment; returns the stage page's path."""
+
+    def make(body: str) -> str:
+        from app.accounts.models import Participant
+        from app.comments.models import Comment
+        from app.extensions import db
+
+        project = make_project()
+        stage = project.current_stage
+        activity = make_activity(stage, "discussion")
+        other = Participant(token_hash=uuid.uuid4().hex * 2)
+        db.session.add(other)
+        db.session.flush()
+        db.session.add(
+            Comment(activity_id=activity.id, stage_id=stage.id, participant_id=other.id, body=body)
+        )
+        db.session.commit()
+        return f"/p/{project.organization.slug}/{project.slug}/{stage.id}"
+
+    return make

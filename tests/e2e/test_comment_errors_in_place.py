@@ -7,9 +7,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.accounts.models import Participant
-from app.comments.models import Comment
-from app.extensions import db
 from tests.e2e.conftest import LiveServer
 
 TOO_FAST = "Vänta en stund"
@@ -25,24 +22,9 @@ def strict_server(make_app):
 
 
 def test_a_comment_sent_too_fast_is_kept_with_the_reason_beside_it(
-    browser, playwright, strict_server, make_project, make_activity
+    browser, playwright, strict_server, discussion_with_comment
 ):
-    project = make_project()
-    stage = project.current_stage
-    activity = make_activity(stage, "discussion")
-    other = Participant(token_hash="e7" * 32)
-    db.session.add(other)
-    db.session.flush()
-    db.session.add(
-        Comment(
-            activity_id=activity.id,
-            stage_id=stage.id,
-            participant_id=other.id,
-            body="Bygg en lekplats vid skolan",
-        )
-    )
-    db.session.commit()
-    path = f"/p/{project.organization.slug}/{project.slug}/{stage.id}"
+    path = discussion_with_comment("Bygg en lekplats vid skolan")
 
     context = browser.new_context(**playwright.devices["Pixel 7"])
     page = context.new_page()

@@ -5,34 +5,15 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app.accounts.models import Participant
-from app.comments.models import Comment
-from app.extensions import db
-
 UNIQUE_LABELLED = """() => Array.from(document.querySelectorAll('textarea')).map(t => ({
   id: t.id, labels: document.querySelectorAll('label[for="' + t.id + '"]').length,
   same: document.querySelectorAll('[id="' + t.id + '"]').length}))"""
 
 
 def test_reply_box_has_its_own_name_and_focus_follows_the_reply(
-    browser, playwright, live_server, make_project, make_activity
+    browser, playwright, live_server, discussion_with_comment
 ):
-    project = make_project()
-    stage = project.current_stage
-    activity = make_activity(stage, "discussion")
-    other = Participant(token_hash="a9" * 32)
-    db.session.add(other)
-    db.session.flush()
-    db.session.add(
-        Comment(
-            activity_id=activity.id,
-            stage_id=stage.id,
-            participant_id=other.id,
-            body="Fler bänkar vid dammen",
-        )
-    )
-    db.session.commit()
-    path = f"/p/{project.organization.slug}/{project.slug}/{stage.id}"
+    path = discussion_with_comment("Fler bänkar vid dammen")
 
     context = browser.new_context(**playwright.devices["Pixel 7"])
     page = context.new_page()
