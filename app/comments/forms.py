@@ -15,7 +15,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 
 from app.comments.models import FlagReason
-from app.comments.schemas import MAX_NICKNAME, MAX_NOTE
+from app.comments.schemas import MAX_BODY, MAX_NICKNAME, MAX_NOTE
 
 
 def _text(value: str | None) -> str | None:
@@ -25,7 +25,9 @@ def _text(value: str | None) -> str | None:
 class CommentForm(FlaskForm):
     """A new comment or reply, optionally placed on the map."""
 
-    body = TextAreaField(_l("Your comment"), render_kw={"required": True})
+    body = TextAreaField(
+        _l("Your comment"), render_kw={"required": True, "data-max-chars": MAX_BODY}
+    )
     nickname = StringField(_l("Nickname"), render_kw={"maxlength": MAX_NICKNAME})
     lat = StringField(_l("Latitude"))
     lon = StringField(_l("Longitude"))
@@ -57,7 +59,9 @@ def _number(text: str | None) -> float | str | None:
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField(_l("Your comment"), render_kw={"required": True})
+    body = TextAreaField(
+        _l("Your comment"), render_kw={"required": True, "data-max-chars": MAX_BODY}
+    )
     submit = SubmitField(_l("Save changes"))
 
     def schema_input(self) -> dict[str, Any]:

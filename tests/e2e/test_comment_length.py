@@ -3,11 +3,9 @@ and when the text is too long, and nothing typed is lost (issue 16 item 13)."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 13: no counter for long comments")
 def test_a_counter_warns_before_the_limit_and_keeps_the_text(
     browser, playwright, live_server, discussion_with_comment
 ):

@@ -49,6 +49,44 @@
       window.setTimeout(function () { status.textContent = status.getAttribute("data-" + key) || ""; }, 50);
     }
   });
+  // A counter under every comment box with a limit: how much room is left, and how much too
+  // much there is, without ever cutting what was typed or pasted. Screen readers hear it
+  // only near the limit (not at every key).
+  function grouped(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, " ");  // Swedish: space between thousands
+  }
+  function counted(box) {
+    var max = parseInt(box.getAttribute("data-max-chars"), 10);
+    var counter = box.parentNode.querySelector("[data-char-count]");
+    if (!counter) {
+      counter = document.createElement("p");
+      counter.className = "hint char-count";
+      counter.setAttribute("data-char-count", "");
+      counter.id = (box.id || "comment") + "-count";
+      box.insertAdjacentElement("afterend", counter);
+      var described = (box.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(counter.id) === -1) { described.push(counter.id); }
+      box.setAttribute("aria-describedby", described.join(" "));
+    }
+    var n = box.value.length;
+    var over = n - max;
+    var text = over > 0
+      ? (PD.text("tooLong") || "{n} too many (at most {max})").replace("{n}", grouped(over)).replace("{max}", grouped(max))
+      : (PD.text("charCount") || "{n} of {max} characters").replace("{n}", grouped(n)).replace("{max}", grouped(max));
+    counter.textContent = text;
+    counter.classList.toggle("field-error", over > 0);
+    counter.setAttribute("aria-live", max - n <= 100 ? "polite" : "off");
+  }
+  function countAll(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("textarea[data-max-chars]"), counted);
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.matches && e.target.matches("textarea[data-max-chars]")) { counted(e.target); }
+  });
+  document.addEventListener("DOMContentLoaded", function () { countAll(document); });
+  document.addEventListener("htmx:afterSettle", function () { countAll(document); });
+  if (document.readyState !== "loading") { countAll(document); }
+
   // Cancel links inside a slot just close the slot when JavaScript runs.
   document.addEventListener("click", function (e) {
     var link = e.target.closest ? e.target.closest(".action-slot .actions a") : null;
