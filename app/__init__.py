@@ -251,8 +251,10 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from app.analysis_ui.evidence import channel_label
     from app.core.i18n import current_language, enabled_languages, tr
     from app.core.permissions import Action, actor_from, can
+    from app.intake.forms import sender_type_label
 
     def may(action: str, obj: Any) -> bool:
         from flask_login import current_user
@@ -271,6 +273,8 @@ def _register_template_helpers(app: Flask) -> None:
         enabled_languages=enabled_languages,
         may=may,
         Action=Action,
+        channel_label=channel_label,
+        sender_type_label=sender_type_label,
         _=gettext,
         ngettext=ngettext,
     )

@@ -46,6 +46,11 @@ def sender_type_short_labels() -> dict[str, Any]:
     }
 
 
+def sender_type_label(sender_type: str) -> str:
+    """A sender type's short name, for tables and public pages."""
+    return str(sender_type_short_labels().get(sender_type, sender_type))
+
+
 def register_kind_labels() -> dict[str, Any]:
     return {
         RegisterKind.REMISSINSTANS.value: _l("Remissinstans"),

@@ -29,18 +29,10 @@ def _survey(survey_id: int) -> Survey:
 
 
 def channel_labels() -> dict[str, str]:
-    from flask_babel import gettext as _
+    """Every channel with its label, from the one place that names them."""
+    from app.analysis_ui.evidence import channel_label
 
-    labels = {
-        "web": _("Web"),
-        "offline": _("Web, sent later (offline)"),
-        "kiosk": _("Kiosk"),
-        "paper": _("Paper"),
-        "letter": _("Letter"),
-        "email": _("Email"),
-        "meeting": _("Meeting"),
-    }
-    return {c.value: labels.get(c.value, c.value) for c in Channel}
+    return {c.value: channel_label(c.value) for c in Channel}
 
 
 @bp.get("/manage/surveys/<int:survey_id>/responses")
