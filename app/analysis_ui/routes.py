@@ -84,6 +84,7 @@ def _helpers(labels: dict[str, dict[str, str]]) -> dict[str, Any]:
         "theme_label": _theme_label(labels),
         "dimension_label": evidence.dimension_label,
         "group_label": evidence.group_label,
+        "valence_label": evidence.valence_label,
         "kind_label": kind_label,
         "level_label": level_label,
     }
