@@ -15,6 +15,19 @@ def _comments() -> list[Comment]:
     return list(db.session.scalars(db.select(Comment)))
 
 
+def _offline_stage_page(context, url):
+    """The stage page, once seen online (so the service worker keeps it), then opened again
+    without a connection, from the worker's page cache."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.reload()
+    return page
+
+
 def test_offline_comment_is_queued_then_stored_once(
     browser, playwright, live_server, make_project, make_activity
 ):
@@ -24,14 +37,8 @@ def test_offline_comment_is_queued_then_stored_once(
     db.session.commit()
     url = f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}"
     context = browser.new_context(**playwright.devices["Pixel 7"])
-    page = context.new_page()
     try:
-        page.goto(url)
-        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
-        page.reload()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        context.set_offline(True)
-        page.reload()  # from the service worker's page cache
+        page = _offline_stage_page(context, url)
         form = page.locator("form.comment-form")
         form.locator("textarea[name=body]").fill("Fler bänkar vid fontänen")
         form.locator("[type=submit]").click()
@@ -58,14 +65,8 @@ def test_offline_comment_under_a_nickname_policy_is_delivered_with_its_signature
     db.session.commit()
     url = f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}"
     context = browser.new_context(**playwright.devices["Pixel 7"])
-    page = context.new_page()
     try:
-        page.goto(url)
-        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
-        page.reload()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        context.set_offline(True)
-        page.reload()
+        page = _offline_stage_page(context, url)
         form = page.locator("form.comment-form")
         form.locator("textarea[name=body]").fill("Belysning vid lekplatsen")
         form.locator("input[name=nickname]").fill("Pappa Ali")
@@ -90,14 +91,8 @@ def test_refused_offline_comment_can_be_edited_and_sent_again(
     db.session.commit()
     url = f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}"
     context = browser.new_context(**playwright.devices["Pixel 7"])
-    page = context.new_page()
     try:
-        page.goto(url)
-        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
-        page.reload()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        context.set_offline(True)
-        page.reload()
+        page = _offline_stage_page(context, url)
         form = page.locator("form.comment-form")
         # No signature: the server refuses it when the connection returns.
         form.locator("textarea[name=body]").fill("Fler papperskorgar")
