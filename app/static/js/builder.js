@@ -5,8 +5,13 @@
     var frame = document.getElementById("survey-preview");
     if (!frame) { return; }
     var src = frame.getAttribute("src");
-    frame.setAttribute("src", "about:blank");
-    frame.setAttribute("src", src);
+    // Replace the preview's document in place: one navigation (an about:blank step raced
+    // with the real one), and no entry in the builder's history, so Back leaves the builder.
+    try {
+      frame.contentWindow.location.replace(src);
+    } catch (err) {
+      frame.setAttribute("src", src);
+    }
   }
   document.body.addEventListener("survey-changed", reloadPreview);
   // A refused action answers 409 with a fragment that explains why: swap it in.

@@ -52,7 +52,8 @@ async function pageFromNetwork(request) {
   const url = new URL(request.url);
   try {
     const response = await fetch(request);
-    if (response.ok && KEEP_PAGES.some((re) => re.test(url.pathname))) {
+    if (response.ok && !url.searchParams.has("preview") &&
+        KEEP_PAGES.some((re) => re.test(url.pathname))) {
       const cache = await caches.open(PAGES);
       await cache.put(url.pathname + url.search, response.clone());
       trim(PAGES, MAX_PAGES);
