@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from app.accounts.models import Participant, User
@@ -102,7 +103,9 @@ def prepare(data: bytes | None, alt: str | None) -> Prepared | None:
     if text is not None and len(text) > MAX_ALT:
         message = _("The description is too long (at most %(n)s characters).", n=MAX_ALT)
         raise Invalid(message, fields={"photo_alt": message})
-    wrong_type = _("Choose a photo in JPEG, PNG or WebP format.")
+    # Lazy: the demo seeds photos outside any request, where no locale is chosen.
+    wrong_type = _l("Choose a photo in JPEG, PNG or WebP format.")
+    too_many = _l("The photo has too many pixels. Choose a smaller one.")
     max_pixels = int(config.get("COVER_MAX_PIXELS", 40_000_000))
     side, thumb_side = int(config["PHOTO_MAX_SIDE"]), int(config["PHOTO_THUMB_SIDE"])
     try:
@@ -112,9 +115,9 @@ def prepare(data: bytes | None, alt: str | None) -> Prepared | None:
                 kind = probe.format
                 width, height = probe.size
                 if kind not in FORMATS:
-                    raise _refuse(wrong_type)
+                    raise _refuse(str(wrong_type))
                 if width * height > max_pixels:
-                    raise _refuse(_("The photo has too many pixels. Choose a smaller one."))
+                    raise _refuse(str(too_many))
                 probe.verify()
             with Image.open(io.BytesIO(data)) as original:
                 if kind == "JPEG":
@@ -135,9 +138,9 @@ def prepare(data: bytes | None, alt: str | None) -> Prepared | None:
     except Invalid:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _refuse(_("The photo has too many pixels. Choose a smaller one.")) from exc
+        raise _refuse(str(too_many)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise _refuse(wrong_type) from exc
+        raise _refuse(str(wrong_type)) from exc
     return Prepared(
         full=full,
         thumb=thumb,
