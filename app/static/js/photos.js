@@ -59,7 +59,8 @@
     busy(form, true);
     try {
       var small = await shrink(file, parseInt(p.box.getAttribute("data-max-side"), 10) || 1600);
-      var out = new File([small], "photo.jpg", { type: "image/jpeg" });
+      var name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
+      var out = new File([small], name, { type: "image/jpeg" });
       var list = new DataTransfer();
       list.items.add(out);
       input.files = list.files;  // the form (htmx or plain) now sends the smaller photo
