@@ -91,6 +91,22 @@
     input.focus();
   });
 
+  // "Edit and send again" on a refused offline comment: its photo goes back into the form too.
+  document.addEventListener("pd:outbox-edit", function (event) {
+    var item = event.detail || {};
+    if (!item.photo) { return; }
+    var form = document.querySelector('form.comment-form[action="' + item.formAction + '"]') ||
+      document.querySelector("#discussion form.comment-form");
+    var input = form && form.querySelector('[data-photo-field] input[name="photo"]');
+    if (!input) { return; }
+    var list = new DataTransfer();
+    list.items.add(new File([item.photo], "photo.jpg", { type: item.photo.type || "image/jpeg" }));
+    input.files = list.files;
+    var alt = form.querySelector('[data-photo-field] input[name="photo_alt"]');
+    if (alt) { alt.value = item.photoAlt || ""; }
+    chosen(input);
+  });
+
   window.PlatsdialogPhotos = {
     /** The photo chosen in ``form`` (already made smaller) and its description, or null. */
     of: function (form) {
