@@ -24,6 +24,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.accounts", None),
     ("app.surveys", None),
     ("app.comments", None),
+    ("app.photos", None),
     ("app.manage", "/manage"),
     ("app.moderation", "/manage"),
     ("app.analysis_ui", "/manage"),

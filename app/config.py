@@ -93,6 +93,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "EXPORT_DIR": env.get("EXPORT_DIR") or None,
         "MAX_IMAGE_BYTES": _int(env.get("MAX_IMAGE_BYTES"), 5 * 1024 * 1024),
         "MAX_DOCUMENT_BYTES": _int(env.get("MAX_DOCUMENT_BYTES"), 15 * 1024 * 1024),
+        # Residents' photos on comments (docs/photos.md): upload limit, stored and thumbnail size.
+        "PHOTO_MAX_BYTES": _int(env.get("PHOTO_MAX_BYTES"), 10 * 1024 * 1024),
+        "PHOTO_MAX_SIDE": _int(env.get("PHOTO_MAX_SIDE"), 1600),
+        "PHOTO_THUMB_SIDE": _int(env.get("PHOTO_THUMB_SIDE"), 320),
         # Map tiles: OpenStreetMap by default; empty disables the basemap.
         "TILE_URL": env.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": env.get(

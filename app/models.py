@@ -8,6 +8,7 @@ from app.exports.models import ExportJob
 from app.intake.models import Attachment, RegisterEntry, Sender
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
+from app.photos.models import Photo
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
 from app.surveys.models import Answer, AnswerFeature, Question, QuestionOption, Response, Survey
 
@@ -30,6 +31,7 @@ __all__ = [
     "ModerationDecision",
     "Organization",
     "Participant",
+    "Photo",
     "PopulationRow",
     "Project",
     "ProjectPartner",

@@ -10,10 +10,14 @@
   Errors: 400 malformed, 403 not allowed (closed stage, policy), 404 unknown stage,
   409 ``client_id`` used by someone else or parent no longer open, 422 invalid (also an
   unknown parent).
+  As ``multipart/form-data`` (the offline outbox sending a photo): the same JSON in the part
+  ``comment``, the file in ``photo`` and its description in ``photo_alt`` (docs/photos.md);
+  413 when the photo is over ``PHOTO_MAX_BYTES``, 422 when it is not a JPEG, PNG or WebP.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -31,6 +35,7 @@ from app.core.i18n import current_language
 from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
+from app.photos import services as photos
 from app.projects.models import Stage
 
 PER_PAGE = 50
@@ -57,6 +62,21 @@ def comment_document(comment: Comment) -> dict[str, Any]:
         "supports": comment.supports_count,
         "official": comment.is_official,
         "client_id": comment.client_id,
+        "photo": _photo_document(comment),
+    }
+
+
+def _photo_document(comment: Comment) -> dict[str, Any] | None:
+    """The comment's photo (thumbnail and full size URLs, description), when public."""
+    photo = getattr(comment, "photo", None)
+    if photo is None or not photos.is_public(photo):
+        return None
+    from app.photos.routes import photo_url
+
+    return {
+        "thumbnail": photo_url(photo, "thumb"),
+        "url": photo_url(photo, "full"),
+        "alt": photo.alt,
     }
 
 
@@ -136,10 +156,21 @@ def _feature_collection(stage: Stage, bbox: tuple[float, float, float, float]) -
 def create_comment(stage_id: int) -> Any:
     """Post a comment (idempotent by ``client_id``); refusals are the services' domain errors,
     answered as JSON errors by ``app/core/errors.py``."""
-    if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
+    multipart = request.mimetype == "multipart/form-data"
+    limit = MAX_REQUEST_BYTES + (photos.max_bytes() + 64 * 1024 if multipart else 0)
+    if request.content_length is not None and request.content_length > limit:
         return api_error(413)
     stage = _visible_stage(stage_id)
-    new = NewComment.parse(request.get_json(silent=True))
+    photo = None
+    if multipart:
+        # With a photo (the offline outbox): the comment's JSON in "comment", the file in
+        # "photo", its description in "photo_alt"; checked before anything is written.
+        new = NewComment.parse(_json_part(request.form.get("comment")))
+        photo = photos.prepare(
+            photos.read_upload(request.files.get("photo")), request.form.get("photo_alt")
+        )
+    else:
+        new = NewComment.parse(request.get_json(silent=True))
     participant = current_participant()
     comment, created = services.post_comment(
         actor_from(current_user, participant),
@@ -149,4 +180,13 @@ def create_comment(stage_id: int) -> Any:
         language=current_language(),
         new_participant=created_participant,
     )
+    if created and photo is not None:
+        photos.attach(comment, photo)
     return jsonify(comment_document(comment)), 201 if created else 200
+
+
+def _json_part(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except ValueError:
+        return None

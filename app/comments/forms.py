@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -32,6 +33,9 @@ class CommentForm(FlaskForm):
     lat = StringField(_l("Latitude"))
     lon = StringField(_l("Longitude"))
     official = BooleanField(_l("Answer on behalf of the municipality"))
+    #: One photo (app/photos); checked and cleaned by ``app.photos.services.prepare``.
+    photo = FileField(_l("Photo (optional)"))
+    photo_alt = StringField(_l("Describe the photo"), render_kw={"maxlength": 300})
     client_id = HiddenField()
     submit = SubmitField(_l("Post comment"))
 

@@ -23,13 +23,14 @@ from app.comments import bp, queries, services
 from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
 from app.comments.models import Comment, CommentStatus
 from app.comments.schemas import EditComment, FlagComment, NewComment
-from app.core.errors import Conflict, Invalid
+from app.core.errors import Conflict, Invalid, status_of
 from app.core.htmx import is_htmx, render
 from app.core.i18n import current_language
 from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db
+from app.photos import services as photos
 from app.projects.models import Stage
 
 
@@ -131,8 +132,10 @@ def _post_comment(stage: Stage, form: CommentForm, parent: Comment | None = None
     new = NewComment.parse(
         form.schema_input(services.new_client_id(), parent.id if parent is not None else None)
     )
+    # The photo is checked before anything is written: a refused photo stores no comment.
+    photo = photos.prepare(photos.read_upload(form.photo.data), form.photo_alt.data)
     participant = current_participant()
-    comment, _created = services.post_comment(
+    comment, created = services.post_comment(
         actor_from(current_user, participant),
         participant,
         stage,
@@ -140,6 +143,8 @@ def _post_comment(stage: Stage, form: CommentForm, parent: Comment | None = None
         language=current_language(),
         new_participant=created_participant,
     )
+    if created and photo is not None:
+        photos.attach(comment, photo)
     return comment
 
 
@@ -166,7 +171,7 @@ def post(stage_id: int) -> Any:
         comment = _post_comment(stage, form)
     except Invalid as exc:
         show_errors(form, exc, form.body, {"geometry": "lat"})
-        return _discussion(stage, form, 422)
+        return _discussion(stage, form, status_of(exc))
     pending = comment.status == CommentStatus.PENDING
     notice = _("Thank you! Your post is reviewed before it is published.") if pending else None
     if is_htmx():

@@ -366,4 +366,7 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     comment.body = ""
     comment.set_geometry(None)
     db.session.flush()
+    from app.photos.services import delete_of_comments
+
+    delete_of_comments([comment.id])  # its photo goes with the text
     return comment

@@ -69,6 +69,12 @@ class Invalid(DomainError):
     default_code = "invalid"
 
 
+class TooLarge(Invalid):
+    """An uploaded file is over its limit (413); ``fields`` says which."""
+
+    default_code = "too_large"
+
+
 class Forbidden(DomainError):
     """The actor may not do this (policy, role, closed stage)."""
 
@@ -94,6 +100,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Invalid: 422,
+    TooLarge: 413,
 }
 
 

@@ -24,6 +24,7 @@ from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Suppor
 from app.core.models import utcnow
 from app.demo import geography
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
+from app.demo.photos import add_photos
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
 from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
 from app.demo.texts import Writer
@@ -709,6 +710,7 @@ class Seeder:
 def seed(password: str) -> dict[str, int]:
     """Add the demo to the session (flushes, does not commit). Returns row counts."""
     Seeder(password).run()
+    add_photos()  # photos on some comments (app/demo/photos.py)
     return counts()
 
 

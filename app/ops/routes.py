@@ -41,6 +41,7 @@ SHELL_ASSETS = [
     "js/survey.js",
     "js/survey-offline.js",
     "js/comments-offline.js",
+    "js/photos.js",
     "js/map-draw.js",
     "js/stage-map.js",
     "js/comments.js",

@@ -20,6 +20,7 @@ from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import ErasureMode, Organization
+from app.photos.services import delete_of_comments as delete_photos
 from app.privacy.storage import (
     checkpoint_after_commit,
     delete_exports_of_projects,
@@ -264,9 +265,10 @@ def _remove_responses(response_ids: list[int]) -> None:
 
 
 def _remove_comments(comment_ids: list[int]) -> None:
-    """Delete as the author would: the text goes, the thread keeps its place."""
+    """Delete as the author would: the text and photo go, the thread keeps its place."""
     if not comment_ids:
         return
+    delete_photos(comment_ids)
     _delete_codings(TargetType.COMMENT, comment_ids)
     stage_ids = db.session.scalars(
         sa.select(Comment.stage_id).where(Comment.id.in_(comment_ids)).distinct()
@@ -395,6 +397,8 @@ def erase_participant(
     else:
         if method == "redact":
             redacted = _redact_texts(participant, organization, extra, actor)
+        # A photo cannot be redacted or unlinked from who is in it: it goes in every case.
+        delete_photos(comment_ids)
         _unlink(response_ids, comment_ids)
     db.session.flush()
     forgotten = _forget_participant_if_unused(participant)

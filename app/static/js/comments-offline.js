@@ -42,12 +42,16 @@
     var lon = number(form.elements.namedItem("lon") && form.elements.namedItem("lon").value);
     if (lat !== null && lon !== null) { payload.geometry = { type: "Point", coordinates: [lon, lat] }; }
     var title = body.value.trim().slice(0, 60);
+    // A photo (photos.js) is kept as a Blob with the comment and sent with it.
+    var photo = window.PlatsdialogPhotos ? window.PlatsdialogPhotos.of(form) : null;
     var result = await window.PlatsdialogOffline.submit({
       url: "/api/v1/stages/" + stageId + "/comments", payload: payload, clientId: clientId,
       kind: "comment", title: title, formAction: form.getAttribute("action"),
+      photo: photo ? photo.blob : null, photoAlt: photo ? photo.alt : "",
     });
     if (result === "failed") { return false; }
     body.value = "";
+    if (photo) { window.PlatsdialogPhotos.clear(form); }
     if (idField) { idField.value = newId(); }  // the next comment is a new one
     var note = form.querySelector("[data-comment-queued]");
     if (!note) {

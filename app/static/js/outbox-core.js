@@ -59,12 +59,19 @@
         let response;
         try {
           const token = (await getToken()) || item.csrfToken || "";
-          response = await fetch(item.url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
-            body: JSON.stringify(item.payload),
-          });
+          const headers = { "Accept": "application/json", "X-CSRFToken": token };
+          let body = JSON.stringify(item.payload);
+          if (item.photo) {
+            // A comment with a photo: the same JSON and the photo's Blob, in one request, so
+            // the client id stores both once (app/api/comments.py).
+            body = new FormData();
+            body.append("comment", JSON.stringify(item.payload));
+            body.append("photo", item.photo, "photo.jpg");
+            body.append("photo_alt", item.photoAlt || "");
+          } else {
+            headers["Content-Type"] = "application/json";
+          }
+          response = await fetch(item.url, { method: "POST", credentials: "same-origin", headers, body });
         } catch (err) {
           report.waiting += 1;
           continue;
