@@ -6,6 +6,7 @@ Back after sending never asks to resend a form. Pixel 7 profile, real Chromium."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,3 +272,87 @@ def test_a_kiosk_keeps_no_draft(phone, live_server, two_pages):
     page.goto(f"{live_server.url}/s/{survey.id}?kiosk=1")
     expect(page.get_by_text("Sida 1 av 2")).to_be_visible()
     expect(page.get_by_label("Sällan")).not_to_be_checked()
+
+
+def test_a_draft_resumes_without_a_connection(phone, live_server, two_pages):
+    survey = two_pages()
+    page = phone()
+    url = f"{live_server.url}/s/{survey.id}"
+    page.goto(url)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # controlled by the service worker: the survey page is kept for offline use
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.get_by_label("Sällan").check()
+    page.get_by_label("Vad saknas?").fill("Skugga")
+    page.context.set_offline(True)
+    page.goto(url)
+    expect(page.get_by_label("Sällan")).to_be_checked()
+    expect(page.get_by_label("Vad saknas?")).to_have_value("Skugga")
+    page.get_by_role("button", name="Nästa").click()
+    expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
+    page.get_by_label("Berätta mer").fill("Skrivet utan nät")
+    page.goto(url)
+    expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
+    expect(page.get_by_label("Berätta mer")).to_have_value("Skrivet utan nät")
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_RUN = (
+    "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+)
+
+
+def _axe(page: Page) -> list[str]:
+    page.evaluate(AXE.read_text())
+    return page.evaluate(AXE_RUN)
+
+
+@pytest.mark.parametrize(
+    ("language", "page_two", "review", "send", "thanks", "answers"),
+    [
+        (
+            "sv",
+            "Sida 2 av 2",
+            "Granska dina svar",
+            "Skicka dina svar",
+            "Tack för dina svar",
+            "Dina svar",
+        ),
+        (
+            "en",
+            "Page 2 of 2",
+            "Review your answers",
+            "Send your answers",
+            "Thank you for your answers",
+            "Your answers",
+        ),
+    ],
+)
+def test_a_resumed_survey_its_review_and_the_receipt_are_axe_clean(
+    phone, live_server, two_pages, language, page_two, review, send, thanks, answers
+):
+    survey = two_pages()
+    page = phone()
+    page.goto(f"{live_server.url}/lang/{language}")
+    url = f"{live_server.url}/s/{survey.id}"
+    page.goto(url)
+    page.locator(".question input[type=radio]").last.check()
+    page.locator(".question input[type=text]").first.fill("Bänkar")
+    page.locator("button[value=next]").click()
+    expect(page.get_by_text(page_two)).to_be_visible()
+    page.locator(".question textarea").first.fill("Fler träd")
+    page.goto(url)
+    expect(page.get_by_text(page_two)).to_be_visible()
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    assert _axe(page) == []
+    page.get_by_role("button", name=review).click()
+    expect(page.get_by_role("heading", name=review)).to_be_visible()
+    assert _axe(page) == []
+    page.get_by_role("button", name=send).click()
+    expect(page.get_by_role("heading", name=thanks)).to_be_visible()
+    expect(page.get_by_role("heading", name=answers, exact=True)).to_be_visible()
+    expect(page.get_by_text("Fler träd")).to_be_visible()
+    assert _axe(page) == []
+    assert page.evaluate(DRAFTS) == []
