@@ -91,7 +91,7 @@ class Flow:
         #: Staff typing in a paper form (app/intake): channel ``paper``, a new participant.
         self.paper = paper
         #: A shared device (``?kiosk=1``): channel ``kiosk``, nothing prefilled, no draft kept
-        #: on the device (docs/offline.md).
+        #: on the device (docs/design.md, section 4).
         self.kiosk = kiosk
         self.questions = ordered_questions(survey)
         self.pages = sorted({q.page for q in self.questions})

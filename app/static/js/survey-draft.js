@@ -1,6 +1,6 @@
 /* Survey drafts: the answers in progress kept on this device (localStorage, key
  * "pd-survey-draft-<survey id>") until they are sent, so a reload, a language switch, Back or
- * coming back days later goes on where the resident left off (docs/offline.md).
+ * coming back days later goes on where the resident left off (docs/design.md, section 4).
  *
  * - survey-offline.js saves and restores the draft on the survey's pages (it reads every
  *   question's inputs); this file keeps the draft on the review page, clears it on the receipt

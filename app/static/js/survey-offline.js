@@ -453,7 +453,7 @@
       var answer = raw(q);
       if (answer) { answers.push(Object.assign({ question_id: q.id }, answer)); }
     });
-    var body = { client_id: id, language: data.language, channel: navigator.onLine ? "web" : "offline", answers: answers };
+    var body = { client_id: id, language: data.language, channel: form.hasAttribute("data-kiosk") ? "kiosk" : (navigator.onLine ? "web" : "offline"), answers: answers };
     var nick = nickname();
     if (nick) { body.nickname = nick; }
     return body;
