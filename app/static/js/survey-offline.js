@@ -636,9 +636,14 @@
 
   /** Put the draft over a freshly opened survey; returns the step to resume at. */
   function restore(draft) {
-    questions.forEach(function (q) { setRaw(q, draft.answers[q.id] || null); });
+    // Only answers to the survey's questions as it is now (it may have changed since).
+    var answers = {};
+    questions.forEach(function (q) {
+      if (draft.answers[q.id]) { answers[q.id] = draft.answers[q.id]; }
+      setRaw(q, draft.answers[q.id] || null);
+    });
     var state = stateOf();
-    state.answers = draft.answers;
+    state.answers = answers;
     state.nickname = draft.nickname || state.nickname || null;
     form.elements.namedItem("state").value = JSON.stringify(state);
     var nick = form.elements.namedItem("nickname");
@@ -714,7 +719,8 @@
   } else if (Draft && form.hasAttribute("data-kiosk")) {
     Draft.clear(data.survey);
   }
-  if (Draft && !form.hasAttribute("data-no-draft")) {
+  // A step's page is the answer to a form: its history entry becomes a GET (survey-draft.js).
+  if (Draft && !form.hasAttribute("data-no-draft") && (!fresh || window.location.hash)) {
     Draft.markStep(form.elements.namedItem("step").value || current);
   }
 
