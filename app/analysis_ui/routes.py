@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from analysis.indicators import stage_coverage
@@ -143,7 +144,14 @@ def stage_recompute(stage_id: int) -> Any:
         organization_id=stage.project.organization_id,
         obj=stage,
     )
-    flash(_("Indicators recomputed from %(n)s contributions.", n=counts.contributions), "success")
+    flash(
+        ngettext(
+            "Indicators recomputed from %(num)d contribution.",
+            "Indicators recomputed from %(num)d contributions.",
+            counts.contributions,
+        ),
+        "success",
+    )
     return redirect(url_for("analysis_ui.stage_view", stage_id=stage.id))
 
 
@@ -253,7 +261,14 @@ def population(org_id: int) -> Any:
                     obj=org,
                     reason=", ".join(f"{y}: {n}" for y, n in sorted(stored.items())),
                 )
-                flash(_("%(n)s population rows stored.", n=sum(stored.values())), "success")
+                flash(
+                    ngettext(
+                        "%(num)d population row stored.",
+                        "%(num)d population rows stored.",
+                        sum(stored.values()),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("analysis_ui.population", org_id=org.id))
     year, rows = population_rows(org.id)
     status = 422 if request.method == "POST" else 200

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.analysis_ui import bp, learning, review, services
@@ -204,9 +205,9 @@ def review_bulk_accept(stage_id: int) -> Any:
     _audit("coding.bulk_accept", stage, f"{len(rows)} items, {count} themes")
     flash(
         _(
-            "%(n)s themes accepted on %(items)s contributions.",
-            n=count,
-            items=len(rows),
+            "%(themes)s accepted on %(items)s.",
+            themes=ngettext("%(num)d theme", "%(num)d themes", count),
+            items=ngettext("%(num)d contribution", "%(num)d contributions", len(rows)),
         ),
         "success",
     )

@@ -197,6 +197,11 @@ class ReportData:
 # --- Labels --------------------------------------------------------------------------------
 
 
+def _count_contributions(count: int) -> str:
+    """ "1 contribution", "2 contributions" (numbers formatted as everywhere in the report)."""
+    return ngettext("%(n)s submission", "%(n)s submissions", count, n=evidence.number(count))
+
+
 def report_title(scope: Scope) -> str:
     stage = scope.stage
     if stage is not None and stage.kind == StageKind.CONSULTATION:
@@ -687,9 +692,9 @@ def _summary(document: Any, data: ReportData) -> None:
     partly = sum(1 for i in data.items if i.disposition == "partly")
     document.add_paragraph(
         _(
-            "%(not_met)s contributions are not met and %(partly)s partly met (section 5).",
-            not_met=evidence.number(not_met),
-            partly=evidence.number(partly),
+            "Not met: %(not_met)s; partly met: %(partly)s (section 5).",
+            not_met=_count_contributions(not_met),
+            partly=_count_contributions(partly),
         )
     )
     if f.key_figures:
@@ -712,7 +717,7 @@ def _summary(document: Any, data: ReportData) -> None:
             _text(cells[2], f"{evidence.percent(t.share)} ({evidence.interval(t.low, t.high)})")
         document.add_paragraph(
             _(
-                "Share of all %(n)s contributions with a 95 %% interval. A contribution can "
+                "Share of all contributions (%(n)s) with a 95 %% interval. A contribution can "
                 "concern several themes; below it is listed once, under its main theme.",
                 n=evidence.number(f.contributions),
             )
@@ -740,8 +745,8 @@ def _conduct(document: Any, data: ReportData) -> None:
     document.add_heading(_("Participants and contributions by channel"), level=2)
     document.add_paragraph(
         _(
-            "%(participants)s participants answered %(responses)s surveys, wrote %(comments)s "
-            "comments and marked %(places)s places on the map.",
+            "Participants: %(participants)s. Survey responses: %(responses)s, comments: "
+            "%(comments)s, places marked on the map: %(places)s.",
             participants=evidence.number(f.participants),
             responses=evidence.number(f.responses),
             comments=evidence.number(f.comments),
@@ -850,9 +855,14 @@ def _contributions(document: Any, data: ReportData) -> None:
         senders = {it.sender_key for it in items}
         document.add_paragraph(
             _(
-                "%(n)s contributions from %(p)s private persons.",
-                n=evidence.number(len(items)),
-                p=evidence.number(len(senders)),
+                "%(contributions)s from %(people)s.",
+                contributions=_count_contributions(len(items)),
+                people=ngettext(
+                    "%(n)s private person",
+                    "%(n)s private persons",
+                    len(senders),
+                    n=evidence.number(len(senders)),
+                ),
             )
         )
         by_theme: dict[str, list[ReportItem]] = defaultdict(list)
@@ -884,9 +894,12 @@ def _not_met(document: Any, data: ReportData) -> None:
     document.add_heading(_("5 Contributions not met"), level=1)
     decided = sum(1 for it in data.items if it.disposition)
     document.add_paragraph(
-        _(
+        ngettext(
+            "The municipality has decided on %(decided)s of %(n)s contribution. Contributions "
+            "are referred to by their id in section 3.",
             "The municipality has decided on %(decided)s of %(n)s contributions. Contributions "
             "are referred to by their id in section 3.",
+            len(data.items),
             decided=evidence.number(decided),
             n=evidence.number(len(data.items)),
         )

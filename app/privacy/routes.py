@@ -34,6 +34,14 @@ from app.privacy.services import (
 from app.surveys.models import Response as SurveyResponse
 
 
+def _survey_responses(n: int) -> str:
+    return ngettext("%(num)d survey response", "%(num)d survey responses", n)
+
+
+def _comments(n: int) -> str:
+    return ngettext("%(num)d comment", "%(num)d comments", n)
+
+
 @bp.get("/my/data")
 def my_data() -> FlaskResponse:
     """Download everything stored about my contributions, as JSON."""
@@ -56,12 +64,11 @@ def my_delete() -> Response | str | tuple[str, int]:
         report = delete_own_contributions(participant)
         flash(
             _(
-                "Deleted: %(responses)s survey responses, %(comments)s comments, "
-                "%(supports)s agreements and %(flags)s reports.",
-                responses=report.responses,
-                comments=report.comments,
-                supports=report.supports,
-                flags=report.flags,
+                "Deleted: %(responses)s, %(comments)s, %(supports)s and %(flags)s.",
+                responses=_survey_responses(report.responses),
+                comments=_comments(report.comments),
+                supports=ngettext("%(num)d agreement", "%(num)d agreements", report.supports),
+                flags=ngettext("%(num)d report", "%(num)d reports", report.flags),
             ),
             "success",
         )
@@ -150,9 +157,9 @@ def erase() -> Response | str | tuple[str, int]:
                 participant, organization, actor=current_user, method=method, extra=extra
             )
             message = _(
-                "Erased: %(responses)s survey responses and %(comments)s comments.",
-                responses=report.responses,
-                comments=report.comments,
+                "Erased: %(responses)s and %(comments)s.",
+                responses=_survey_responses(report.responses),
+                comments=_comments(report.comments),
             )
             if method == "redact":
                 message += " " + ngettext(

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from app.accounts.models import Participant, User
@@ -585,10 +585,12 @@ def delete_stage(stage: Stage, *, actor: User | None) -> None:
         raise ProjectError(
             "has_contributions",
             _(
-                "This stage cannot be deleted: residents have given %(responses)s survey "
-                "responses and %(comments)s comments in it. Rename it or close it instead.",
-                responses=responses,
-                comments=comments,
+                "This stage cannot be deleted: residents have given %(responses)s and "
+                "%(comments)s in it. Rename it or close it instead.",
+                responses=ngettext(
+                    "%(num)d survey response", "%(num)d survey responses", responses
+                ),
+                comments=ngettext("%(num)d comment", "%(num)d comments", comments),
             ),
         )
     project = stage.project

@@ -15,28 +15,30 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.validators import ValidationError
 
 from app.accounts.models import Participant, hash_token
 from app.audit.services import record
 from app.core.errors import Conflict, DomainError, Invalid, status_of
-from app.core.i18n import current_language
+from app.core.i18n import current_language, tr
 from app.core.participants import (
     created_participant,
     current_participant,
     ensure_device_token,
 )
 from app.core.permissions import Action, actor_from, can, require
-from app.extensions import db
-from app.projects.models import ParticipationPolicy
+from app.extensions import csrf, db
+from app.projects.models import ParticipationPolicy, Stage
 from app.surveys import bp
 from app.surveys.forms import FlowState, SurveyStepForm
-from app.surveys.models import Question, Resubmission, Survey, SurveyStatus
+from app.surveys.models import Answer, Question, Resubmission, Survey, SurveyStatus
 from app.surveys.queries import earlier_response, response_by_client_id, survey_for_answering
-from app.surveys.questions import Cleaned, MapQuestion, QuestionKind, kind_for
+from app.surveys.questions import Cleaned, CleanedFeature, MapQuestion, QuestionKind, kind_for
 from app.surveys.schemas import NewResponse
 from app.surveys.services import (
     answer_context,
@@ -75,13 +77,22 @@ class Flow:
     """The survey's pages and the resident's answers so far."""
 
     def __init__(
-        self, survey: Survey, state: FlowState, *, preview: bool, paper: bool = False
+        self,
+        survey: Survey,
+        state: FlowState,
+        *,
+        preview: bool,
+        paper: bool = False,
+        kiosk: bool = False,
     ) -> None:
         self.survey = survey
         self.state = state
         self.preview = preview
         #: Staff typing in a paper form (app/intake): channel ``paper``, a new participant.
         self.paper = paper
+        #: A shared device (``?kiosk=1``): channel ``kiosk``, nothing prefilled, no draft kept
+        #: on the device (docs/design.md, section 4).
+        self.kiosk = kiosk
         self.questions = ordered_questions(survey)
         self.pages = sorted({q.page for q in self.questions})
         self.context = answer_context(survey, current_language())
@@ -144,7 +155,7 @@ class Flow:
         payload: dict[str, Any] = {
             "client_id": self.state.client_id,
             "language": current_language(),
-            "channel": "paper" if self.paper else "web",
+            "channel": "paper" if self.paper else ("kiosk" if self.kiosk else "web"),
             "answers": answers,
         }
         if self.state.nickname:
@@ -237,7 +248,12 @@ def _render_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     notice: str | None = None,
+    returning: bool = False,
+    fresh: bool = False,
 ) -> tuple[str, int]:
+    """One page of the survey. ``returning``: opened with "Change" on the review, so its main
+    button goes back to the review. ``fresh``: a first GET, not a step of the flow (the
+    device's draft, if any, is restored over it by survey-offline.js)."""
     cleaned, _errors = flow.evaluate()
     visible = flow.visible(cleaned)
     errors = errors or {}
@@ -332,6 +348,9 @@ def _render_page(
         ask_nickname=ask_nickname,
         preview=flow.preview,
         paper=flow.paper,
+        kiosk=flow.kiosk,
+        returning=returning,
+        fresh=fresh,
         notice=notice,
         has_map=bool(map_kinds),
         needs_geoman=needs_geoman,
@@ -339,7 +358,7 @@ def _render_page(
         tile_attribution=current_app.config.get("TILE_ATTRIBUTION") or "",
         area_json=json.dumps(_area(flow.survey)),
         language=current_language(),
-        earlier=_has_earlier(flow.survey),
+        earlier=_has_earlier(flow.survey) and not flow.kiosk and not flow.paper,
     ), status
 
 
@@ -354,7 +373,12 @@ def _has_earlier(survey: Survey) -> bool:
 
 
 def _render_review(
-    flow: Flow, form: SurveyStepForm, *, status: int = 200, message: str | None = None
+    flow: Flow,
+    form: SurveyStepForm,
+    *,
+    status: int = 200,
+    message: str | None = None,
+    expired: bool = False,
 ) -> tuple[str, int]:
     cleaned, _errors = flow.evaluate()
     visible = flow.visible(cleaned)
@@ -388,29 +412,43 @@ def _render_review(
         page_count=len(flow.pages),
         message=message,
         nickname=flow.state.nickname,
+        kiosk=flow.kiosk,
+        expired=expired,
     ), status
 
 
+@csrf.exempt  # checked below: an expired token keeps the answers instead of a bare 400
 @bp.route("/s/<int:survey_id>", methods=["GET", "POST"])
 def take(survey_id: int) -> Any:
     """Answer a survey one page at a time, review the answers and submit them."""
     survey, preview = _load(survey_id)
     paper = _paper_entry(survey) and not preview
+    kiosk = request.values.get("kiosk") == "1" and not paper and not preview
     blocked = _blocked(survey, preview, paper=paper)
     if blocked is not None:
         return blocked
-    form = SurveyStepForm()
+    form = SurveyStepForm(meta={"csrf": False})
     if request.method == "GET":
         if not preview and not paper:
             ensure_device_token()  # a double tap on "send" stays one participant
-        flow = Flow(survey, FlowState(), preview=preview, paper=paper)
-        return _render_page(flow, form, flow.first_page)
-    if not form.validate_on_submit() and "csrf_token" in form.errors:
-        abort(400)
-    flow = Flow(survey, FlowState.load(form.state.data), preview=preview, paper=paper)
+        state = FlowState()
+        if not preview and not paper and not kiosk:
+            state.answers = _earlier_answers(survey)
+        flow = Flow(survey, state, preview=preview, paper=paper, kiosk=kiosk)
+        return _render_page(flow, form, flow.first_page, fresh=True)
+    flow = Flow(survey, FlowState.load(form.state.data), preview=preview, paper=paper, kiosk=kiosk)
     step = form.step.data or ""
     action = request.form.get("action", "next")
     goto = request.form.get("goto", "")
+    try:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        # A page left open for hours: nothing is done with the request, but nothing the
+        # resident wrote is lost either. The same step comes back with a fresh token and a
+        # message; the resident sends again (never automatically: that would let another site
+        # send answers in the resident's name).
+        return _expired(flow, form, step)
     if step == REVIEW:
         return _review_step(flow, form, action, goto)
     try:
@@ -420,6 +458,64 @@ def take(survey_id: int) -> Any:
     if page not in flow.pages:
         page = flow.first_page
     return _page_step(flow, form, page, action)
+
+
+def _expired(flow: Flow, form: SurveyStepForm, step: str) -> Any:
+    message = _(
+        "For your security the page had expired. Your answers are kept: check them and "
+        "press the button again."
+    )
+    if step == REVIEW:
+        return _render_review(flow, form, status=400, message=message, expired=True)
+    page = int(step) if step.isdigit() and int(step) in flow.pages else flow.first_page
+    flow.read_page(page, request.form)
+    return _render_page(flow, form, page, status=400, notice=message)
+
+
+def _earlier_answers(survey: Survey) -> dict[int, dict[str, Any]]:
+    """The device's or account's stored response as raw answers, to fill the pages with when
+    the resident opens the survey again (answers in progress, kept on the device, are put
+    over them by survey-offline.js)."""
+    participant = current_participant()
+    if participant is None:
+        return {}
+    earlier = earlier_response(survey.id, participant.id, with_answers=True)
+    if earlier is None:
+        return {}
+    current = {q.id for q in survey.questions}
+    return {a.question_id: _raw_of(a) for a in earlier.answers if a.question_id in current}
+
+
+def _raw_of(answer: Answer) -> dict[str, Any]:
+    """A stored answer in the shape the form and the API send it (the inverse of
+    ``validate``)."""
+    if answer.features:
+        return {
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": feature.geometry,
+                    "properties": {"category": feature.category_id, "comment": feature.comment},
+                }
+                for feature in answer.features
+            ]
+        }
+    value = answer.value
+    if isinstance(value, dict) and "options" in value:  # multi-choice with its "other" text
+        return {"value": list(value.get("options") or []), "other": value.get("other")}
+    return {"value": value}
+
+
+def _cleaned_of(answer: Answer) -> Cleaned:
+    """A stored answer as ``validate`` returned it, for ``describe``."""
+    return Cleaned(
+        value=answer.value,
+        text=answer.text,
+        features=[
+            CleanedFeature(geometry=f.geometry, category_id=f.category_id, comment=f.comment)
+            for f in answer.features
+        ],
+    )
 
 
 def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
@@ -435,6 +531,7 @@ def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
     page_ids = {q.id for q in flow.on_page(page)}
     cleaned, errors = flow.evaluate(required_for=page_ids)
     visible = flow.visible(cleaned)
+    returning = action == REVIEW
     if action == "back":
         return _render_page(flow, form, flow.previous_page(page, visible))
     page_errors = {k: v for k, v in errors.items() if int(k.split(".")[1]) in page_ids}
@@ -445,12 +542,14 @@ def _page_step(flow: Flow, form: SurveyStepForm, page: int, action: str) -> Any:
         elif not flow.state.nickname and not _participant_nickname():
             page_errors["nickname"] = _("Please choose a nickname to take part.")
     if page_errors:
-        return _render_page(flow, form, page, errors=page_errors, status=422)
+        return _render_page(flow, form, page, errors=page_errors, status=422, returning=returning)
     shown = {int(x) for x in (form.shown.data or "").split(",") if x.strip().isdigit()}
     appeared = (visible & page_ids) - shown
     if appeared:
         notice = _("New questions appeared below because of your answers. Please look at them.")
-        return _render_page(flow, form, page, notice=notice)
+        return _render_page(flow, form, page, notice=notice, returning=returning)
+    if returning:
+        return _render_review(flow, form)
     following = flow.next_page(page, visible)
     if following == REVIEW:
         return _render_review(flow, form)
@@ -464,7 +563,7 @@ def _participant_nickname() -> str | None:
 
 def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> Any:
     if goto.isdigit() and int(goto) in flow.pages:
-        return _render_page(flow, form, int(goto))
+        return _render_page(flow, form, int(goto), returning=True)
     cleaned, _errors = flow.evaluate()
     visible = flow.visible(cleaned)
     if action == "back":
@@ -509,8 +608,14 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
             error=error,
             stage=_stage(flow.survey),
         ), status_of(error)
+    # Post/redirect/get: Back and reload on the receipt never send the form again.
     return redirect(
-        url_for("surveys.receipt", survey_id=flow.survey.id, client_id=response.client_id),
+        url_for(
+            "surveys.receipt",
+            survey_id=flow.survey.id,
+            client_id=response.client_id,
+            **({"kiosk": 1} if flow.kiosk else {}),
+        ),
         code=303,
     )
 
@@ -551,7 +656,8 @@ def _show_errors(flow: Flow, form: SurveyStepForm, fields: dict[str, str]) -> An
 
 @bp.get("/s/<int:survey_id>/receipt/<client_id>")
 def receipt(survey_id: int, client_id: str) -> Any:
-    """The receipt of a stored response: reference number and time (its author only)."""
+    """The receipt of a stored response (its author only): reference number and time, what
+    happens next and when, a copy of the answers, and where to follow the project."""
     survey = survey_for_answering(survey_id)
     if survey is None:
         abort(404)
@@ -559,12 +665,73 @@ def receipt(survey_id: int, client_id: str) -> Any:
     participant = current_participant()
     if response is None or participant is None or response.participant_id != participant.id:
         abort(404)
+    kiosk = request.args.get("kiosk") == "1"
+    stage = _stage(survey)
     return render_template(
         "surveys/receipt.html",
         survey=survey,
-        stage=_stage(survey),
+        stage=stage,
         response=response,
         reference=reference_of(response),
         preview=False,
+        kiosk=kiosk,
+        # On a shared device the next person must not read the answers.
+        answers=[] if kiosk else _answer_copy(survey, response),
+        next_steps=_next_steps(stage),
         can_view_answers=can(actor_from(current_user, participant), Action.VIEW_ANSWERS, survey),
     )
+
+
+def _answer_copy(survey: Survey, response: Any) -> list[dict[str, str]]:
+    """The stored answers as question and answer, in the survey's order."""
+    language = current_language()
+    stored = {a.question_id: a for a in response.answers}
+    rows = []
+    for question in ordered_questions(survey):
+        answer = stored.get(question.id)
+        if answer is None:
+            continue
+        try:
+            text = kind_for(question).describe(_cleaned_of(answer), language)
+        except (KeyError, TypeError, ValueError, DomainError):
+            continue  # an answer to a question changed since: not shown rather than wrong
+        rows.append({"question": question.prompt, "answer": text})
+    return rows
+
+
+def _next_steps(stage: Stage | None) -> list[str]:
+    """What happens next and when, from the stage's dates and the project's next stage."""
+    if stage is None:
+        return []
+    steps = []
+    if stage.closes_at is not None and not stage.has_ended:
+        steps.append(
+            _(
+                "You can change your answers until %(date)s, when this stage closes.",
+                date=format_date(stage.closes_at, "long"),
+            )
+        )
+    if stage.feedback is not None and stage.feedback.published_at is not None:
+        steps.append(_("The municipality has published what it heard and what it did with it."))
+    else:
+        steps.append(
+            _(
+                "When the stage has closed, the municipality goes through every contribution "
+                "and publishes what it heard and what it did with it on the project page."
+            )
+        )
+    later = [s for s in stage.project.stages if s.position > stage.position]
+    if later:
+        following = min(later, key=lambda s: s.position)
+        title = tr(following.title)
+        if following.opens_at is not None:
+            steps.append(
+                _(
+                    "Next step: %(stage)s, from %(date)s.",
+                    stage=title,
+                    date=format_date(following.opens_at, "long"),
+                )
+            )
+        elif title:
+            steps.append(_("Next step: %(stage)s.", stage=title))
+    return steps

@@ -99,6 +99,17 @@
       Object.keys(teardowns).forEach(function (name) { teardowns[name](); });
     }
   };
+  // Logging out forgets the survey answers in progress kept on this device (survey-draft.js),
+  // like the service worker forgets the pages: the next person finds nothing of the last one.
+  document.addEventListener("submit", function (e) {
+    var action = e.target && e.target.getAttribute && e.target.getAttribute("action");
+    if (!action || !/\/logout$/.test(action.split("?")[0])) { return; }
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf("pd-survey-draft-") === 0) { localStorage.removeItem(key); }
+      });
+    } catch (err) { /* storage unavailable: nothing kept */ }
+  }, true);
   document.addEventListener("DOMContentLoaded", PD.maps.build);
   document.addEventListener("htmx:afterSettle", PD.maps.build);
   document.addEventListener("htmx:historyRestore", PD.maps.build);

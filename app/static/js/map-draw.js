@@ -210,6 +210,8 @@
 
   MapQuestion.prototype.save = function () {
     this.input.value = this.features.length ? JSON.stringify(this.features) : "";
+    // The survey's draft on the device (survey-offline.js) listens for changes.
+    this.input.dispatchEvent(new Event("change", { bubbles: true }));
   };
 
   MapQuestion.prototype.render = function () {

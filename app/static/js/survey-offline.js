@@ -8,6 +8,10 @@
  * possible, otherwise kept on the device and sent when the connection returns. The client id
  * is made once per attempt and kept in sessionStorage, so a reload or a second click never
  * creates a second response.
+ *
+ * The answers in progress are also kept on the device as a draft (survey-draft.js): saved as
+ * they are given, restored over a freshly opened survey (they win over the earlier response
+ * the server fills in), removed when they are sent or the resident starts over.
  */
 (function () {
   "use strict";
@@ -30,6 +34,13 @@
   var nav = null;
   var review = null;
   var sending = false;
+  var Draft = window.PDSurveyDraft;
+  var keepsDraft = Boolean(Draft && Draft.keeps(form));
+  var fresh = form.hasAttribute("data-fresh");
+  var dirty = false;
+  var finished = false;
+  // After "Change" on the offline review, the page's main button goes back to the review.
+  var returnToReview = false;
 
   function fmt(text, values) {
     return String(text || "").replace(/\{(\w+)\}/g, function (m, k) {
@@ -253,7 +264,7 @@
     var index = pageNumbers.indexOf(page) + 1;
     progress(index, pageNumbers.length);
     var later = shown.filter(function (p) { return p > page; });
-    nav.querySelector("[data-go=next]").textContent = later.length ? S.next : S.toReview;
+    nav.querySelector("[data-go=next]").textContent = returnToReview ? S.toReviewAgain : (later.length ? S.next : S.toReview);
     nav.querySelector("[data-go=back]").hidden = !shown.some(function (p) { return p < page; });
     var shownEl = pageEls[pageNumbers.indexOf(page)];
     mapAssetsFor(shownEl).then(function () {
@@ -305,6 +316,7 @@
     var visible = applyVisibility();
     var shown = visiblePages(visible);
     if (direction === "back") {
+      returnToReview = false;
       clearErrors();
       if (review && !review.hidden) { show(shown.length ? shown[shown.length - 1] : pageNumbers[0]); focusTop(); return; }
       var before = shown.filter(function (p) { return p < current; });
@@ -313,6 +325,7 @@
       return;
     }
     if (!checkPage()) { return; }
+    if (returnToReview) { returnToReview = false; showReview(); return; }
     var after = shown.filter(function (p) { return p > current; });
     if (after.length) { show(after[0]); focusTop(); } else { showReview(); }
   }
@@ -392,7 +405,7 @@
       hidden.className = "visually-hidden";
       hidden.textContent = ": " + dt.textContent;
       change.appendChild(hidden);
-      change.addEventListener("click", function () { show(q.page); focusTop(); });
+      change.addEventListener("click", function () { returnToReview = true; show(q.page); focusTop(); });
       dd.appendChild(document.createTextNode(" "));
       dd.appendChild(change);
       row.appendChild(dt);
@@ -440,7 +453,7 @@
       var answer = raw(q);
       if (answer) { answers.push(Object.assign({ question_id: q.id }, answer)); }
     });
-    var body = { client_id: id, language: data.language, channel: navigator.onLine ? "web" : "offline", answers: answers };
+    var body = { client_id: id, language: data.language, channel: form.hasAttribute("data-kiosk") ? "kiosk" : (navigator.onLine ? "web" : "offline"), answers: answers };
     var nick = nickname();
     if (nick) { body.nickname = nick; }
     return body;
@@ -460,6 +473,10 @@
       });
     } catch (e) {
       result = "failed";
+    }
+    if (result === "sent" || result === "queued") {
+      finished = true;
+      if (Draft) { Draft.clear(data.survey); }
     }
     if (result === "sent") {
       try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
@@ -510,10 +527,142 @@
     focusTop(h);
   }
 
+  // -- the draft on this device -------------------------------------------------------------
+  function stateOf() {
+    try { return JSON.parse(form.elements.namedItem("state").value || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  function position() {
+    if (review && !review.hidden) { return "review"; }
+    return active ? current : parseInt(form.elements.namedItem("step").value, 10) || current;
+  }
+
+  function saveDraft() {
+    if (!keepsDraft || finished || Draft.discarding) { return; }
+    var answers = {};
+    questions.forEach(function (q) {
+      var answer = raw(q);
+      if (answer) { answers[q.id] = answer; }
+    });
+    Draft.save(data.survey, { answers: answers, nickname: nickname(), page: position() });
+  }
+
+  function setInput(name, value) {
+    var el = form.elements.namedItem(name);
+    if (el && !el.length && el.tagName) { el.value = value === null || value === undefined ? "" : String(value); }
+  }
+
+  /** Put a raw answer (the server's shape) into a question's inputs; null empties them. */
+  function setRaw(q, answer) {
+    var el = box(q);
+    if (!el) { return; }
+    var n = "q" + q.id;
+    el.querySelectorAll("input, select, textarea").forEach(function (input) {
+      if (input.closest("[data-map-draw]")) { return; }
+      if (input.type === "radio" || input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+    });
+    var saved = el.querySelector("[data-saved-note]");
+    if (saved) { saved.remove(); }
+    if (!answer) { return; }
+    var v = answer.value;
+    if (CHOICE.indexOf(q.type) !== -1 || q.type === "multi_choice") {
+      var chosenIds = (Array.isArray(v) ? v : [v]).map(String);
+      form.querySelectorAll('[name="' + n + '"]').forEach(function (input) {
+        input.checked = chosenIds.indexOf(input.value) !== -1;
+      });
+      if (answer.other) { setInput(n + "_other", answer.other); }
+    } else if (q.type === "ranking") {
+      (Array.isArray(v) ? v : []).forEach(function (optionId, i) { setInput(n + "_rank_" + optionId, i + 1); });
+    } else if (MAP.indexOf(q.type) !== -1) {
+      if (Array.isArray(answer.features) && answer.features.length) {
+        setInput(n + "_features", JSON.stringify(answer.features));
+      } else if (v && typeof v === "object") {
+        if (v.place !== undefined) { setInput(n + "_place", v.place); }
+        if (v.description) { setInput(n + "_description", v.description); }
+      }
+    } else {
+      setInput(n, v);
+    }
+  }
+
+  /** Show ``page`` in the server's flow (its Next/Back buttons post as usual). */
+  function moveTo(page) {
+    var visible = applyVisibility();
+    var shown = visiblePages(visible);
+    form.elements.namedItem("step").value = String(page);
+    pageEls.forEach(function (el, i) { el.hidden = pageNumbers[i] !== page; });
+    var shownField = form.querySelector("[data-shown-field]");
+    if (shownField) {
+      shownField.value = questions.filter(function (q) { return q.page === page && visible[q.id]; })
+        .map(function (q) { return q.id; }).join(",");
+    }
+    progress(pageNumbers.indexOf(page) + 1, pageNumbers.length);
+    var intro = document.querySelector(".survey-intro");
+    if (intro) { intro.hidden = page !== pageNumbers[0]; }
+    var serverNav = form.querySelector(".survey-nav");
+    var next = serverNav && serverNav.querySelector("button[value=next]");
+    if (next) { next.textContent = shown.some(function (p) { return p > page; }) ? S.next : S.toReview; }
+    var back = serverNav && serverNav.querySelector("button[value=back]");
+    if (!back && serverNav && shown.some(function (p) { return p < page; })) {
+      back = document.createElement("button");
+      back.type = "submit";
+      back.name = "action";
+      back.value = "back";
+      back.className = "button button-secondary";
+      back.textContent = S.back;
+      serverNav.appendChild(back);
+    }
+    current = page;
+    document.title = document.title.replace(/^(.*?) – .*? – /, "$1 – " + fmt(S.page, { n: pageNumbers.indexOf(page) + 1, total: pageNumbers.length }) + " – ");
+  }
+
+  function draftNote(text) {
+    var note = document.createElement("p");
+    note.className = "notice draft-note";
+    note.setAttribute("role", "status");
+    note.setAttribute("data-draft-note", "");
+    note.appendChild(document.createTextNode(text + " "));
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link-button";
+    discard.setAttribute("data-draft-discard", "");
+    discard.textContent = S.discard;
+    discard.addEventListener("click", function () { Draft.discard(data.survey); });
+    note.appendChild(discard);
+    var old = document.querySelector("[data-draft-note]");
+    if (old) { old.remove(); }
+    form.parentNode.insertBefore(note, form);
+  }
+
+  /** Put the draft over a freshly opened survey; returns the step to resume at. */
+  function restore(draft) {
+    // Only answers to the survey's questions as it is now (it may have changed since).
+    var answers = {};
+    questions.forEach(function (q) {
+      if (draft.answers[q.id]) { answers[q.id] = draft.answers[q.id]; }
+      setRaw(q, draft.answers[q.id] || null);
+    });
+    var state = stateOf();
+    state.answers = answers;
+    state.nickname = draft.nickname || state.nickname || null;
+    form.elements.namedItem("state").value = JSON.stringify(state);
+    var nick = form.elements.namedItem("nickname");
+    if (nick && draft.nickname) { nick.value = draft.nickname; }
+    var earlierNote = document.querySelector("[data-earlier-note]");
+    if (earlierNote) { earlierNote.remove(); }
+    applyVisibility();
+    var wanted = (/^#step-(\d+|review)$/.exec(window.location.hash) || [])[1] || draft.page;
+    var shown = visiblePages(applyVisibility());
+    if (wanted === "review") { return "review"; }
+    wanted = parseInt(wanted, 10);
+    return shown.indexOf(wanted) !== -1 ? wanted : (shown[0] || pageNumbers[0]);
+  }
+
   // -- taking over ---------------------------------------------------------------------------
   function takeOver() {
     if (active) { return; }
     active = true;
+    form.setAttribute("data-offline-active", "");
     var serverNav = form.querySelector(".survey-nav");
     if (serverNav) { serverNav.hidden = true; }
     nav = document.createElement("div");
@@ -540,11 +689,47 @@
     show(current);
   }
 
+  if (keepsDraft) {
+    ["input", "change", "click"].forEach(function (type) {
+      form.addEventListener(type, function () { dirty = true; saveDraft(); });
+    });
+    window.addEventListener("pagehide", function () { if (dirty || !fresh) { saveDraft(); } });
+    var draft = fresh ? Draft.load(data.survey) : null;
+    if (draft) {
+      var resumeAt = restore(draft);
+      draftNote(S.resumed);
+      if (resumeAt === "review") {
+        var shownPages = visiblePages(applyVisibility());
+        moveTo(shownPages[shownPages.length - 1] || pageNumbers[0]);
+        if (navigator.onLine) {
+          var toReview = form.querySelector(".survey-nav button[value=next]");
+          if (form.requestSubmit && toReview) { form.requestSubmit(toReview); }
+        } else {
+          takeOver();
+          showReview();
+        }
+      } else if (resumeAt !== data.page) {
+        moveTo(resumeAt);
+      }
+      dirty = true;
+    } else if (!fresh) {
+      saveDraft();
+      draftNote(S.kept);
+    }
+  } else if (Draft && form.hasAttribute("data-kiosk")) {
+    Draft.clear(data.survey);
+  }
+  // A step's page is the answer to a form: its history entry becomes a GET (survey-draft.js).
+  if (Draft && !form.hasAttribute("data-no-draft") && (!fresh || window.location.hash)) {
+    Draft.markStep(form.elements.namedItem("step").value || current);
+  }
+
   form.addEventListener("submit", function (event) {
-    if (!active && navigator.onLine) { return; }
+    if (!active && navigator.onLine) { saveDraft(); return; }
     event.preventDefault();
     var action = event.submitter ? event.submitter.value : "next";
     takeOver();
+    if (action === "review") { returnToReview = true; }
     go(action === "back" ? "back" : "next");
   });
   window.addEventListener("offline", takeOver);

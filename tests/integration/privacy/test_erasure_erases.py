@@ -120,7 +120,7 @@ def test_my_delete_removes_supports_flags_and_notes_too(
     client.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
     done = client.post("/my/delete?lang=en", data={"confirm": "y"}, follow_redirects=True)
     assert done.status_code == 200
-    assert "Deleted: 1 survey responses, 1 comments, 1 agreements and 1 reports." in done.get_data(
+    assert "Deleted: 1 survey response, 1 comment, 1 agreement and 1 report." in done.get_data(
         as_text=True
     )
     db.session.expire_all()
@@ -192,7 +192,7 @@ def test_the_preview_shows_only_the_admins_organization(
         data={"organization_id": org.id, "reference": str(mine.id)},
     )
     assert preview.status_code == 200
-    assert "Found 1 survey responses and 1 comments." in preview.get_data(as_text=True)
+    assert "Found 1 survey response and 1 comment." in preview.get_data(as_text=True)
 
 
 def test_export_files_expire_after_seven_days(app, make_project):
