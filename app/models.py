@@ -8,6 +8,7 @@ from app.exports.models import ExportJob
 from app.intake.models import Attachment, RegisterEntry, Sender
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
+from app.plans.models import MapLayer, StagePlan
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
 from app.surveys.models import Answer, AnswerFeature, Question, QuestionOption, Response, Survey
 
@@ -26,6 +27,7 @@ __all__ = [
     "Feedback",
     "Flag",
     "IndicatorSnapshot",
+    "MapLayer",
     "Membership",
     "ModerationDecision",
     "Organization",
@@ -39,6 +41,7 @@ __all__ = [
     "Response",
     "Sender",
     "Stage",
+    "StagePlan",
     "Support",
     "Survey",
     "Theme",
