@@ -23,6 +23,7 @@ from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
 from app.demo import geography
+from app.demo import plans as demo_plans
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
 from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
@@ -709,6 +710,7 @@ class Seeder:
 def seed(password: str) -> dict[str, int]:
     """Add the demo to the session (flushes, does not commit). Returns row counts."""
     Seeder(password).run()
+    demo_plans.seed_plans()
     return counts()
 
 
