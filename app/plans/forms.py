@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.plans.services import MAX_LAYERS
@@ -22,8 +25,22 @@ class PlanUploadForm(FlaskForm):
     )
 
 
-def _coordinate(label: str) -> FloatField:
-    return FloatField(
+class CoordinateField(FloatField):
+    """A decimal number; a Swedish decimal comma is accepted too."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = float(str(valuelist[0]).strip().replace(",", "."))
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_l("Give a number, such as 59.2345.")) from exc
+
+
+def _coordinate(label: str) -> CoordinateField:
+    return CoordinateField(
         label, validators=[InputRequired(message=_l("Give a number, such as 59.2345."))]
     )
 
@@ -46,7 +63,9 @@ class PlacementForm(FlaskForm):
 class LayerForm(Form):
     name = StringField(_l("Name shown in the map"))
     type = SelectField(
-        _l("Type"), choices=[("xyz", _l("XYZ tiles")), ("wms", _l("WMS"))], default="xyz"
+        _l("Type"),
+        choices=[SelectChoice("xyz", _l("XYZ tiles")), SelectChoice("wms", _l("WMS"))],
+        default="xyz",
     )
     url = StringField(_l("Address (https://)"))
     layers = StringField(_l("WMS layers"))

@@ -133,7 +133,11 @@ def read_pdf_page(data: bytes, page: int) -> Raster:
         if not 1 <= page <= count:
             raise PlanError(
                 "no_page",
-                _("The PDF has %(n)s pages; choose a page from 1 to %(n)s.", n=count),
+                _(
+                    "The PDF has no page %(page)s; choose a page from 1 to %(n)s.",
+                    page=page,
+                    n=count,
+                ),
                 field="page",
             )
         pdf_page = document[page - 1]
