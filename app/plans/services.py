@@ -88,13 +88,15 @@ def read_image(data: bytes) -> Raster:
     """A PNG or JPEG, sniffed from its bytes and re-encoded. Raises ``PlanError``."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    too_big = PlanError(
-        "too_many_pixels",
-        _(
-            "The image has too many pixels (at most %(mp)s megapixels).",
-            mp=PLAN_MAX_PIXELS // 10**6,
-        ),
-    )
+    def too_big() -> PlanError:
+        return PlanError(
+            "too_many_pixels",
+            _(
+                "The image has too many pixels (at most %(mp)s megapixels).",
+                mp=PLAN_MAX_PIXELS // 10**6,
+            ),
+        )
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -103,14 +105,14 @@ def read_image(data: bytes) -> Raster:
                 if kind is None:
                     raise _wrong_type()
                 if probe.size[0] * probe.size[1] > PLAN_MAX_PIXELS:
-                    raise too_big
+                    raise too_big()
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 if kind == "jpeg":
                     image.draft("RGB", (PLAN_MAX_SIDE, PLAN_MAX_SIDE))
                 return _encode(ImageOps.exif_transpose(image), kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_big from exc
+        raise too_big() from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise _wrong_type() from exc
 
