@@ -272,3 +272,23 @@ def test_keyboard_users_move_a_pin_to_the_middle_of_the_map(
         assert after[0] > before[0] and after[1] < before[1]
     finally:
         context.close()
+
+
+def test_overlay_after_a_boosted_navigation_and_back(browser, playwright, live_server, plan_stage):
+    requests: list[str] = []
+    context = _phone(browser, playwright, requests)
+    page = context.new_page()
+    try:
+        project_path = plan_stage.path.rsplit("/", 1)[0]
+        page.goto(live_server.url + project_path)
+        page.locator(f"a[href='{plan_stage.path}']").first.click()
+        expect(page).to_have_url(live_server.url + plan_stage.path)
+        # Both maps of the stage page carry the plan and one slider each, as on a fresh load.
+        expect(page.locator("img.plan-overlay")).to_have_count(2)
+        expect(page.locator("[data-plan-controls]")).to_have_count(2)
+        page.go_back()
+        page.go_forward()
+        expect(page.locator("img.plan-overlay")).to_have_count(2)
+        expect(page.locator("[data-plan-controls]")).to_have_count(2)
+    finally:
+        context.close()

@@ -128,7 +128,7 @@
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);
     }
-    if (window.PD && PD.planMap) { PD.planMap(canvas, this.map); }  // plan-map.js: plan overlay, base layers
+    if (window.PD) { PD.planMap ? PD.planMap(canvas, this.map) : (PD.planMapQueue = PD.planMapQueue || []).push([canvas, this.map]); }  // plan-map.js
     this.layers = L.featureGroup().addTo(this.map);
     if (this.area) {
       this.outline = L.geoJSON(this.area, {

@@ -144,4 +144,9 @@
       }
     }
   };
+  // After a boosted navigation this file may run after the maps were built: add to those.
+  (PD.planMapQueue || []).splice(0).forEach(function (pair) {
+    if (!document.body.contains(pair[0]) || !pair[1]._loaded) { return; }
+    try { PD.planMap(pair[0], pair[1]); } catch (e) { /* a map removed meanwhile */ }
+  });
 })();

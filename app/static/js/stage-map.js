@@ -37,7 +37,7 @@
     var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile }, options || {}));
     if (window.PD && PD.maps) { PD.maps.track(el, map); }
     addTiles(map, el);
-    if (window.PD && PD.planMap) { PD.planMap(el, map); }  // plan-map.js: plan overlay, base layers
+    if (window.PD) { PD.planMap ? PD.planMap(el, map) : (PD.planMapQueue = PD.planMapQueue || []).push([el, map]); }  // plan-map.js
     var area = areaLayer(el);
     if (area) {
       area.addTo(map);
