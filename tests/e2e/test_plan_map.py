@@ -292,3 +292,59 @@ def test_overlay_after_a_boosted_navigation_and_back(browser, playwright, live_s
         expect(page.locator("[data-plan-controls]")).to_have_count(2)
     finally:
         context.close()
+
+
+def test_planner_drags_a_corner_and_saves_the_placement(
+    browser, playwright, live_server, make_org, make_user, make_project
+):
+    from app.organizations.models import Role
+    from app.plans.models import StagePlan
+    from tests.conftest import TEST_PASSWORD
+
+    org = make_org(slug="tyreso", name="Tyresö kommun")
+    make_user("planerare@tyreso.se", role=Role.PLANNER, org=org)
+    stage = make_project(org).current_stage
+    services.upload_plan(stage, _png((30, 30, 200), (300, 200)), actor=None)
+    db.session.commit()
+
+    requests: list[str] = []
+    context = _phone(browser, playwright, requests)
+    page = context.new_page()
+    base = live_server.url
+    try:
+        page.goto(base + "/login")
+        page.locator("#email").fill("planerare@tyreso.se")
+        page.locator("#password").fill(TEST_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(base + "/")
+        page.goto(f"{base}/manage/stages/{stage.id}/plan")
+        place_map = page.locator("#plan-place-map")
+        expect(place_map.locator("img.plan-overlay")).to_be_visible()
+        expect(place_map.locator(".plan-handle")).to_have_count(3)
+        # Not placed yet: the fields start filled with an upright placement in view.
+        tr_lon = page.get_by_label("Övre högra hörnet, longitud")
+        before = float(tr_lon.input_value())
+        overlay_width = place_map.locator("img.plan-overlay").bounding_box()["width"]
+        place_map.scroll_into_view_if_needed()
+        _drag(page, place_map.locator(".plan-handle-tr"), 30, 0)
+        expect(page.locator("#plan-place-status")).to_have_text(
+            "Hörnet är flyttat. Spara placeringen för att behålla den."
+        )
+        after = float(tr_lon.input_value())
+        assert after > before
+        assert place_map.locator("img.plan-overlay").bounding_box()["width"] > overlay_width
+        # Typing a corner moves its handle too.
+        tl_lat = page.get_by_label("Övre vänstra hörnet, latitud")
+        handle = place_map.locator(".plan-handle-tl")
+        y0 = handle.bounding_box()["y"]
+        tl_lat.fill(str(float(tl_lat.input_value()) + 0.001))
+        assert handle.bounding_box()["y"] < y0
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(RUN_AXE) == []
+        page.get_by_role("button", name="Spara placeringen").click()
+        expect(page.get_by_text("Placeringen är sparad.", exact=False)).to_be_visible()
+    finally:
+        context.close()
+    db.session.expire_all()
+    plan = db.session.scalar(db.select(StagePlan).where(StagePlan.stage_id == stage.id))
+    assert plan.corners is not None and abs(plan.corners[1][1] - after) < 1e-6
