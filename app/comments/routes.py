@@ -336,13 +336,14 @@ def edit(comment_id: int) -> Any:
     comment = _comment_or_404(comment_id)
     actor = actor_from(current_user, current_participant())
     require(actor, Action.EDIT_COMMENT, comment)
-    form = EditForm(body=comment.body)
+    lon, lat = (comment.geometry or {}).get("coordinates") or (None, None)
+    form = EditForm(body=comment.body, lat=lat, lon=lon)
     if request.method == "POST":
         if form.validate():
             try:
                 services.edit(actor, comment, EditComment.parse(form.schema_input()))
             except Invalid as exc:
-                show_errors(form, exc, form.body)
+                show_errors(form, exc, form.body, aliases={"geometry": "lat"})
             else:
                 if is_htmx():
                     return _subtree_page(comment, "comments/replies.html")
