@@ -348,3 +348,40 @@ def test_planner_drags_a_corner_and_saves_the_placement(
     db.session.expire_all()
     plan = db.session.scalar(db.select(StagePlan).where(StagePlan.stage_id == stage.id))
     assert plan.corners is not None and abs(plan.corners[1][1] - after) < 1e-6
+
+
+def test_own_placed_comment_moved_in_the_edit_form(browser, playwright, live_server, plan_stage):
+    requests: list[str] = []
+    context = _phone(browser, playwright, requests)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + plan_stage.path)
+        page.get_by_label("Din kommentar").fill("Flytta mig sedan")
+        picker = page.locator("form.comment-form:not(.edit-form) [data-picker]")
+        picker.scroll_into_view_if_needed()
+        box = picker.bounding_box()
+        picker.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
+        page.get_by_role("button", name="Skicka kommentar").click()
+        comment = page.locator("#thread article, #thread li").filter(has_text="Flytta mig sedan")
+        expect(comment.first).to_be_visible()
+        posted = db.session.scalars(db.select(Comment).order_by(Comment.id.desc())).first()
+        db.session.refresh(posted)
+        before = posted.geometry["coordinates"]
+        page.locator(f"a[href='/comments/{posted.id}/edit']").click()
+        form = page.locator("form.edit-form")
+        edit_map = form.locator("[data-picker]")
+        marker = edit_map.locator(".leaflet-marker-icon")
+        expect(marker).to_be_visible()
+        # The plan is on the edit map too.
+        expect(edit_map.locator("img.plan-overlay")).to_be_visible()
+        edit_map.scroll_into_view_if_needed()
+        _drag(page, marker, -40, 0)
+        expect(form.locator("[data-picker-status]")).to_have_text("Platsen är flyttad.")
+        form.get_by_role("button", name="Spara ändringar").click()
+        expect(page.locator("form.edit-form")).to_have_count(0)
+    finally:
+        context.close()
+    db.session.expire_all()
+    moved = db.session.get(Comment, posted.id)
+    assert moved.geometry["coordinates"][0] < before[0] - 0.0005
+    assert abs(moved.geometry["coordinates"][1] - before[1]) < 0.0005
