@@ -336,8 +336,11 @@ def edit(comment_id: int) -> Any:
     comment = _comment_or_404(comment_id)
     actor = actor_from(current_user, current_participant())
     require(actor, Action.EDIT_COMMENT, comment)
-    lon, lat = (comment.geometry or {}).get("coordinates") or (None, None)
-    form = EditForm(body=comment.body, lat=lat, lon=lon)
+    form = EditForm(body=comment.body)
+    if request.method == "GET" and comment.geometry:
+        # Start at the comment's place; a post without the fields keeps it.
+        lon, lat = comment.geometry["coordinates"]
+        form.lat.data, form.lon.data = f"{lat:.6f}", f"{lon:.6f}"
     if request.method == "POST":
         if form.validate():
             try:
