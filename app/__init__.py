@@ -34,6 +34,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.api", "/api/v1"),
     ("app.ops", None),
     ("app.privacy", None),
+    ("app.plans", None),
 ]
 
 #: Domains that contribute a click group (``flask <name> ...``).

@@ -9,6 +9,7 @@ from app.intake.models import Attachment, RegisterEntry, Sender
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
 from app.photos.models import Photo
+from app.plans.models import MapLayer, StagePlan
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
 from app.surveys.models import Answer, AnswerFeature, Question, QuestionOption, Response, Survey
 
@@ -27,6 +28,7 @@ __all__ = [
     "Feedback",
     "Flag",
     "IndicatorSnapshot",
+    "MapLayer",
     "Membership",
     "ModerationDecision",
     "Organization",
@@ -41,6 +43,7 @@ __all__ = [
     "Response",
     "Sender",
     "Stage",
+    "StagePlan",
     "Support",
     "Survey",
     "Theme",

@@ -66,10 +66,17 @@ class EditForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"), render_kw={"required": True, "data-max-chars": MAX_BODY}
     )
+    #: A placed comment's place, movable within the edit window (empty: kept as it is).
+    lat = StringField(_l("Latitude"))
+    lon = StringField(_l("Longitude"))
     submit = SubmitField(_l("Save changes"))
 
     def schema_input(self) -> dict[str, Any]:
-        return {"body": self.body.data}
+        data: dict[str, Any] = {"body": self.body.data}
+        lat, lon = _text(self.lat.data), _text(self.lon.data)
+        if lat is not None or lon is not None:
+            data["geometry"] = {"type": "Point", "coordinates": [_number(lon), _number(lat)]}
+        return data
 
 
 class FlagForm(FlaskForm):

@@ -342,12 +342,16 @@ def edit(comment_id: int) -> Any:
     actor = actor_from(current_user, current_participant())
     require(actor, Action.EDIT_COMMENT, comment)
     form = EditForm(body=comment.body)
+    if request.method == "GET" and comment.geometry:
+        # Start at the comment's place; a post without the fields keeps it.
+        lon, lat = comment.geometry["coordinates"]
+        form.lat.data, form.lon.data = f"{lat:.6f}", f"{lon:.6f}"
     if request.method == "POST":
         if form.validate():
             try:
                 services.edit(actor, comment, EditComment.parse(form.schema_input()))
             except Invalid as exc:
-                show_errors(form, exc, form.body)
+                show_errors(form, exc, form.body, aliases={"geometry": "lat"})
             else:
                 if is_htmx():
                     return _subtree_page(comment, "comments/replies.html")

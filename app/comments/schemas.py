@@ -140,9 +140,10 @@ class NewComment(Schema):
 
 
 class EditComment(Schema):
-    """Change the text of one's own comment."""
+    """Change the text of one's own comment, and move it if it is placed on the map."""
 
     body: Body
+    geometry: Point | None = None
 
 
 class FlagComment(Schema):

@@ -338,13 +338,18 @@ def flag(
 
 
 def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
-    """Change the text of the actor's own comment within the edit window; returns it.
+    """Change the text of the actor's own comment within the edit window, and its place if
+    it has one; returns it.
 
-    Raises ``Forbidden`` when it is not theirs or the window has passed.
+    Raises ``Forbidden`` when it is not theirs or the window has passed, ``Invalid`` for a
+    place outside the project area.
     """
     if not can(actor, Action.EDIT_COMMENT, comment):
         raise Forbidden(_("You can only edit your own comment, within 15 minutes of posting it."))
     comments_changed(comment.stage_id)
+    if change.geometry is not None and comment.geometry is not None:
+        # Only a placed comment moves: adding a place afterwards is not editing it.
+        _place(actor, comment.stage, comment.activity, change.geometry, comment)
     comment.body = change.body
     comment.edited_at = utcnow()
     if not comment.is_official:

@@ -23,6 +23,7 @@ from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
 from app.demo import geography
+from app.demo import plans as demo_plans
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
 from app.demo.photos import add_photos
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
@@ -711,6 +712,7 @@ def seed(password: str) -> dict[str, int]:
     """Add the demo to the session (flushes, does not commit). Returns row counts."""
     Seeder(password).run()
     add_photos()  # photos on some comments (app/demo/photos.py)
+    demo_plans.seed_plans()
     return counts()
 
 

@@ -45,6 +45,9 @@ SHELL_ASSETS = [
     "js/map-draw.js",
     "js/stage-map.js",
     "js/comments.js",
+    # The plan overlay and base-layer switcher of stages with a plan map (app/plans).
+    "js/plan-map.js",
+    "css/plan.css",
 ]
 
 

@@ -101,7 +101,11 @@
       var colour = self.colours[String(feature.properties.category)] || DEFAULT_COLOUR;
       L.geoJSON(feature.geometry, {
         pointToLayer: function (f, latlng) {
-          return L.marker(latlng, { keyboard: false, title: fmt(self.data.msgItem, { n: n }), icon: pinIcon(n, colour) });
+          // A placed pin can be dragged to where it belongs ("Move here" below the map is
+          // the keyboard way).
+          var pin = L.marker(latlng, { keyboard: false, draggable: true, title: fmt(self.data.msgItem, { n: n }), icon: pinIcon(n, colour) });
+          pin.on("dragend", function () { self.move(index, pin.getLatLng()); });
+          return pin;
         },
         style: { color: colour, weight: 4 }
       }).addTo(self.layers);
@@ -124,6 +128,7 @@
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: this.data.tileAttribution || "" }).addTo(this.map);
     }
+    if (window.PD) { PD.planMap ? PD.planMap(canvas, this.map) : (PD.planMapQueue = PD.planMapQueue || []).push([canvas, this.map]); }  // plan-map.js
     this.layers = L.featureGroup().addTo(this.map);
     if (this.area) {
       this.outline = L.geoJSON(this.area, {
@@ -208,6 +213,21 @@
     return true;
   };
 
+  // Move point ``index`` to ``latlng`` (dragged, or "Move here"); refused outside the area.
+  MapQuestion.prototype.move = function (index, latlng) {
+    var feature = this.features[index];
+    if (!feature || feature.geometry.type !== "Point") { return; }
+    if (this.restrict && this.area && !areaContains(this.area, latlng.lng, latlng.lat)) {
+      this.recolour();
+      this.say(this.data.msgOutside);
+      return;
+    }
+    feature.geometry.coordinates = [latlng.lng, latlng.lat];
+    this.save();
+    this.recolour();
+    this.say(this.data.msgMoved || "");
+  };
+
   MapQuestion.prototype.save = function () {
     this.input.value = this.features.length ? JSON.stringify(this.features) : "";
     // The survey's draft on the device (survey-offline.js) listens for changes.
@@ -262,6 +282,14 @@
       });
       item.appendChild(commentLabel);
       item.appendChild(comment);
+      if (feature.geometry.type === "Point" && self.data.msgMoveHere) {
+        var here = document.createElement("button");
+        here.type = "button";
+        here.className = "button button-secondary";
+        here.textContent = self.data.msgMoveHere + " (" + fmt(self.data.msgItem, { n: n }) + ")";
+        here.addEventListener("click", function () { self.move(index, self.map.getCenter()); });
+        item.appendChild(here);
+      }
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button button-secondary";

@@ -37,6 +37,7 @@
     var map = L.map(el, Object.assign({ scrollWheelZoom: false, maxZoom: 19, dragging: !L.Browser.mobile }, options || {}));
     if (window.PD && PD.maps) { PD.maps.track(el, map); }
     addTiles(map, el);
+    if (window.PD) { PD.planMap ? PD.planMap(el, map) : (PD.planMapQueue = PD.planMapQueue || []).push([el, map]); }  // plan-map.js
     var area = areaLayer(el);
     if (area) {
       area.addTo(map);
@@ -169,7 +170,17 @@
       lat.value = latValue.toFixed(6);
       lon.value = lonValue.toFixed(6);
       if (marker) { marker.setLatLng([latValue, lonValue]); }
-      else { marker = L.marker([latValue, lonValue], { keyboard: false }).addTo(map); }
+      else {
+        // The marking can be dragged after placing; the coordinate fields below are the
+        // keyboard way to move it.
+        marker = L.marker([latValue, lonValue], { keyboard: false, draggable: true }).addTo(map);
+        marker.on("dragend", function () {
+          var moved = marker.getLatLng();
+          lat.value = moved.lat.toFixed(6);
+          lon.value = moved.lng.toFixed(6);
+          if (status) { status.textContent = el.getAttribute("data-moved") || el.getAttribute("data-chosen"); }
+        });
+      }
       if (announce && status) { status.textContent = el.getAttribute("data-chosen"); }
       if (remove) { remove.hidden = false; }
     }
@@ -190,6 +201,15 @@
       place(parseFloat(lat.value), parseFloat(lon.value), false);
     }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, true); });
+    [lat, lon].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var a = parseFloat(String(lat.value).replace(",", ".")), b = parseFloat(String(lon.value).replace(",", "."));
+        if (isFinite(a) && isFinite(b) && Math.abs(a) <= 90 && Math.abs(b) <= 180) {
+          place(a, b, false);
+          map.panTo([a, b]);
+        }
+      });
+    });
     if (controls) { controls.hidden = false; }
     var use = form.querySelector("[data-use-location]");
     if (use) {
