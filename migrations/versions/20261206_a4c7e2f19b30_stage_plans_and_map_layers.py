@@ -2,7 +2,7 @@
 layers an organization offers besides OpenStreetMap
 
 Revision ID: a4c7e2f19b30
-Revises: 7d3e9a41c2b8
+Revises: a7f3c2d9e814
 Create Date: 2026-12-06 10:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a4c7e2f19b30"
-down_revision = "7d3e9a41c2b8"
+down_revision = "a7f3c2d9e814"
 branch_labels = None
 depends_on = None
 
