@@ -179,6 +179,7 @@ def open_problems(survey: Survey) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
     if not survey.active_questions:
         blocking.append(_("Add at least one question before opening the survey."))
+    blocking.extend(_empty_questions(survey))
     stage = stage_of(survey)
     if stage is None:
         blocking.append(_("The survey is not attached to a stage."))
@@ -194,6 +195,28 @@ def open_problems(survey: Survey) -> tuple[list[str], list[str]]:
         if "respond" not in (stage.allowed_actions or []):
             warnings.append(_("The stage does not allow residents to answer surveys."))
     return blocking, warnings
+
+
+def _empty_questions(survey: Survey) -> list[str]:
+    """One message per question residents could not answer: no text, or nothing to choose."""
+    lang = default_language(survey)
+    problems: list[str] = []
+    for number, question in enumerate(ordered(survey), start=1):
+        if not (question.prompt or {}).get(lang, "").strip():
+            problems.append(
+                _(
+                    "Question %(number)d has no question text. Write it before opening.",
+                    number=number,
+                )
+            )
+        if question.type in OPTION_TYPES and not question.options_of(OptionKind.OPTION):
+            problems.append(
+                _(
+                    "Question %(number)d has no options to choose from. Add them before opening.",
+                    number=number,
+                )
+            )
+    return problems
 
 
 # --- internal helpers ----------------------------------------------------------------------
