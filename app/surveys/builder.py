@@ -52,6 +52,28 @@ ICONS: tuple[str, ...] = (
     "water",
     "question",
 )
+
+
+def icon_labels() -> dict[str, str]:
+    """What each icon shows, in the planner's language (the ids stay in the data)."""
+    return {
+        "star": _("Star"),
+        "warning": _("Warning sign"),
+        "lightbulb": _("Light bulb (idea)"),
+        "heart": _("Heart"),
+        "tree": _("Tree"),
+        "bus": _("Bus"),
+        "bench": _("Bench"),
+        "bike": _("Bicycle"),
+        "walk": _("Pedestrian"),
+        "car": _("Car"),
+        "child": _("Child"),
+        "light": _("Street light"),
+        "water": _("Water"),
+        "question": _("Question mark"),
+    }
+
+
 VALENCES: tuple[str, ...] = ("positive", "negative", "neutral")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE} | DEMOGRAPHIC_TYPES

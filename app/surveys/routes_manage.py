@@ -465,6 +465,7 @@ def _question_context(survey: Survey, question: Question, **extra: Any) -> dict[
         "default_lang": _default_lang(survey),
         "language_name": language_name,
         "type_labels": type_labels(),
+        "icon_labels": svc.icon_labels(),
         "responses": svc.response_count(survey),
         "kinds": kinds,
         "option_forms": option_forms,

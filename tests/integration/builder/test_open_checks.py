@@ -29,9 +29,9 @@ def test_a_question_added_but_never_written_blocks_opening(client, setup):
     db.session.refresh(setup)
     assert setup.status == SurveyStatus.DRAFT
     # The builder page says so before the planner even tries.
-    assert "Question 1 has no question text" in client.get(
-        f"/manage/surveys/{setup.id}"
-    ).get_data(as_text=True)
+    assert "Question 1 has no question text" in client.get(f"/manage/surveys/{setup.id}").get_data(
+        as_text=True
+    )
 
     question.prompt = {"sv": "Hur ofta?", "en": "How often?"}
     db.session.commit()
@@ -43,6 +43,9 @@ def test_a_question_added_but_never_written_blocks_opening(client, setup):
 def test_a_written_question_with_options_opens(client, setup, make_question):
     make_question(setup, options=["Ja", "Nej"])
     make_question(setup, "long_text")
-    assert client.post(f"/manage/surveys/{setup.id}/status", data={"status": "open"}).status_code == 303
+    assert (
+        client.post(f"/manage/surveys/{setup.id}/status", data={"status": "open"}).status_code
+        == 303
+    )
     db.session.refresh(setup)
     assert setup.status == SurveyStatus.OPEN
