@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.audit.services import record
 from app.comments.models import Comment
+from app.core import geo
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
@@ -206,6 +207,10 @@ _GEOMETRY_MESSAGES = {
     "invalid_json": lambda: _("The text is not valid JSON."),
     "too_large": lambda: _("The file is too large (at most 1 MB)."),
     "feature_count": lambda: _("The file must contain exactly one polygon."),
+    "unknown_crs": lambda: _(
+        "The file uses a coordinate system Platsdialog cannot convert. Save it in WGS84 "
+        "(EPSG:4326) or SWEREF 99 TM (EPSG:3006) and upload it again."
+    ),
 }
 
 
@@ -227,20 +232,55 @@ def parse_area(text: str | bytes) -> dict[str, Any]:
         raise GeometryError("invalid_json", "Not valid JSON.") from exc
     if not isinstance(data, dict):
         raise GeometryError("invalid_geojson", "Not a GeoJSON object.")
+    crs = data.get("crs")
     if data.get("type") == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list) or len(features) != 1:
             raise GeometryError("feature_count", "Exactly one feature is needed.")
         data = features[0]
     if isinstance(data, dict) and data.get("type") == "Feature":
+        crs = data.get("crs", crs)
         data = data.get("geometry")
     if not isinstance(data, dict):
         raise GeometryError("invalid_geojson", "Not a GeoJSON geometry.")
+    crs = data.get("crs", crs)
+    if crs is not None:
+        data = geo.to_wgs84(data, geo.crs_epsg(crs))
     return data
 
 
+#: How far (in degrees, about 10 km here) an area may reach beyond the municipal boundary.
+BOUNDARY_MARGIN = 0.1
+#: Without a boundary: how far (km) the area may lie from the organization's map centre.
+CENTRE_RADIUS_KM = 60.0
+
+
+def check_near_organization(project: Project, geometry: dict[str, Any]) -> None:
+    """Refuse an area far outside the organization's municipality (a polygon in Paris for a
+    Huddinge project is a mistake: swapped coordinates or the wrong file)."""
+    org = project.organization
+    area = geo.parse_geometry(geometry, allowed=AREA_TYPES)
+    if org.boundary:
+        near = geo.from_geojson(org.boundary).buffer(BOUNDARY_MARGIN).intersects(area)
+    else:
+        centre = area.centroid
+        near = geo.distance_km(centre.y, centre.x, org.map_lat, org.map_lon) <= CENTRE_RADIUS_KM
+    if not near:
+        raise GeometryError(
+            "far_outside",
+            _(
+                "The area lies far outside %(organization)s. Check that the coordinates are "
+                "longitude then latitude, and the file's coordinate system.",
+                organization=org.name,
+            ),
+        )
+
+
 def set_area(project: Project, geometry: dict[str, Any] | None, *, actor: User | None) -> None:
-    """Store the project area (validated polygon). Raises ``GeometryError``."""
+    """Store the project area (validated polygon, near the organization's municipality).
+    Raises ``GeometryError``."""
+    if geometry is not None:
+        check_near_organization(project, geometry)
     project.set_geometry(geometry, allowed=AREA_TYPES)
     db.session.flush()
     _audit("project.area", actor, project, cleared=True if geometry is None else None)
