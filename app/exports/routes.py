@@ -20,7 +20,7 @@ from app.exports import bp
 from app.exports.forms import ExportForm
 from app.exports.jobs import create_job
 from app.exports.models import ExportJob, JobStatus
-from app.exports.queries import Scope, ScopeNotFound, resolve_scope
+from app.exports.queries import Scope, ScopeNotFound, resolve_scope, scope_title
 from app.exports.services import (
     MIMETYPES,
     ExportError,
@@ -31,6 +31,8 @@ from app.exports.services import (
 from app.extensions import db
 from app.organizations.models import Membership
 from app.projects.models import Activity, Project, ProjectPartner, Stage
+
+bp.add_app_template_global(scope_title, "export_scope_title")
 
 
 def _require_export(obj: Any) -> None:

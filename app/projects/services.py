@@ -10,7 +10,7 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -583,12 +583,41 @@ def update_stage(
     """
     if opens_at and closes_at and closes_at <= opens_at:
         raise ProjectError("dates_order", _("The closing time must be after the opening time."))
+    had_ended = stage.has_ended
     stage.title, stage.description, stage.influence = title, description, influence
     stage.participation_level = ParticipationLevel(participation_level)
     stage.opens_at, stage.closes_at = opens_at, closes_at
     stage.allowed_actions = list(allowed_actions)
     db.session.flush()
     _audit("stage.update", actor, stage.project, obj=stage)
+    if had_ended and not stage.has_ended:
+        withdraw_feedback_on_reopen(stage, actor=actor)
+    return stage
+
+
+def withdraw_feedback_on_reopen(stage: Stage, *, actor: User | None) -> bool:
+    """A stage that opens again gets new contributions, so its published feedback no longer
+    describes the whole round: it goes back to draft (the planner publishes it again after the
+    new closing; residents already mailed are not mailed twice). Returns True if withdrawn."""
+    feedback = stage.feedback
+    if feedback is None or feedback.published_at is None:
+        return False
+    feedback.published_at = None
+    db.session.flush()
+    _audit("feedback.unpublish", actor, stage.project, obj=feedback, reason="stage_reopened")
+    return True
+
+
+def close_stage(stage: Stage, *, actor: User | None) -> Stage:
+    """Close an open stage now (its closing time becomes the present)."""
+    now = utcnow()
+    if not stage.is_open:
+        raise ProjectError("not_open", _("Only an open stage can be closed."))
+    if stage.opens_at is not None and stage.opens_at >= now:
+        stage.opens_at = now - timedelta(seconds=1)
+    stage.closes_at = now
+    db.session.flush()
+    _audit("stage.close", actor, stage.project, obj=stage)
     return stage
 
 

@@ -241,6 +241,22 @@ def _empty_questions(survey: Survey) -> list[str]:
     return problems
 
 
+def closes_last_activity(survey: Survey) -> bool:
+    """True when closing this open survey leaves its open stage with nothing to take part in:
+    no other open survey and no discussion. The builder then offers to close the stage too."""
+    stage = stage_of(survey)
+    if stage is None or survey.status != SurveyStatus.OPEN or not stage.is_open:
+        return False
+    for activity in stage.activities:
+        if activity.survey_id == survey.id:
+            continue
+        if activity.kind == ActivityKind.DISCUSSION:
+            return False
+        if activity.survey is not None and activity.survey.status == SurveyStatus.OPEN:
+            return False
+    return True
+
+
 # --- internal helpers ----------------------------------------------------------------------
 
 

@@ -249,6 +249,7 @@ class StatusForm(FlaskForm):
     status = SelectField(
         choices=[SelectChoice("open"), SelectChoice("closed")], validate_choice=False
     )
+    close_stage = BooleanField(_l("Close the stage too"))
 
 
 class DuplicateForm(FlaskForm):
