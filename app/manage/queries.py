@@ -22,7 +22,7 @@ from app.core.permissions import Action, Actor, actor_from, can, staff_actions
 from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.organizations.models import Membership, Organization
-from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
+from app.projects.models import Activity, Document, Project, ProjectPartner, Stage, status_order
 from app.surveys.models import Response
 
 TREND_DAYS = 14
@@ -201,7 +201,7 @@ def build_dashboard(organization: Organization, user: User | None = None) -> Das
             db.select(Project)
             .where(Project.organization_id == organization.id)
             .options(selectinload(Project.stages))
-            .order_by(Project.updated_at.desc())
+            .order_by(status_order(), Project.updated_at.desc())
         )
     )
     project_ids = [p.id for p in projects]

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -645,6 +646,93 @@ def stage_contributions(stage: Stage) -> tuple[int, int]:
         db.select(sa.func.count(Comment.id)).where(Comment.stage_id == stage.id)
     )
     return int(responses or 0), int(comments or 0)
+
+
+@dataclass
+class DeletionCounts:
+    """What deleting a project removes, shown to the planner before they confirm."""
+
+    stages: int
+    surveys: int
+    responses: int
+    comments: int
+    documents: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "stages": self.stages,
+            "surveys": self.surveys,
+            "responses": self.responses,
+            "comments": self.comments,
+            "documents": self.documents,
+        }
+
+
+def deletion_counts(project: Project) -> DeletionCounts:
+    responses = comments = 0
+    for stage in project.stages:
+        r, c = stage_contributions(stage)
+        responses, comments = responses + r, comments + c
+    surveys = sum(1 for s in project.stages for a in s.activities if a.survey_id)
+    return DeletionCounts(len(project.stages), surveys, responses, comments, len(project.documents))
+
+
+def deletion_export(project: Project) -> Any:
+    """The newest finished export of the whole project's responses and comments, or None.
+    An archived project may be deleted only once such an export exists (public records)."""
+    from app.exports.models import ExportJob, JobStatus
+
+    jobs = db.session.scalars(
+        db.select(ExportJob)
+        .where(
+            ExportJob.organization_id == project.organization_id,
+            ExportJob.kind == "responses",
+            ExportJob.status == JobStatus.DONE,
+        )
+        .order_by(ExportJob.id.desc())
+    )
+    for job in jobs:
+        params = job.params or {}
+        if params.get("scope_type") == "project" and str(params.get("scope_id")) == str(project.id):
+            return job
+    return None
+
+
+def delete_project(project: Project, *, actor: User | None) -> DeletionCounts:
+    """Delete an archived project that has been exported, with everything in it.
+
+    Raises ``ProjectError`` unless the project is archived and exported. The audit event
+    (kept: it belongs to the organization) names the project, the export and the counts."""
+    if project.status != ProjectStatus.ARCHIVED:
+        raise ProjectError("not_archived", _("Only an archived project can be deleted."))
+    export = deletion_export(project)
+    if export is None:
+        raise ProjectError(
+            "not_exported",
+            _("Export the whole project's responses and comments first; then it can be deleted."),
+        )
+    counts = deletion_counts(project)
+    _audit(
+        "project.delete",
+        actor,
+        project,
+        obj=project,
+        slug=project.slug,
+        title=dict(project.title),
+        export_job=export.id,
+        **counts.as_dict(),
+    )
+    surveys = [a.survey for s in project.stages for a in s.activities if a.survey is not None]
+    old_files = [project.cover_image_path] + [d.file_path for d in project.documents]
+    db.session.delete(project)
+    db.session.flush()
+    # As in delete_stage: the activities went first, so no survey activity lost its survey.
+    for survey in surveys:
+        db.session.delete(survey)
+    db.session.flush()
+    for relative in old_files:
+        _unlink_after_commit(relative)
+    return counts
 
 
 def delete_stage(stage: Stage, *, actor: User | None) -> None:
