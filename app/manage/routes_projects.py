@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
-from app.core.i18n import tr
 from app.core.geo import GeometryError
+from app.core.i18n import tr
 from app.core.permissions import Action, require
 from app.extensions import db
 from app.manage import bp
