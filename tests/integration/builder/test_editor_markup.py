@@ -63,3 +63,13 @@ def test_icon_dropdown_shows_translated_names(client, setup):
     for icon in ICONS:
         assert f'value="{icon}">{icon}</option>' not in html
     assert "Ikon: Varningsskylt" in html or "Ikon: Stjärna" in html
+
+
+def test_the_phone_preview_shows_no_staff_navigation(client, setup, make_question):
+    make_question(setup, options=["Ja", "Nej"])
+    preview = client.get(f"/s/{setup.id}?preview=1").get_data(as_text=True)
+    assert "/manage/" not in preview.split("</header>")[0]
+    assert "Log out" not in preview and "Log in" in preview
+    # The staff member's own pages keep their navigation.
+    builder = client.get(f"/manage/surveys/{setup.id}").get_data(as_text=True)
+    assert "Log out" in builder and 'href="/manage/"' in builder
