@@ -159,6 +159,20 @@ def stage_edit(stage_id: int) -> Page:
     return _stage_page(stage, form, status=status)
 
 
+@bp.post("/stages/<int:stage_id>/close")
+@login_required
+def stage_close(stage_id: int) -> Response:
+    """Close an open stage now (its closing time becomes the present; audited)."""
+    stage = load_stage(stage_id)
+    try:
+        services.close_stage(stage, actor=current_user)
+    except ProjectError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The stage is closed. You can now publish its feedback."), "success")
+    return redirect(url_for("manage.stage_edit", stage_id=stage.id))
+
+
 @bp.post("/stages/<int:stage_id>/move")
 @login_required
 def stage_move(stage_id: int) -> Response:

@@ -190,6 +190,16 @@
       place(parseFloat(lat.value), parseFloat(lon.value), false);
     }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, true); });
+    // Typed coordinates move the marker too (the fields stay the source of truth).
+    var typed = function () {
+      var a = parseFloat(lat.value), b = parseFloat(lon.value);
+      if (!isNaN(a) && !isNaN(b) && Math.abs(a) <= 90 && Math.abs(b) <= 180) {
+        place(a, b, false);
+        map.panTo([a, b]);
+      }
+    };
+    lat.addEventListener("change", typed);
+    lon.addEventListener("change", typed);
     if (controls) { controls.hidden = false; }
     var use = form.querySelector("[data-use-location]");
     if (use) {
