@@ -177,3 +177,67 @@ def test_planner_runs_the_demo_samrad_to_the_report(page: Page, live_server, sam
     # Private senders are never named in the report.
     assert all("Bo Fastighetsägare" not in text for text in sections.values())
     assert LETTER_SAKAGARE not in sections["Remissinstanser"]
+
+
+def _words_whole(page: Page, selector: str) -> list[str]:
+    """Words of the matched cells that a line break splits (each word must sit on one line;
+    a compound may break after its hyphen, "Stuvsta-/Snättringe", as in print)."""
+    return page.evaluate(
+        """(sel) => {
+          const broken = [];
+          for (const cell of document.querySelectorAll(sel)) {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const re = /[^\\s-]+-?/g; let m;
+              while ((m = re.exec(node.data))) {
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                if (tops.size > 1) broken.push(m[0]);
+              }
+            }
+          }
+          return broken;
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_touched_staff_pages_are_axe_clean_and_tables_keep_words_whole(
+    browser: Any, playwright: Any, live_server: Any, samrad: Any, phone: bool
+) -> None:
+    project, stage = samrad
+    survey = next(a.survey for a in stage.activities if a.survey is not None)
+    question = survey.active_questions[1]  # the map question: its categories have icons
+    options = (
+        dict(playwright.devices["Pixel 7"])
+        if phone
+        else {"viewport": {"width": 1280, "height": 900}}
+    )
+    context = browser.new_context(**options)
+    page = context.new_page()
+    try:
+        _login(page, live_server.url, "admin@huddinge.demo")
+        base = live_server.url
+        for path in (
+            "/manage/?lang=sv",
+            f"/manage/projects/{project.id}",
+            f"/manage/projects/{project.id}/intake",
+            f"/manage/projects/{project.id}/intake/new",
+            f"/manage/stages/{stage.id}",
+            f"/manage/surveys/{survey.id}",
+            f"/manage/surveys/{survey.id}/questions/{question.id}",
+            f"/manage/audit?org={project.organization.slug}",
+            f"/manage/analysis/organizations/{project.organization_id}/population",
+            "/manage/analysis/regional",
+        ):
+            page.goto(base + path)
+            _no_serious_axe_violations(page)
+            assert _words_whole(page, "th, td") == [], path
+        # The icon dropdown names its icons (Swedish, the default language).
+        page.goto(f"{base}/manage/surveys/{survey.id}/questions/{question.id}")
+        icon = page.locator("select[name$='-icon']").first
+        expect(icon.locator("option[value=warning]")).to_have_text("Varningsskylt")
+    finally:
+        context.close()
