@@ -192,7 +192,8 @@ def _words_whole(page: Page, selector: str) -> list[str]:
               while ((m = re.exec(node.data))) {
                 const range = document.createRange();
                 range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
-                const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                const rects = Array.from(range.getClientRects());
+                const tops = new Set(rects.map(r => Math.round(r.top)));
                 if (tops.size > 1) broken.push(m[0]);
               }
             }
