@@ -242,3 +242,26 @@ def test_touched_staff_pages_are_axe_clean_and_tables_keep_words_whole(
         expect(icon.locator("option[value=warning]")).to_have_text("Varningsskylt")
     finally:
         context.close()
+
+
+def test_partners_are_listed_one_per_line(
+    page: Page, live_server: Any, make_org: Any, make_project: Any
+) -> None:
+    from app.projects.models import ProjectPartner
+
+    org = make_org(slug="huddinge", name="Huddinge kommun")
+    project = make_project(org, title={"sv": "Parken"})
+    for name, about in (("Södertörns högskola", "Forskning"), ("Stockholms stad", "Grannkommun")):
+        partner_org = make_org(name=name)
+        db.session.add(
+            ProjectPartner(
+                project=project, organization_id=partner_org.id, description={"sv": about}
+            )
+        )
+    db.session.commit()
+    page.goto(f"{live_server.url}/p/huddinge/{project.slug}")
+    items = page.locator("ul.partners li")
+    expect(items).to_have_count(2)
+    first, second = (items.nth(i).bounding_box() for i in range(2))
+    assert second["y"] >= first["y"] + first["height"] - 1  # below, not beside
+    expect(items.first).to_contain_text("Södertörns högskola – Forskning")
