@@ -231,16 +231,30 @@ def compare(project_id: int) -> Any:
     )
 
 
+def _population_table(rows: list[Any]) -> dict[str, Any]:
+    """Inhabitants per district (rows) and age band (columns), genders summed."""
+    bands = sorted({r.age_band for r in rows}, key=lambda b: (len(b) > 5, b))
+    districts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        cells = districts.setdefault(r.district, {})
+        cells[r.age_band] = cells.get(r.age_band, 0) + r.count
+    return {"bands": bands, "districts": dict(sorted(districts.items()))}
+
+
 @bp.route("/analysis/organizations/<int:org_id>/population", methods=["GET", "POST"])
 @login_required
 def population(org_id: int) -> Any:
-    """Upload the population reference (district × age band × gender) as CSV."""
+    """The population reference (district × age band × gender): everyone who analyses reads
+    it; planners upload it as CSV."""
     org = db.session.get(Organization, org_id)
     if org is None:
         abort(404)
     actor = actor_from(current_user)
-    if not can(actor, Action.MANAGE_PROJECT, org):
+    may_upload = can(actor, Action.MANAGE_PROJECT, org)
+    if not (may_upload or can(actor, Action.VIEW_ANALYSIS, org)):
         abort(403 if is_staff_of(current_user, org) else 404)
+    if request.method == "POST" and not may_upload:
+        abort(403)
     form = PopulationForm()
     if request.method == "GET":
         form.year.data = date.today().year
@@ -281,6 +295,8 @@ def population(org_id: int) -> Any:
             year=year,
             total=sum(r.count for r in rows),
             row_count=len(rows),
+            table=_population_table(rows),
+            may_upload=may_upload,
         ),
         status,
     )

@@ -40,8 +40,12 @@ class Thread:
 
 def _visible(viewer_id: int | None) -> Any:
     """Published and hidden comments (hidden ones show the moderator's reason), and the
-    viewer's own pending ones."""
-    shown = Comment.status.in_([CommentStatus.PUBLISHED, CommentStatus.HIDDEN])
+    viewer's own pending ones. Comments rejected in pre-moderation were never public and
+    are not shown at all."""
+    shown = sa.or_(
+        Comment.status == CommentStatus.PUBLISHED,
+        sa.and_(Comment.status == CommentStatus.HIDDEN, Comment.rejected.is_(False)),
+    )
     if viewer_id is None:
         return shown
     return sa.or_(

@@ -63,7 +63,7 @@ def _comment_or_404(comment_id: int) -> Comment:
     require(actor_from(current_user, current_participant()), Action.VIEW, comment)
     participant = current_participant()
     own = participant is not None and comment.participant_id == participant.id
-    if comment.status == CommentStatus.PENDING and not own:
+    if (comment.status == CommentStatus.PENDING or comment.rejected) and not own:
         abort(404)
     return comment
 

@@ -80,6 +80,69 @@ def from_geojson(value: dict[str, Any]) -> BaseGeometry:
     return shape(value)
 
 
+#: Names of the CRS a GeoJSON file may declare in its (pre-2016) ``crs`` member.
+_WGS84_NAMES = {"4326", "CRS84", "OGC:CRS84"}
+
+
+def crs_epsg(crs: Any) -> str:
+    """The EPSG code (or "4326" for WGS84 / CRS84) named by a GeoJSON ``crs`` member, e.g.
+    ``{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}}``.
+    Raises ``GeometryError("unknown_crs")`` for anything else."""
+    name = ""
+    if isinstance(crs, dict):
+        props = crs.get("properties")
+        if isinstance(props, dict):
+            name = str(props.get("name") or props.get("code") or "")
+    elif isinstance(crs, str):
+        name = crs
+    code = name.strip().upper().rsplit(":", 1)[-1] if name else ""
+    if code in _WGS84_NAMES or name.upper().endswith("CRS84"):
+        return "4326"
+    if code.isdigit():
+        return code
+    raise GeometryError("unknown_crs", f"Unknown coordinate reference system {name!r}.")
+
+
+#: Coordinate systems converted on upload: SWEREF 99 TM and the SWEREF 99 local zones.
+CONVERTIBLE_EPSG = {"3006", *(str(code) for code in range(3007, 3019))}
+
+
+def to_wgs84(geometry: dict[str, Any], epsg: str) -> dict[str, Any]:
+    """A copy of a GeoJSON geometry in WGS84 longitude/latitude, converted from ``epsg``
+    (SWEREF 99 TM or a SWEREF 99 zone). Raises ``GeometryError("unknown_crs")``."""
+    if epsg == "4326":
+        return geometry
+    if epsg not in CONVERTIBLE_EPSG:
+        raise GeometryError("unknown_crs", f"EPSG:{epsg} cannot be converted.")
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list) and value and isinstance(value[0], (int, float)):
+            if len(value) < 2:
+                raise GeometryError("invalid_geojson", "The coordinates are malformed.")
+            lon, lat = transformer.transform(float(value[0]), float(value[1]))
+            return [lon, lat]
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        raise GeometryError("invalid_geojson", "The coordinates are malformed.")
+
+    if "coordinates" not in geometry:
+        raise GeometryError("invalid_geojson", "Not a GeoJSON geometry.")
+    return {"type": geometry.get("type"), "coordinates": convert(geometry["coordinates"])}
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """Parse ``minLon,minLat,maxLon,maxLat``; raise ``GeometryError`` if malformed."""
     parts = text.split(",")

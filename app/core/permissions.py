@@ -247,7 +247,7 @@ def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | No
                 return False
         # A comment waiting for approval is seen by its author and by moderating staff only;
         # hidden and deleted comments keep their place (with a notice instead of the text).
-        if isinstance(obj, Comment) and obj.status == CommentStatus.PENDING:
+        if isinstance(obj, Comment) and (obj.status == CommentStatus.PENDING or obj.rejected):
             if not _own(actor, obj) and Action.VIEW_HIDDEN not in staff_actions(user, obj):
                 return False
         project = project_of(obj)

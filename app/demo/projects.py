@@ -51,6 +51,9 @@ class ProjectSpec:
     rounds: list[Round] = field(default_factory=list)
     #: Official answers staff give in the discussions (sv, en).
     answers: list[dict[str, str]] = field(default_factory=list)
+    #: The resident comment each answer replies to, in the same order (sv, en): an answer
+    #: is only ever seeded under the question it answers.
+    asked: list[dict[str, str]] = field(default_factory=list)
     #: Stage index -> feedback ("heard", "did", "themes").
     feedback: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: District weights of participants (a skew against the population).
@@ -199,6 +202,31 @@ FLEMINGSBERG = ProjectSpec(
             "pool. The parking study is published with the review documents.",
         ),
     ],
+    asked=[
+        t(
+            "Gångtunneln under spåren är mörk och otäck på kvällen. Vad händer med den i planen?",
+            "The tunnel under the tracks is dark and scary in the evening. What happens to it in "
+            "the plan?",
+        ),
+        t(
+            "Hur många av de nya lägenheterna blir hyresrätter, och vad kommer hyran att bli?",
+            "How many of the new flats will be rentals, and what will the rent be?",
+        ),
+        t(
+            "Försvinner grönområdet mot Visättra när det byggs? Vi går där med barnen varje dag.",
+            "Will the green area towards Visättra disappear with the building? We walk there with "
+            "the children every day.",
+        ),
+        t(
+            "Bussarna går för sällan på kvällen. Kan kommunen se till att det blir fler turer?",
+            "The buses run too rarely in the evening. Can the municipality make sure there are "
+            "more?",
+        ),
+        t(
+            "Var ska alla som flyttar in parkera? Det är redan fullt på gatorna.",
+            "Where will everyone who moves in park? The streets are already full.",
+        ),
+    ],
     feedback={
         1: {
             "heard": t(
@@ -324,6 +352,16 @@ TUMBA = ProjectSpec(
             "Thanks! We are taking the idea of a public toilet into the work on the square.",
         ),
     ],
+    asked=[
+        t(
+            "Blir biblioteket kvar i centrum när torget byggs om?",
+            "Will the library stay in the centre when the square is rebuilt?",
+        ),
+        t(
+            "Det behövs en offentlig toalett vid torget, det finns ingen i dag.",
+            "The square needs a public toilet; there is none today.",
+        ),
+    ],
     districts={
         "Tumba": 0.55,
         "Tullinge": 0.15,
@@ -406,6 +444,16 @@ HANDEN = ProjectSpec(
             "det skymmer.",
             "The lighting along the main path is replaced this autumn. It will be brighter "
             "and come on at dusk.",
+        ),
+    ],
+    asked=[
+        t(
+            "Blir lekplatsen bara för stora barn? Vi har en tvååring som springer iväg.",
+            "Will the playground only be for older children? We have a two-year-old who runs off.",
+        ),
+        t(
+            "Det är alldeles för mörkt längs huvudstråket när man går hem på kvällen.",
+            "It is far too dark along the main path when you walk home in the evening.",
         ),
     ],
     feedback={
@@ -544,6 +592,16 @@ TROLLBACKEN = ProjectSpec(
             "We have asked the traffic unit to measure speeds on Trollbäcksvägen for two weeks.",
         ),
     ],
+    asked=[
+        t(
+            "Övergångsstället vid centrum är farligt, bilarna stannar inte. Kan det göras säkrare?",
+            "The crossing by the centre is dangerous; cars do not stop. Can it be made safer?",
+        ),
+        t(
+            "Bilarna kör alldeles för fort på Trollbäcksvägen. Gör något innan någon skadas!",
+            "Cars drive far too fast on Trollbäcksvägen. Do something before someone gets hurt!",
+        ),
+    ],
     districts={
         "Trollbäcken": 0.7,
         "Bollmora": 0.12,
@@ -609,6 +667,16 @@ HUDDINGE_OP = ProjectSpec(
             "Skogås, som regionen nu utreder.",
             "Thank you. We propose a new express bus line between Flemingsberg and Skogås, "
             "which the region is now studying.",
+        ),
+    ],
+    asked=[
+        t(
+            "Kommer Gömmaren att skyddas, eller kan det byggas där i framtiden?",
+            "Will Gömmaren be protected, or could it be built on in the future?",
+        ),
+        t(
+            "Det behövs en snabb buss mellan Flemingsberg och Skogås, i dag tar det en evighet.",
+            "We need a fast bus between Flemingsberg and Skogås; today it takes forever.",
         ),
     ],
     feedback={

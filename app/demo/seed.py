@@ -530,7 +530,7 @@ class Seeder:
         author = self.authors(rnd, spec, respondents)
         answerer = self.staff.answerer(spec.org)
         moderator = self.staff.moderator(spec.org)
-        n_official = min(len(spec.answers), max(1, rnd.comments // 25))
+        n_official = min(len(spec.answers), len(spec.asked), max(1, rnd.comments // 25))
         n_replies = round(rnd.comments * 0.3)
         n_hidden = 2 if rnd.comments >= 50 else 1
         n_top = rnd.comments - n_official - n_replies
@@ -559,7 +559,15 @@ class Seeder:
             return c
 
         top: list[Comment] = []
-        for _ in range(n_top - n_hidden):
+        # The questions staff answer officially: each answer goes under the comment it
+        # answers, never under an unrelated one.
+        asked: list[Comment] = []
+        for i in range(n_official):
+            lang = "en" if rng.random() < rnd.english else "sv"
+            when = self.moment(start, end - timedelta(days=1))
+            asked.append(new_comment(spec.asked[i][lang], lang, when, None, author()))
+        top.extend(asked)
+        for _ in range(n_top - n_hidden - n_official):
             lang = "en" if rng.random() < rnd.english else "sv"
             w = en_writer if lang == "en" else writer
             comment = new_comment(w.comment(lang), lang, self.moment(start, end), None, author())
@@ -597,7 +605,7 @@ class Seeder:
         pending: list[Comment] = []
         if rnd.premoderated:
             waiting = sorted(
-                (c for c in top + replies if c not in hidden and not c.replies),
+                (c for c in top + replies if c not in hidden and c not in asked and not c.replies),
                 key=lambda c: c.created_at,
             )
             pending = waiting[-6:]
@@ -605,10 +613,9 @@ class Seeder:
                 comment.status = CommentStatus.PENDING
 
         # Official answers to the comments most in need of one, and some still waiting.
-        candidates = [c for c in top if c not in hidden and c not in pending]
+        candidates = [c for c in top if c not in hidden and c not in pending and c not in asked]
         rng.shuffle(candidates)
-        for i in range(n_official):
-            parent = candidates[i]
+        for i, parent in enumerate(asked):
             lang = parent.language or "sv"
             when = min(
                 end - timedelta(minutes=5),
@@ -622,7 +629,7 @@ class Seeder:
             db.session.flush()
             event = record("comment.answer", actor=answerer, organization_id=org.id, obj=official)
             event.created_at = when
-        for parent in candidates[n_official : n_official + 3]:
+        for parent in candidates[:3]:
             parent.needs_answer = True
 
         # Supports, mostly on a few popular comments (rows by id, so flush first).
@@ -649,7 +656,7 @@ class Seeder:
 
         # Flags: unresolved ones wait in the moderation queue; the hidden ones were acted on.
         reasons = {body: (reason, flag) for body, reason, flag in HIDDEN_TEXTS}
-        flagged = rng.sample(candidates[n_official + 3 :], 3)
+        flagged = rng.sample(candidates[3:], 3)
         for comment in flagged + hidden:
             is_hidden = comment in hidden
             for p in rng.sample(supporters, 3 if is_hidden else rng.randint(1, 2)):

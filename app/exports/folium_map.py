@@ -80,8 +80,8 @@ def summary_map(
         points.append(
             MapPoint(
                 id=contribution.id,
-                lon=contribution.lon,
-                lat=contribution.lat,
+                lon=round(contribution.lon, 6),
+                lat=round(contribution.lat, 6),
                 themes=tuple(themes),
                 category=contribution.category,
             )

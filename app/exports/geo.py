@@ -119,13 +119,32 @@ def comment_features(data: Dataset, results: dict[str, Result]) -> list[GeoFeatu
     return out
 
 
+#: Decimals of WGS84 degrees in every export: 6 is about 0.1 m, finer than any drawn place
+#: (RFC 7946 section 11.2 recommends not to publish more precision than is meaningful).
+DECIMALS = 6
+
+
+def round_coordinates(value: Any, decimals: int = DECIMALS) -> Any:
+    """GeoJSON coordinates (nested lists) rounded to ``decimals``."""
+    if isinstance(value, (list, tuple)):
+        return [round_coordinates(v, decimals) for v in value]
+    if isinstance(value, float):
+        return round(value, decimals)
+    return value
+
+
+def rounded(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a GeoJSON geometry with its coordinates rounded for export."""
+    return {**geometry, "coordinates": round_coordinates(geometry.get("coordinates"))}
+
+
 def geojson_bytes(features: list[GeoFeature], name: str) -> bytes:
-    """RFC 7946 GeoJSON: WGS84 longitude/latitude as stored, no ``crs`` member."""
+    """RFC 7946 GeoJSON: WGS84 longitude/latitude (6 decimals), no ``crs`` member."""
     collection = {
         "type": "FeatureCollection",
         "name": name,
         "features": [
-            {"type": "Feature", "geometry": f.geometry, "properties": f.properties}
+            {"type": "Feature", "geometry": rounded(f.geometry), "properties": f.properties}
             for f in features
         ],
     }

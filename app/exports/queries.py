@@ -91,6 +91,24 @@ def resolve_scope(scope_type: str, scope_id: int) -> Scope:
     return Scope("project", project, project, stages, _surveys_of(stages))
 
 
+def scope_title(scope_type: str | None, scope_id: Any) -> str:
+    """What an export covers, in words ("Survey: Parkenkäten"), never "survey 2"."""
+    from flask_babel import gettext as _
+
+    from app.core.i18n import tr
+
+    try:
+        scope = resolve_scope(str(scope_type), int(scope_id))
+    except (ScopeNotFound, TypeError, ValueError):
+        return ""
+    title = tr(scope.obj.title)
+    if scope.type == "survey":
+        return _("Survey: %(title)s", title=title)
+    if scope.type == "stage":
+        return _("Stage: %(title)s", title=title)
+    return _("Project: %(title)s", title=title)
+
+
 def _surveys_of(stages: list[Stage]) -> list[Survey]:
     if not stages:
         return []

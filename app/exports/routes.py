@@ -20,7 +20,7 @@ from app.exports import bp
 from app.exports.forms import ExportForm
 from app.exports.jobs import create_job
 from app.exports.models import ExportJob, JobStatus
-from app.exports.queries import Scope, ScopeNotFound, resolve_scope
+from app.exports.queries import Scope, ScopeNotFound, resolve_scope, scope_title
 from app.exports.services import (
     MIMETYPES,
     ExportError,
@@ -30,7 +30,9 @@ from app.exports.services import (
 )
 from app.extensions import db
 from app.organizations.models import Membership
-from app.projects.models import Activity, Project, ProjectPartner, Stage
+from app.projects.models import Activity, Project, ProjectPartner, Stage, status_order
+
+bp.add_app_template_global(scope_title, "export_scope_title")
 
 
 def _require_export(obj: Any) -> None:
@@ -67,7 +69,7 @@ def _exportable_projects() -> list[Project]:
         )
         stmt = stmt.where(sa.or_(Project.organization_id.in_(org_ids), Project.id.in_(partner_ids)))
     actor = actor_from(current_user)
-    projects = db.session.scalars(stmt.order_by(Project.id.desc()).limit(200)).all()
+    projects = db.session.scalars(stmt.order_by(status_order(), Project.id.desc()).limit(200)).all()
     return [p for p in projects if can(actor, Action.EXPORT, p)]
 
 

@@ -75,9 +75,12 @@ def theme_labels(lang: str) -> dict[str, str]:
 def _wkt(geometry: dict[str, Any] | None) -> str:
     if not geometry:
         return ""
+    import shapely
+
     from app.core.geo import from_geojson
 
-    return str(from_geojson(geometry).wkt)
+    # 6 decimals of a degree is about 0.1 m (app.exports.geo.DECIMALS).
+    return str(shapely.to_wkt(from_geojson(geometry), rounding_precision=6, trim=True))
 
 
 def _value_label(data: Dataset, value: Any, lang: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -143,7 +143,13 @@ def register(project_id: int) -> Page:
                 )
             return redirect(url_for("intake.overview", project_id=project.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("intake/register.html", project=project, form=form), status
+    return render_template(
+        "intake/register.html",
+        project=project,
+        form=form,
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config.get("TILE_ATTRIBUTION") or "",
+    ), status
 
 
 def _read_upload(storage: Any) -> bytes | None:

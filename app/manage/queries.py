@@ -22,7 +22,7 @@ from app.core.permissions import Action, Actor, actor_from, can, staff_actions
 from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.organizations.models import Membership, Organization
-from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
+from app.projects.models import Activity, Document, Project, ProjectPartner, Stage, status_order
 from app.surveys.models import Response
 
 TREND_DAYS = 14
@@ -201,7 +201,7 @@ def build_dashboard(organization: Organization, user: User | None = None) -> Das
             db.select(Project)
             .where(Project.organization_id == organization.id)
             .options(selectinload(Project.stages))
-            .order_by(Project.updated_at.desc())
+            .order_by(status_order(), Project.updated_at.desc())
         )
     )
     project_ids = [p.id for p in projects]
@@ -338,16 +338,13 @@ class AuditPage:
     total: int
 
 
-def audit_events(
+def _audit_conditions(
     organization: Organization,
-    *,
-    prefix: str | None = None,
-    actor_id: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-) -> AuditPage:
-    """The organization's audit events, newest first, filtered and paginated."""
+    prefix: str | None,
+    actor_id: int | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[Any]:
     conditions = [AuditEvent.organization_id == organization.id]
     if prefix:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -358,6 +355,51 @@ def audit_events(
         conditions.append(AuditEvent.created_at >= since)
     if until is not None:
         conditions.append(AuditEvent.created_at < until)
+    return conditions
+
+
+#: The most rows one CSV export of the audit log holds (narrow the dates for more).
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+def all_audit_events(
+    organization: Organization,
+    *,
+    prefix: str | None = None,
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> AuditPage:
+    """Every matching audit event (up to ``AUDIT_EXPORT_LIMIT``), newest first, for export."""
+    conditions = _audit_conditions(organization, prefix, actor_id, since, until)
+    events = list(
+        db.session.scalars(
+            db.select(AuditEvent)
+            .where(*conditions)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(AUDIT_EXPORT_LIMIT)
+        )
+    )
+    actor_ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
+    actors = (
+        {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))}
+        if actor_ids
+        else {}
+    )
+    return AuditPage(events, actors, 1, 1, len(events))
+
+
+def audit_events(
+    organization: Organization,
+    *,
+    prefix: str | None = None,
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+) -> AuditPage:
+    """The organization's audit events, newest first, filtered and paginated."""
+    conditions = _audit_conditions(organization, prefix, actor_id, since, until)
     total = int(db.session.scalar(db.select(sa.func.count(AuditEvent.id)).where(*conditions)) or 0)
     pages = max(1, -(-total // AUDIT_PAGE_SIZE))
     page = min(max(page, 1), pages)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.core.geo import GeometryError
+from app.core.i18n import tr
 from app.core.permissions import Action, require
 from app.extensions import db
 from app.manage import bp
@@ -400,3 +401,37 @@ def partner_delete(project_id: int, partner_id: int) -> Response:
     services.remove_partner(load_child(ProjectPartner, project, partner_id), actor=current_user)
     flash(_("The partner was removed."), "success")
     return redirect(url_for("manage.project_overview", project_id=project.id) + "#partners")
+
+
+@bp.route("/projects/<int:project_id>/delete", methods=["GET", "POST"])
+@login_required
+def project_delete(project_id: int) -> Page:
+    """Delete an archived project once it has been exported: the page shows what will be
+    deleted; the planner confirms by typing the project's address name."""
+    project = load_project(project_id)
+    counts = services.deletion_counts(project)
+    export = services.deletion_export(project)
+    error = None
+    if request.method == "POST":
+        if request.form.get("confirm_slug", "").strip() != project.slug:
+            error = _("Type the project's address name exactly to confirm.")
+        else:
+            title = tr(project.title)
+            org_slug = project.organization.slug
+            try:
+                services.delete_project(project, actor=current_user)
+            except ProjectError as exc:
+                error = exc.message
+            else:
+                flash(_("The project “%(title)s” was deleted.", title=title), "success")
+                return redirect(url_for("manage.dashboard", org=org_slug))
+    return (
+        render_template(
+            "manage/project_delete.html",
+            project=project,
+            counts=counts,
+            export=export,
+            error=error,
+        ),
+        422 if error else 200,
+    )

@@ -129,6 +129,7 @@ def stage_edit(stage_id: int) -> Page:
         form.participation_level.data = stage.participation_level.value
         form.allowed_actions.data = list(stage.allowed_actions or [])
     elif form.validate_on_submit():
+        published = stage.feedback is not None and stage.feedback.published_at is not None
         try:
             services.update_stage(
                 stage,
@@ -145,9 +146,31 @@ def stage_edit(stage_id: int) -> Page:
             form.closes_at.errors = [exc.message]
         else:
             flash(_("The stage was saved."), "success")
+            if published and stage.feedback.published_at is None:
+                flash(
+                    _(
+                        "The stage is open again, so its feedback went back to draft. "
+                        "Publish it again when the new round has closed."
+                    ),
+                    "warning",
+                )
             return redirect(url_for("manage.stages", project_id=stage.project_id))
     status = 422 if request.method == "POST" else 200
     return _stage_page(stage, form, status=status)
+
+
+@bp.post("/stages/<int:stage_id>/close")
+@login_required
+def stage_close(stage_id: int) -> Response:
+    """Close an open stage now (its closing time becomes the present; audited)."""
+    stage = load_stage(stage_id)
+    try:
+        services.close_stage(stage, actor=current_user)
+    except ProjectError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The stage is closed. You can now publish its feedback."), "success")
+    return redirect(url_for("manage.stage_edit", stage_id=stage.id))
 
 
 @bp.post("/stages/<int:stage_id>/move")

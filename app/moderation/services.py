@@ -94,6 +94,7 @@ def hide(comment: Comment, *, moderator: Any, reason: str | None) -> ModerationD
     previous = comment.status.value
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = text
+    comment.rejected = previous == CommentStatus.PENDING.value
     resolved = _resolve_flags(comment, moderator)
     return _decide(
         comment, moderator, ModerationAction.HIDE, text, previous=previous, flags=resolved
@@ -108,6 +109,7 @@ def restore(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
     comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
     comment.hidden_reason = None
+    comment.rejected = False
     return _decide(comment, moderator, ModerationAction.RESTORE, text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -31,6 +31,15 @@ class ProjectStatus(enum.StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"
     ARCHIVED = "archived"
+
+
+def status_order() -> Any:
+    """Sort key for project lists: active and draft work first, then completed, archived last."""
+    return sa.case(
+        (Project.status == ProjectStatus.ARCHIVED, 2),
+        (Project.status == ProjectStatus.COMPLETED, 1),
+        else_=0,
+    )
 
 
 class StageKind(enum.StrEnum):

@@ -10,7 +10,8 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.audit.services import record
 from app.comments.models import Comment
+from app.core import geo
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
@@ -206,6 +208,10 @@ _GEOMETRY_MESSAGES = {
     "invalid_json": lambda: _("The text is not valid JSON."),
     "too_large": lambda: _("The file is too large (at most 1 MB)."),
     "feature_count": lambda: _("The file must contain exactly one polygon."),
+    "unknown_crs": lambda: _(
+        "The file uses a coordinate system Platsdialog cannot convert. Save it in WGS84 "
+        "(EPSG:4326) or SWEREF 99 TM (EPSG:3006) and upload it again."
+    ),
 }
 
 
@@ -227,20 +233,55 @@ def parse_area(text: str | bytes) -> dict[str, Any]:
         raise GeometryError("invalid_json", "Not valid JSON.") from exc
     if not isinstance(data, dict):
         raise GeometryError("invalid_geojson", "Not a GeoJSON object.")
+    crs = data.get("crs")
     if data.get("type") == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list) or len(features) != 1:
             raise GeometryError("feature_count", "Exactly one feature is needed.")
         data = features[0]
     if isinstance(data, dict) and data.get("type") == "Feature":
+        crs = data.get("crs", crs)
         data = data.get("geometry")
     if not isinstance(data, dict):
         raise GeometryError("invalid_geojson", "Not a GeoJSON geometry.")
+    crs = data.get("crs", crs)
+    if crs is not None:
+        data = geo.to_wgs84(data, geo.crs_epsg(crs))
     return data
 
 
+#: How far (in degrees, about 10 km here) an area may reach beyond the municipal boundary.
+BOUNDARY_MARGIN = 0.1
+#: Without a boundary: how far (km) the area may lie from the organization's map centre.
+CENTRE_RADIUS_KM = 60.0
+
+
+def check_near_organization(project: Project, geometry: dict[str, Any]) -> None:
+    """Refuse an area far outside the organization's municipality (a polygon in Paris for a
+    Huddinge project is a mistake: swapped coordinates or the wrong file)."""
+    org = project.organization
+    area = geo.parse_geometry(geometry, allowed=AREA_TYPES)
+    if org.boundary:
+        near = geo.from_geojson(org.boundary).buffer(BOUNDARY_MARGIN).intersects(area)
+    else:
+        centre = area.centroid
+        near = geo.distance_km(centre.y, centre.x, org.map_lat, org.map_lon) <= CENTRE_RADIUS_KM
+    if not near:
+        raise GeometryError(
+            "far_outside",
+            _(
+                "The area lies far outside %(organization)s. Check that the coordinates are "
+                "longitude then latitude, and the file's coordinate system.",
+                organization=org.name,
+            ),
+        )
+
+
 def set_area(project: Project, geometry: dict[str, Any] | None, *, actor: User | None) -> None:
-    """Store the project area (validated polygon). Raises ``GeometryError``."""
+    """Store the project area (validated polygon, near the organization's municipality).
+    Raises ``GeometryError``."""
+    if geometry is not None:
+        check_near_organization(project, geometry)
     project.set_geometry(geometry, allowed=AREA_TYPES)
     db.session.flush()
     _audit("project.area", actor, project, cleared=True if geometry is None else None)
@@ -543,12 +584,41 @@ def update_stage(
     """
     if opens_at and closes_at and closes_at <= opens_at:
         raise ProjectError("dates_order", _("The closing time must be after the opening time."))
+    had_ended = stage.has_ended
     stage.title, stage.description, stage.influence = title, description, influence
     stage.participation_level = ParticipationLevel(participation_level)
     stage.opens_at, stage.closes_at = opens_at, closes_at
     stage.allowed_actions = list(allowed_actions)
     db.session.flush()
     _audit("stage.update", actor, stage.project, obj=stage)
+    if had_ended and not stage.has_ended:
+        withdraw_feedback_on_reopen(stage, actor=actor)
+    return stage
+
+
+def withdraw_feedback_on_reopen(stage: Stage, *, actor: User | None) -> bool:
+    """A stage that opens again gets new contributions, so its published feedback no longer
+    describes the whole round: it goes back to draft (the planner publishes it again after the
+    new closing; residents already mailed are not mailed twice). Returns True if withdrawn."""
+    feedback = stage.feedback
+    if feedback is None or feedback.published_at is None:
+        return False
+    feedback.published_at = None
+    db.session.flush()
+    _audit("feedback.unpublish", actor, stage.project, obj=feedback, reason="stage_reopened")
+    return True
+
+
+def close_stage(stage: Stage, *, actor: User | None) -> Stage:
+    """Close an open stage now (its closing time becomes the present)."""
+    now = utcnow()
+    if not stage.is_open:
+        raise ProjectError("not_open", _("Only an open stage can be closed."))
+    if stage.opens_at is not None and stage.opens_at >= now:
+        stage.opens_at = now - timedelta(seconds=1)
+    stage.closes_at = now
+    db.session.flush()
+    _audit("stage.close", actor, stage.project, obj=stage)
     return stage
 
 
@@ -576,6 +646,93 @@ def stage_contributions(stage: Stage) -> tuple[int, int]:
         db.select(sa.func.count(Comment.id)).where(Comment.stage_id == stage.id)
     )
     return int(responses or 0), int(comments or 0)
+
+
+@dataclass
+class DeletionCounts:
+    """What deleting a project removes, shown to the planner before they confirm."""
+
+    stages: int
+    surveys: int
+    responses: int
+    comments: int
+    documents: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "stages": self.stages,
+            "surveys": self.surveys,
+            "responses": self.responses,
+            "comments": self.comments,
+            "documents": self.documents,
+        }
+
+
+def deletion_counts(project: Project) -> DeletionCounts:
+    responses = comments = 0
+    for stage in project.stages:
+        r, c = stage_contributions(stage)
+        responses, comments = responses + r, comments + c
+    surveys = sum(1 for s in project.stages for a in s.activities if a.survey_id)
+    return DeletionCounts(len(project.stages), surveys, responses, comments, len(project.documents))
+
+
+def deletion_export(project: Project) -> Any:
+    """The newest finished export of the whole project's responses and comments, or None.
+    An archived project may be deleted only once such an export exists (public records)."""
+    from app.exports.models import ExportJob, JobStatus
+
+    jobs = db.session.scalars(
+        db.select(ExportJob)
+        .where(
+            ExportJob.organization_id == project.organization_id,
+            ExportJob.kind == "responses",
+            ExportJob.status == JobStatus.DONE,
+        )
+        .order_by(ExportJob.id.desc())
+    )
+    for job in jobs:
+        params = job.params or {}
+        if params.get("scope_type") == "project" and str(params.get("scope_id")) == str(project.id):
+            return job
+    return None
+
+
+def delete_project(project: Project, *, actor: User | None) -> DeletionCounts:
+    """Delete an archived project that has been exported, with everything in it.
+
+    Raises ``ProjectError`` unless the project is archived and exported. The audit event
+    (kept: it belongs to the organization) names the project, the export and the counts."""
+    if project.status != ProjectStatus.ARCHIVED:
+        raise ProjectError("not_archived", _("Only an archived project can be deleted."))
+    export = deletion_export(project)
+    if export is None:
+        raise ProjectError(
+            "not_exported",
+            _("Export the whole project's responses and comments first; then it can be deleted."),
+        )
+    counts = deletion_counts(project)
+    _audit(
+        "project.delete",
+        actor,
+        project,
+        obj=project,
+        slug=project.slug,
+        title=dict(project.title),
+        export_job=export.id,
+        **counts.as_dict(),
+    )
+    surveys = [a.survey for s in project.stages for a in s.activities if a.survey is not None]
+    old_files = [project.cover_image_path] + [d.file_path for d in project.documents]
+    db.session.delete(project)
+    db.session.flush()
+    # As in delete_stage: the activities went first, so no survey activity lost its survey.
+    for survey in surveys:
+        db.session.delete(survey)
+    db.session.flush()
+    for relative in old_files:
+        _unlink_after_commit(relative)
+    return counts
 
 
 def delete_stage(stage: Stage, *, actor: User | None) -> None:

@@ -18,6 +18,7 @@ from app.projects.models import (
     ProjectStatus,
     Stage,
     StageKind,
+    status_order,
 )
 
 PUBLISHED = (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
@@ -96,7 +97,7 @@ def catalogue(filters: Filters) -> list[Entry]:
         .join(Organization)
         .where(Project.status.in_(PUBLISHED))
         .options(joinedload(Project.organization), selectinload(Project.stages))
-        .order_by(Project.updated_at.desc(), Project.id.desc())
+        .order_by(status_order(), Project.updated_at.desc(), Project.id.desc())
     )
     if filters.municipality:
         stmt = stmt.where(Organization.slug == filters.municipality)

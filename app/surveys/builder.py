@@ -52,6 +52,28 @@ ICONS: tuple[str, ...] = (
     "water",
     "question",
 )
+
+
+def icon_labels() -> dict[str, str]:
+    """What each icon shows, in the planner's language (the ids stay in the data)."""
+    return {
+        "star": _("Star"),
+        "warning": _("Warning sign"),
+        "lightbulb": _("Light bulb (idea)"),
+        "heart": _("Heart"),
+        "tree": _("Tree"),
+        "bus": _("Bus"),
+        "bench": _("Bench"),
+        "bike": _("Bicycle"),
+        "walk": _("Pedestrian"),
+        "car": _("Car"),
+        "child": _("Child"),
+        "light": _("Street light"),
+        "water": _("Water"),
+        "question": _("Question mark"),
+    }
+
+
 VALENCES: tuple[str, ...] = ("positive", "negative", "neutral")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE} | DEMOGRAPHIC_TYPES
@@ -179,6 +201,7 @@ def open_problems(survey: Survey) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
     if not survey.active_questions:
         blocking.append(_("Add at least one question before opening the survey."))
+    blocking.extend(_empty_questions(survey))
     stage = stage_of(survey)
     if stage is None:
         blocking.append(_("The survey is not attached to a stage."))
@@ -194,6 +217,44 @@ def open_problems(survey: Survey) -> tuple[list[str], list[str]]:
         if "respond" not in (stage.allowed_actions or []):
             warnings.append(_("The stage does not allow residents to answer surveys."))
     return blocking, warnings
+
+
+def _empty_questions(survey: Survey) -> list[str]:
+    """One message per question residents could not answer: no text, or nothing to choose."""
+    lang = default_language(survey)
+    problems: list[str] = []
+    for number, question in enumerate(ordered(survey), start=1):
+        if not (question.prompt or {}).get(lang, "").strip():
+            problems.append(
+                _(
+                    "Question %(number)d has no question text. Write it before opening.",
+                    number=number,
+                )
+            )
+        if question.type in OPTION_TYPES and not question.options_of(OptionKind.OPTION):
+            problems.append(
+                _(
+                    "Question %(number)d has no options to choose from. Add them before opening.",
+                    number=number,
+                )
+            )
+    return problems
+
+
+def closes_last_activity(survey: Survey) -> bool:
+    """True when closing this open survey leaves its open stage with nothing to take part in:
+    no other open survey and no discussion. The builder then offers to close the stage too."""
+    stage = stage_of(survey)
+    if stage is None or survey.status != SurveyStatus.OPEN or not stage.is_open:
+        return False
+    for activity in stage.activities:
+        if activity.survey_id == survey.id:
+            continue
+        if activity.kind == ActivityKind.DISCUSSION:
+            return False
+        if activity.survey is not None and activity.survey.status == SurveyStatus.OPEN:
+            return False
+    return True
 
 
 # --- internal helpers ----------------------------------------------------------------------

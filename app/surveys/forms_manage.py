@@ -26,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.analysis_ui.themes import theme_choices
-from app.surveys.builder import ICONS
+from app.surveys.builder import ICONS, icon_labels
 from app.surveys.models import QuestionType, Resubmission
 
 LANGUAGE_NAMES = {"sv": _l("Swedish"), "en": _l("English")}
@@ -240,7 +240,8 @@ def option_form(languages: list[str], **kwargs: Any) -> Any:
             ),
         )
     form = OptionForm(**kwargs)
-    form.icon.choices = [(name, name) for name in ICONS]
+    labels = icon_labels()
+    form.icon.choices = [(name, labels.get(name, name)) for name in ICONS]
     return form
 
 
@@ -248,6 +249,7 @@ class StatusForm(FlaskForm):
     status = SelectField(
         choices=[SelectChoice("open"), SelectChoice("closed")], validate_choice=False
     )
+    close_stage = BooleanField(_l("Close the stage too"))
 
 
 class DuplicateForm(FlaskForm):

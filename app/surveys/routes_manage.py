@@ -32,6 +32,7 @@ from app.core.models import translated
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
 from app.core.security import CSP
 from app.extensions import db
+from app.projects import services as project_services
 from app.projects.models import Stage
 from app.surveys import bp
 from app.surveys import builder as svc
@@ -191,6 +192,7 @@ def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
         "responses": svc.response_count(survey),
         "blocking": blocking,
         "warnings": warnings,
+        "offer_stage_close": svc.closes_last_activity(survey),
         "questions": svc.ordered(survey),
         "condition_labels": _condition_labels(survey),
         "pages": svc.pages_of(survey),
@@ -294,12 +296,19 @@ def change_status(survey_id: int) -> Any:
     target = form.status.data
     if target not in ("open", "closed"):
         abort(400)
+    # Closing the last open activity of a stage closes the stage too when the planner
+    # keeps the box ticked (docs/design.md, "Closing a survey").
+    close_stage = target == "closed" and form.close_stage.data and svc.closes_last_activity(survey)
     try:
         svc.set_status(survey, target)
     except svc.BuilderConflict as exc:
         return _conflict(survey, str(exc), "surveys/manage/_status.html")
     _audit("survey.open" if target == "open" else "survey.close", survey)
     message = _("The survey is open.") if target == "open" else _("The survey is closed.")
+    stage = svc.stage_of(survey)
+    if close_stage and stage is not None:
+        project_services.close_stage(stage, actor=current_user)
+        message = _("The survey and its stage are closed.")
     return _done(
         "surveys/manage/_status.html",
         _builder_url(survey),
@@ -465,6 +474,7 @@ def _question_context(survey: Survey, question: Question, **extra: Any) -> dict[
         "default_lang": _default_lang(survey),
         "language_name": language_name,
         "type_labels": type_labels(),
+        "icon_labels": svc.icon_labels(),
         "responses": svc.response_count(survey),
         "kinds": kinds,
         "option_forms": option_forms,

@@ -115,3 +115,30 @@ def test_facilitators_may_not_upload(
     text = "district,age_band,gender,count\nAlby,18-29,woman,3\n"
     assert upload(client, org.id, text).status_code == 403
     assert stored(org.id) == []
+
+
+def test_facilitators_read_the_figures_the_planner_uploaded(
+    client: Any, make_org: Any, make_user: Any, login: Any, make_population: Any, app: Any
+) -> None:
+    org = make_org()
+    make_population(
+        org,
+        [
+            ("Alby", "18-29", "woman", 310),
+            ("Alby", "18-29", "man", 290),
+            ("Fittja", "80+", "man", 42),
+        ],
+    )
+    login(make_user(role=Role.FACILITATOR, org=org))
+    page = client.get(f"/manage/analysis/organizations/{org.id}/population?lang=en")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Inhabitants per district and age band" in html
+    assert '<th scope="row">Alby</th>' in html and ">600<" in html  # genders summed
+    assert 'type="file"' not in html  # reading, not uploading
+    assert "Planners of the organization upload" in html
+    # A moderator does not analyse: still refused.
+    moderator_client = app.test_client()
+    login(make_user(role=Role.MODERATOR, org=org), test_client=moderator_client)
+    refused = moderator_client.get(f"/manage/analysis/organizations/{org.id}/population")
+    assert refused.status_code == 403

@@ -436,7 +436,7 @@ def test_open_requires_a_question_then_opens_and_closes(client, setup, make_ques
     assert "at least one question" in response.get_data(as_text=True)
     db.session.refresh(setup)
     assert setup.status == SurveyStatus.DRAFT
-    make_question(setup)
+    make_question(setup, options=["Ja", "Nej"])
     assert client.post(url(setup, "/status"), data={"status": "open"}).status_code == 303
     db.session.refresh(setup)
     assert setup.status == SurveyStatus.OPEN

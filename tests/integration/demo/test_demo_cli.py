@@ -243,6 +243,17 @@ def test_seed_builds_a_realistic_demo_and_is_idempotent(app, runner):
     for c in official:
         assert c.author_user_id and c.participant_id is None
         assert by_id[c.parent_id].answered_at is not None
+    # Every official answer sits under the question it answers (issue 17).
+    from app.demo import projects as demo_projects
+
+    question_of = {
+        answer[lang]: asked[lang]
+        for spec in vars(demo_projects).values()
+        if isinstance(spec, demo_projects.ProjectSpec)
+        for answer, asked in zip(spec.answers, spec.asked, strict=False)
+        for lang in ("sv", "en")
+    }
+    assert all(by_id[c.parent_id].body == question_of[c.body] for c in official)
     assert any(c.needs_answer and c.answered_at is None for c in comments)
     assert any(c.language == "en" for c in comments)
 
