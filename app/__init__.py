@@ -33,6 +33,8 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.api", "/api/v1"),
     ("app.ops", None),
     ("app.privacy", None),
+    ("app.follow", None),
+    ("app.meetings", None),
 ]
 
 #: Domains that contribute a click group (``flask <name> ...``).
@@ -45,6 +47,7 @@ CLI_MODULES = [
     "app.ops.cli",
     "app.privacy.cli",
     "app.notify.cli",
+    "app.follow.cli",
 ]
 
 

@@ -29,14 +29,20 @@ def external_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
-    """Send a plain-text mail; returns the message. Raises ``smtplib.SMTPException`` on failure."""
+def send_mail(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
+    """Send a plain-text mail; returns the message. Raises ``smtplib.SMTPException`` on failure.
+
+    ``headers`` adds header fields, e.g. ``List-Unsubscribe`` (RFC 8058) on follower mails."""
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="platsdialog.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:

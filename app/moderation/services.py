@@ -118,6 +118,9 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
     comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
+    from app.follow.services import comment_replied
+
+    comment_replied(comment)  # an approved reply: its parent's author hears of it
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
 
@@ -215,4 +218,7 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
         parent_id=comment.id,
     )
     db.session.flush()
+    from app.follow.services import comment_replied
+
+    comment_replied(reply)  # the comment's author hears of the answer, if they follow
     return reply

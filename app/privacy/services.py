@@ -325,6 +325,20 @@ def _forget_participant_if_unused(participant: Participant) -> bool:
     return True
 
 
+def _forget_follows(participant: Participant, organization: Organization | None = None) -> int:
+    """Followers' addresses go with the rest (in ``organization``'s projects when given)."""
+    from app.follow.services import forget_participant
+
+    project_ids = None
+    if organization is not None:
+        project_ids = list(
+            db.session.scalars(
+                sa.select(Project.id).where(Project.organization_id == organization.id)
+            )
+        )
+    return forget_participant(participant, project_ids)
+
+
 def delete_own_contributions(participant: Participant) -> ErasureReport:
     """The participant removes everything they contributed (any organization). Returns counts."""
     response_ids = list(
@@ -341,6 +355,7 @@ def delete_own_contributions(participant: Participant) -> ErasureReport:
     _remove_responses(response_ids)
     _remove_comments(comment_ids)
     supports, flags = _remove_supports_and_flags(participant)
+    _forget_follows(participant)
     db.session.flush()
     _forget_participant_if_unused(participant)
     exports = delete_exports_of_projects(projects)
@@ -396,6 +411,7 @@ def erase_participant(
         if method == "redact":
             redacted = _redact_texts(participant, organization, extra, actor)
         _unlink(response_ids, comment_ids)
+    _forget_follows(participant, organization)
     db.session.flush()
     forgotten = _forget_participant_if_unused(participant)
     exports = delete_exports_of_projects(projects)
