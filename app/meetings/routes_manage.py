@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.core.models import MAX_ID
 from app.extensions import db
 from app.manage.queries import load_stage
 from app.manage.routes_stages import to_local, to_utc
@@ -107,9 +108,11 @@ def delete(meeting_id: int) -> Response:
 
 
 @bp.app_template_global("intake_meeting")
-def intake_meeting(meeting_id: int) -> Meeting | None:
+def intake_meeting(value: str | None) -> Meeting | None:
     """The meeting an intake form registers notes from (staff of its stage only)."""
-    meeting = db.session.get(Meeting, meeting_id)
+    if not value or not value.isdigit() or int(value) > MAX_ID:
+        return None
+    meeting = db.session.get(Meeting, int(value))
     if meeting is None:
         return None
     from app.core.permissions import can
