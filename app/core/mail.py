@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -44,6 +45,11 @@ def send_mail(
     for name, value in (headers or {}).items():
         msg[name] = value
     msg.set_content(body)
+    if headers:
+        # A long link in a header (List-Unsubscribe) must stay a plain "<https://...>": with
+        # the default 78-column folding it would be turned into encoded words that mail
+        # clients do not read as a link. The body was encoded above (lines of 76).
+        msg.policy = policy.default.clone(max_line_length=998)
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:
@@ -62,7 +68,6 @@ def send_mail(
 
 def outbox() -> list[EmailMessage]:
     """Mails written to the development folder, oldest first (used by tests and demo)."""
-    from email import policy
     from email.parser import BytesParser
 
     folder = Path(current_app.config["MAIL_DIR"])

@@ -709,6 +709,9 @@ class Seeder:
 def seed(password: str) -> dict[str, int]:
     """Add the demo to the session (flushes, does not commit). Returns row counts."""
     Seeder(password).run()
+    from app.demo.follow import seed_follow_and_meetings
+
+    seed_follow_and_meetings()
     return counts()
 
 

@@ -26,6 +26,14 @@ def _mails_to(address: str) -> list[Any]:
     return [m for m in outbox() if m["To"] == address]
 
 
+def _raw_mails() -> list[bytes]:
+    from pathlib import Path
+
+    from flask import current_app
+
+    return [p.read_bytes() for p in sorted(Path(current_app.config["MAIL_DIR"]).glob("*.eml"))]
+
+
 def _link(mail: Any, part: str) -> str:
     found = re.search(r"https?://\S+" + re.escape(part) + r"\S+", mail.get_content())
     assert found, mail.get_content()
@@ -81,6 +89,11 @@ def test_follow_confirm_reply_mail_unsubscribe_stops_the_next_mail(
     assert unsubscribe.startswith(f"<{BASE_URL}/unsubscribe/") and unsubscribe.endswith(">")
     assert reply_mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = unsubscribe[1:-1]
+    # On the wire the header is the plain link (not encoded words), every line within 998.
+    raw = _raw_mails()[-1]
+    assert f"\nList-Unsubscribe: <{url}>\n".encode() in raw.replace(b"\r\n", b"\n")
+    assert b"\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in raw.replace(b"\r\n", b"\n")
+    assert max(len(line) for line in raw.splitlines()) <= 998
 
     # GET shows a button and stops nothing.
     shown = app.test_client().get(_path(url))
