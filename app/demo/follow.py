@@ -55,13 +55,18 @@ def seed_follow_and_meetings() -> None:
     now = utcnow()
     past = Meeting(
         stage=stage,
-        title={"sv": "Samrådsmöte i Flemingsbergs bibliotek", "en": "Consultation meeting at Flemingsberg library"},
+        title={
+            "sv": "Samrådsmöte i Flemingsbergs bibliotek",
+            "en": "Consultation meeting at Flemingsberg library",
+        },
         starts_at=_local(now - timedelta(days=6), 18),
         ends_at=_local(now - timedelta(days=6), 20),
         place="Flemingsbergs bibliotek, Hälsovägen 7, Huddinge",
         accessibility={
-            "sv": "Entré utan trappsteg, hörslinga och tillgänglig toalett. Teckenspråkstolk på begäran.",
-            "en": "Step-free entrance, hearing loop and accessible toilet. Sign-language interpreter on request.",
+            "sv": "Entré utan trappsteg, hörslinga och tillgänglig toalett. "
+            "Teckenspråkstolk på begäran.",
+            "en": "Step-free entrance, hearing loop and accessible toilet. "
+            "Sign-language interpreter on request.",
         },
         description={
             "sv": "Planarkitekterna visade förslaget och svarade på frågor.",

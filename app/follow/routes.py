@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.core.i18n import current_language
-from app.core.participants import current_participant
+from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import csrf, db
 from app.follow import bp
@@ -79,6 +79,9 @@ def follow(org: str, project: str) -> Any:
         else:
             flash(_("You follow this project. We will mail you when something happens."), "success")
     else:
+        # The device becomes a participant (as when commenting), so this page and "Mina
+        # bidrag" show the follow, and its replies reach this address.
+        participant = participant or created_participant()
         svc.follow_with_address(found, form.email.data or "", participant, current_language())
         flash(
             _(

@@ -383,7 +383,10 @@ def _compose(kind: str, obj: Any, follow: Follow) -> tuple[str, str]:
         lines = [
             intro,
             f"“{_excerpt(obj.body)}”",
-            _("Read it and answer: %(link)s", link=external_url("comments.show", comment_id=obj.id)),
+            _(
+                "Read it and answer: %(link)s",
+                link=external_url("comments.show", comment_id=obj.id),
+            ),
         ]
     lines.append(
         _(

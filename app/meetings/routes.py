@@ -25,7 +25,7 @@ def stage_meetings(stage: Stage) -> list[Meeting]:
 
 @bp.app_template_global("meeting_when")
 def meeting_when(meeting: Meeting) -> str:
-    """"tisdag 15 december 2026 18:00–20:00" in Swedish time (the configured zone)."""
+    """ "tisdag 15 december 2026 18:00–20:00" in Swedish time (the configured zone)."""
     start = format_datetime(meeting.starts_at, "EEEE d MMMM y HH:mm")
     if meeting.ends_at.date() == meeting.starts_at.date():
         return f"{start}–{format_time(meeting.ends_at, 'HH:mm')}"

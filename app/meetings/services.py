@@ -38,9 +38,7 @@ def _audit(action: str, actor: Any, meeting: Meeting) -> None:
     )
 
 
-def save_meeting(
-    stage: Stage, meeting: Meeting | None, *, actor: Any, **values: Any
-) -> Meeting:
+def save_meeting(stage: Stage, meeting: Meeting | None, *, actor: Any, **values: Any) -> Meeting:
     """Create (``meeting`` None) or update a meeting of ``stage`` from validated values."""
     created = meeting is None
     if meeting is None:
@@ -77,9 +75,9 @@ def link_note(comment_id: int, meeting_id: int | None, stage_id: int | None) -> 
 def note_count(meeting: Meeting) -> int:
     return int(
         db.session.scalar(
-            db.select(db.func.count()).select_from(MeetingNote).where(
-                MeetingNote.meeting_id == meeting.id
-            )
+            db.select(db.func.count())
+            .select_from(MeetingNote)
+            .where(MeetingNote.meeting_id == meeting.id)
         )
         or 0
     )

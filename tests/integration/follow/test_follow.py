@@ -262,9 +262,7 @@ def test_unconfirmed_follows_expire(app, runner, project):
 
 
 @pytest.mark.parametrize("how", ["my_delete", "staff_erase", "cli"])
-def test_erasure_removes_follower_addresses(
-    app, client, login, runner, project, make_user, how
-):
+def test_erasure_removes_follower_addresses(app, client, login, runner, project, make_user, how):
     resident = app.test_client()
     mine = _comment_as_resident(resident, project)
     _follow_by_mail(resident)

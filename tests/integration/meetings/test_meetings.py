@@ -89,9 +89,7 @@ def test_staff_add_a_meeting_residents_see_it_and_download_it(app, client, login
     meeting = db.session.scalar(db.select(Meeting))
     # 18:00 Swedish winter time is 17:00 UTC.
     assert meeting.starts_at == datetime(2027, 1, 12, 17, 0, tzinfo=UTC)
-    assert db.session.scalar(
-        db.select(AuditEvent).where(AuditEvent.action == "meeting.create")
-    )
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "meeting.create"))
 
     resident = app.test_client()
     sv = resident.get(f"/p/huddinge/parken/{stage.id}").get_data(as_text=True)
@@ -167,7 +165,10 @@ def test_notes_from_a_meeting_are_meeting_contributions_linked_to_it(
     client.post(f"/manage/stages/{stage.id}/meetings/new", data=_form())
     meeting = db.session.scalar(db.select(Meeting))
     staff_page = client.get(f"/manage/stages/{stage.id}").get_data(as_text=True)
-    link = f"/manage/projects/{project.id}/intake/new?channel=meeting&amp;stage={stage.id}&amp;meeting={meeting.id}"
+    link = (
+        f"/manage/projects/{project.id}/intake/new"
+        f"?channel=meeting&amp;stage={stage.id}&amp;meeting={meeting.id}"
+    )
     assert link in staff_page
     form = client.get(link.replace("&amp;", "&") + "&lang=en").get_data(as_text=True)
     assert f'name="meeting" value="{meeting.id}"' in form
