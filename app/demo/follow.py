@@ -23,7 +23,7 @@ from app.extensions import db
 from app.follow.models import Follow
 from app.meetings.models import Meeting, MeetingNote
 from app.organizations.models import Membership, Role
-from app.projects.models import Project
+from app.projects.models import Project, Stage
 
 PROJECT_SLUG = "flemingsberg-stationsomrade"
 ADDRESSES = [
@@ -88,7 +88,7 @@ def seed_follow_and_meetings() -> None:
     db.session.add_all([past, coming])
     db.session.flush()
     _meeting_notes(project, past)
-    _followers(project)
+    _followers(project, stage)
 
 
 def _meeting_notes(project: Project, meeting: Meeting) -> None:
@@ -122,7 +122,7 @@ def _meeting_notes(project: Project, meeting: Meeting) -> None:
     db.session.flush()
 
 
-def _followers(project: Project) -> None:
+def _followers(project: Project, stage: Stage) -> None:
     now = utcnow()
     replied = db.session.scalar(
         sa.select(Comment)
@@ -171,6 +171,6 @@ def _followers(project: Project) -> None:
     ):
         from app.follow.services import comment_replied, stage_opened
 
-        stage_opened(project.current_stage)  # sent after the seed commits
+        stage_opened(stage)  # sent after the seed commits
         if replied is not None:
             comment_replied(next(r for r in replied.replies if r.status == "published"))
