@@ -294,3 +294,42 @@ def test_staff_see_a_count_never_addresses(app, client, login, project, planner)
     page = client.get(f"/manage/stages/{project.current_stage.id}?lang=en").get_data(as_text=True)
     assert "2 people follow this project." in page
     assert ADDRESS not in page
+
+
+def test_a_device_that_follows_sees_it_on_the_page_and_in_my_contributions(app, project):
+    resident = app.test_client()
+    assert _follow_by_mail(resident).status_code == 303
+    waiting = resident.get("/p/huddinge/parken?lang=en").get_data(as_text=True)
+    assert "Check your inbox: open the link we sent to start following." in waiting
+    resident.get(_path(_link(_mails_to(ADDRESS)[0], "/follow/confirm/")))
+    page = resident.get("/p/huddinge/parken?lang=en").get_data(as_text=True)
+    assert "You follow this project." in page
+    mine = resident.get("/my?lang=en").get_data(as_text=True)
+    assert "Projects you follow" in mine and "The park" in mine
+    assert ADDRESS not in app.test_client().get("/p/huddinge/parken").get_data(as_text=True)
+
+
+def test_an_approved_reply_mails_the_follower_once(
+    app, client, login, project, make_user, make_activity
+):
+    from app.projects.models import ModerationMode
+
+    project.current_stage.activities[0].moderation = ModerationMode.PRE
+    db.session.commit()
+    author = make_user("forfattare@example.se")
+    login(author)
+    _comment_as_resident(client, project, "Mer grönska vid torget")
+    mine = db.session.scalar(db.select(Comment).where(Comment.body == "Mer grönska vid torget"))
+    assert client.post("/p/huddinge/parken/follow", data={}).status_code == 303
+    moderator = make_user(role="moderator", org=project.organization)
+    other = app.test_client()
+    login(moderator, test_client=other)
+    assert other.post(f"/manage/moderation/{mine.id}/approve").status_code in (302, 303)
+    stranger = app.test_client()
+    stranger.post(f"/comments/{mine.id}/reply", data={"body": "Instämmer helt"})
+    reply = db.session.scalar(db.select(Comment).where(Comment.body == "Instämmer helt"))
+    assert _mails_to("forfattare@example.se") == []  # pending: nothing yet
+    assert other.post(f"/manage/moderation/{reply.id}/approve").status_code in (302, 303)
+    [mail] = _mails_to("forfattare@example.se")
+    assert "Instämmer helt" in mail.get_content()
+    assert services.send_event("reply", reply.id) == 0
