@@ -166,3 +166,40 @@ def test_unsubscribe_page_asks_first_then_stops(browser, playwright, live_server
         assert db.session.scalar(db.select(db.func.count(Follow.id))) == 0
     finally:
         context.close()
+
+
+def test_staff_add_a_meeting_in_the_stage_manager(browser, live_server, make_user, world):
+    from app.organizations.models import Organization, Role
+    from tests.conftest import TEST_PASSWORD
+
+    org = db.session.scalar(db.select(Organization).where(Organization.slug == "nynashamn"))
+    make_user("planerare@nynashamn.se", role=Role.PLANNER, org=org)
+    stage_id = int(world["stage"].rsplit("/", 1)[1])
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    base = live_server.url
+    try:
+        page.goto(base + "/login?lang=en")
+        page.locator("#email").fill("planerare@nynashamn.se")
+        page.locator("#password").fill(TEST_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(base + "/")
+        page.goto(f"{base}/manage/stages/{stage_id}")
+        panel = page.locator("#meetings")
+        expect(panel.get_by_text("Consultation meeting at Folkets hus")).to_be_visible()
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(RUN) == [], "staff stage page"
+        panel.get_by_role("link", name="Add a meeting").click()
+        expect(page.get_by_role("heading", name="Add a meeting")).to_be_visible()
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(RUN) == [], "meeting form"
+        page.locator("#title_sv").fill("Öppet hus i biblioteket")
+        page.get_by_label("Starts", exact=True).fill("2027-02-03T17:00")
+        page.get_by_label("Ends", exact=True).fill("2027-02-03T19:00")
+        page.get_by_label("Place and address").fill("Biblioteket, Nynäshamn")
+        page.get_by_role("button", name="Save the meeting").click()
+        expect(page.locator("#meetings").get_by_text("Öppet hus i biblioteket")).to_be_visible()
+        link = page.locator("#meetings").get_by_role("link", name="Register notes from the meeting")
+        expect(link.first).to_be_visible()
+    finally:
+        context.close()
