@@ -144,9 +144,14 @@ def follow_of(project: Project, user: Any, participant: Participant | None) -> F
 
 def follows_of(user: Any, participant: Participant | None) -> list[Follow]:
     """Every follow of the current resident, for "Mina bidrag"."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return _follows(user.id if signed_in else None, participant)
+
+
+def _follows(user_id: int | None, participant: Participant | None) -> list[Follow]:
     conditions = []
-    if user is not None and getattr(user, "is_authenticated", False):
-        conditions.append(Follow.user_id == user.id)
+    if user_id is not None:
+        conditions.append(Follow.user_id == user_id)
     if participant is not None:
         conditions.append(Follow.participant_id == participant.id)
     if not conditions:
@@ -243,6 +248,20 @@ def follower_count(project: Project) -> int:
         )
         or 0
     )
+
+
+def follows_data(participant: Participant) -> list[dict[str, Any]]:
+    """The participant's follows, for the copy of their data (``/my/data``)."""
+    return [
+        {
+            "project_id": f.project_id,
+            "email": f.email,
+            "language": f.locale,
+            "confirmed_at": f.confirmed_at.isoformat() if f.confirmed_at else None,
+            "created_at": f.created_at.isoformat(),
+        }
+        for f in _follows(participant.user_id, participant)
+    ]
 
 
 def forget_participant(participant: Participant, project_ids: list[int] | None = None) -> int:

@@ -233,7 +233,14 @@ def participant_data(participant: Participant) -> dict[str, Any]:
             }
             for c in comments
         ],
+        "follows": _follows_data(participant),
     }
+
+
+def _follows_data(participant: Participant) -> list[dict[str, Any]]:
+    from app.follow.services import follows_data
+
+    return follows_data(participant)
 
 
 def _delete_codings(target: TargetType, ids: Iterable[int]) -> None:

@@ -306,6 +306,8 @@ def test_a_device_that_follows_sees_it_on_the_page_and_in_my_contributions(app, 
     assert "You follow this project." in page
     mine = resident.get("/my?lang=en").get_data(as_text=True)
     assert "Projects you follow" in mine and "The park" in mine
+    copy = resident.get("/my/data").get_json()
+    assert [f["email"] for f in copy["follows"]] == [ADDRESS]
     assert ADDRESS not in app.test_client().get("/p/huddinge/parken").get_data(as_text=True)
 
 
@@ -333,3 +335,17 @@ def test_an_approved_reply_mails_the_follower_once(
     [mail] = _mails_to("forfattare@example.se")
     assert "Instämmer helt" in mail.get_content()
     assert services.send_event("reply", reply.id) == 0
+
+
+def test_the_follow_form_carries_the_bot_trap_and_refuses_a_filled_honeypot(app, project):
+    client = app.test_client()
+    page = client.get("/p/huddinge/parken").get_data(as_text=True)
+    stamp = re.search(r'name="pd_form_started" value="([^"]+)"', page)
+    assert stamp and 'name="website"' in page and 'id="follow"' in page
+    bot = client.post(
+        "/p/huddinge/parken/follow",
+        data={"email": ADDRESS, "website": "http://spam.example", "pd_form_started": stamp[1]},
+    )
+    assert bot.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(Follow.id))) == 0
+    assert outbox() == []
