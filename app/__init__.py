@@ -35,6 +35,8 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.ops", None),
     ("app.privacy", None),
     ("app.plans", None),
+    ("app.follow", None),
+    ("app.meetings", None),
 ]
 
 #: Domains that contribute a click group (``flask <name> ...``).
@@ -47,6 +49,7 @@ CLI_MODULES = [
     "app.ops.cli",
     "app.privacy.cli",
     "app.notify.cli",
+    "app.follow.cli",
 ]
 
 

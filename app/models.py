@@ -5,7 +5,9 @@ from app.analysis_ui.models import Codebook, Coding, IndicatorSnapshot, Populati
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, Flag, Support
 from app.exports.models import ExportJob
+from app.follow.models import Follow, FollowMail
 from app.intake.models import Attachment, RegisterEntry, Sender
+from app.meetings.models import Meeting, MeetingNote
 from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization
 from app.photos.models import Photo
@@ -27,8 +29,12 @@ __all__ = [
     "ExportJob",
     "Feedback",
     "Flag",
+    "Follow",
+    "FollowMail",
     "IndicatorSnapshot",
     "MapLayer",
+    "Meeting",
+    "MeetingNote",
     "Membership",
     "ModerationDecision",
     "Organization",

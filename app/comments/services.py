@@ -210,7 +210,14 @@ def post_comment(
     if not comment.is_official:
         pii.flag_for_review(comment)
     _notify_pending(comment)
+    _notify_followers(comment)
     return comment, True
+
+
+def _notify_followers(comment: Comment) -> None:
+    from app.follow.services import comment_replied
+
+    comment_replied(comment)  # the author of the parent hears of it, if they follow
 
 
 def _notify_pending(comment: Comment) -> None:

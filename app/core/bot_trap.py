@@ -40,6 +40,7 @@ TRAPPED_ENDPOINTS: set[str] = {
     "comments.reply",
     "surveys.take",
     "accounts.register",
+    "follow.follow",
 }
 
 

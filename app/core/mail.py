@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -29,15 +30,26 @@ def external_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
-    """Send a plain-text mail; returns the message. Raises ``smtplib.SMTPException`` on failure."""
+def send_mail(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
+    """Send a plain-text mail; returns the message. Raises ``smtplib.SMTPException`` on failure.
+
+    ``headers`` adds header fields, e.g. ``List-Unsubscribe`` (RFC 8058) on follower mails."""
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="platsdialog.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
+    if headers:
+        # A long link in a header (List-Unsubscribe) must stay a plain "<https://...>": with
+        # the default 78-column folding it would be turned into encoded words that mail
+        # clients do not read as a link. The body was encoded above (lines of 76).
+        msg.policy = policy.default.clone(max_line_length=998)
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:
@@ -56,7 +68,6 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
 
 def outbox() -> list[EmailMessage]:
     """Mails written to the development folder, oldest first (used by tests and demo)."""
-    from email import policy
     from email.parser import BytesParser
 
     folder = Path(current_app.config["MAIL_DIR"])

@@ -88,6 +88,8 @@ ABUSE_LIMITS: dict[str, list[Rule]] = {
     "comments.support": [per_participant("60/minute"), per_address("600/minute")],
     "comments.withdraw_support": [per_participant("60/minute"), per_address("600/minute")],
     "comments.flag": [per_participant("20/hour"), per_address("200/hour")],
+    # Sends a confirmation mail to the address given: as strict as the account forms.
+    "follow.follow": [per_participant("10/hour"), per_address("5/minute;30/hour")],
 }
 
 

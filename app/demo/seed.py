@@ -24,6 +24,7 @@ from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Suppor
 from app.core.models import utcnow
 from app.demo import geography
 from app.demo import plans as demo_plans
+from app.demo.follow import seed_follow_and_meetings
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
 from app.demo.photos import add_photos
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
@@ -720,6 +721,7 @@ def seed(password: str) -> dict[str, int]:
     Seeder(password).run()
     add_photos()  # photos on some comments (app/demo/photos.py)
     demo_plans.seed_plans()
+    seed_follow_and_meetings()
     return counts()
 
 

@@ -28,6 +28,7 @@ from app.intake.forms import (
 )
 from app.intake.models import Attachment, RegisterEntry
 from app.manage.queries import current_actor
+from app.meetings.services import link_note
 from app.projects.models import Project
 
 Page = str | tuple[str, int] | Response
@@ -97,7 +98,10 @@ def register(project_id: int) -> Page:
         if request.args.get("channel") in {c.value for c in svc.INTAKE_CHANNELS}:
             form.channel.data = request.args["channel"]
         stage = project.current_stage
-        if stage is not None and not form.stage.data:
+        asked = request.args.get("stage", type=int)
+        if asked in {s.id for s in project.stages}:
+            form.stage.data = asked  # e.g. from a meeting's "register notes" link
+        elif stage is not None and not form.stage.data:
             form.stage.data = stage.id
     if request.method == "POST" and form.validate_on_submit():
         upload = form.attachment.data
@@ -117,6 +121,7 @@ def register(project_id: int) -> Page:
         )
         try:
             comment = svc.register_contribution(project, data, actor=current_user)
+            link_note(comment.id, request.form.get("meeting", type=int), comment.stage_id)
         except Invalid as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
@@ -137,7 +142,11 @@ def register(project_id: int) -> Page:
             if request.form.get("again"):
                 return redirect(
                     url_for(
-                        "intake.register", project_id=project.id, channel=comment.channel.value
+                        "intake.register",
+                        project_id=project.id,
+                        channel=comment.channel.value,
+                        stage=comment.stage_id,
+                        meeting=request.form.get("meeting", type=int),
                     ),
                     303,
                 )

@@ -120,6 +120,9 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
     comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
+    from app.follow.services import comment_replied
+
+    comment_replied(comment)  # an approved reply: its parent's author hears of it
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
 
@@ -217,4 +220,7 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
         parent_id=comment.id,
     )
     db.session.flush()
+    from app.follow.services import comment_replied
+
+    comment_replied(reply)  # the comment's author hears of the answer, if they follow
     return reply

@@ -234,7 +234,14 @@ def participant_data(participant: Participant) -> dict[str, Any]:
             }
             for c in comments
         ],
+        "follows": _follows_data(participant),
     }
+
+
+def _follows_data(participant: Participant) -> list[dict[str, Any]]:
+    from app.follow.services import follows_data
+
+    return follows_data(participant)
 
 
 def _delete_codings(target: TargetType, ids: Iterable[int]) -> None:
@@ -327,6 +334,20 @@ def _forget_participant_if_unused(participant: Participant) -> bool:
     return True
 
 
+def _forget_follows(participant: Participant, organization: Organization | None = None) -> int:
+    """Followers' addresses go with the rest (in ``organization``'s projects when given)."""
+    from app.follow.services import forget_participant
+
+    project_ids = None
+    if organization is not None:
+        project_ids = list(
+            db.session.scalars(
+                sa.select(Project.id).where(Project.organization_id == organization.id)
+            )
+        )
+    return forget_participant(participant, project_ids)
+
+
 def delete_own_contributions(participant: Participant) -> ErasureReport:
     """The participant removes everything they contributed (any organization). Returns counts."""
     response_ids = list(
@@ -343,6 +364,7 @@ def delete_own_contributions(participant: Participant) -> ErasureReport:
     _remove_responses(response_ids)
     _remove_comments(comment_ids)
     supports, flags = _remove_supports_and_flags(participant)
+    _forget_follows(participant)
     db.session.flush()
     _forget_participant_if_unused(participant)
     exports = delete_exports_of_projects(projects)
@@ -400,6 +422,7 @@ def erase_participant(
         # A photo cannot be redacted or unlinked from who is in it: it goes in every case.
         delete_photos(comment_ids)
         _unlink(response_ids, comment_ids)
+    _forget_follows(participant, organization)
     db.session.flush()
     forgotten = _forget_participant_if_unused(participant)
     exports = delete_exports_of_projects(projects)

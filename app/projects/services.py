@@ -766,8 +766,13 @@ def delete_stage(stage: Stage, *, actor: User | None) -> None:
 
 def set_current_stage(stage: Stage, *, actor: User | None) -> None:
     """Make ``stage`` current (the only current one of its project)."""
+    from app.follow.services import stage_opened
+
+    was_current = stage.is_current
     make_current(stage)
     _audit("stage.make_current", actor, stage.project, obj=stage)
+    if not was_current:
+        stage_opened(stage)  # followers hear of it after the commit
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -956,6 +961,9 @@ def publish_feedback(feedback: Feedback, *, actor: User | None, project_url: str
                 )
             send_mail(user.email, subject, body)
             sent += 1
+        from app.follow.services import feedback_published
+
+        feedback_published(feedback)  # followers hear of it after the commit
     db.session.flush()
     _audit("feedback.publish", actor, stage.project, obj=feedback, stage_id=stage.id, mailed=sent)
     return sent

@@ -4,6 +4,7 @@ belongs to Huddinge (the target organization), for URLs with object ids."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,9 +12,11 @@ from flask import current_app
 
 from app.accounts.models import User
 from app.comments.models import Comment
+from app.core.models import utcnow
 from app.exports.models import ExportJob
 from app.extensions import db
 from app.intake.models import Attachment, RegisterEntry, RegisterKind
+from app.meetings.models import Meeting
 from app.organizations.models import Membership, Organization
 from app.projects.models import Activity, Document, Project, ProjectPartner, Stage
 from app.surveys.models import Question, QuestionOption, Response, Survey
@@ -86,6 +89,13 @@ def seed_demo(runner: Any) -> World:
         size=0,
     )
     db.session.add_all([entry, attachment])
+    meeting = Meeting(
+        stage_id=stage.id,
+        starts_at=utcnow() + timedelta(days=3),
+        ends_at=utcnow() + timedelta(days=3, hours=2),
+        place="Kommunhuset",
+    )
+    db.session.add(meeting)
     response = db.session.scalar(
         sa.select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
     )
@@ -110,6 +120,7 @@ def seed_demo(runner: Any) -> World:
         "entry_id": entry.id,
         "attachment_id": attachment.id,
         "response_id": response.id,
+        "meeting_id": meeting.id,
     }
     if partner is not None:
         ids["partner_id"] = partner.id

@@ -142,7 +142,7 @@ def test_every_rule_with_an_object_is_either_covered_or_listed(app):
     known = {
         "org_id", "project_id", "stage_id", "activity_id", "survey_id", "question_id",
         "option_id", "comment_id", "document_id", "job_id", "membership_id", "user_id",
-        "partner_id", "entry_id", "attachment_id", "response_id",
+        "partner_id", "entry_id", "attachment_id", "response_id", "meeting_id",
     }  # fmt: skip
     assert params <= known, params - known
 
