@@ -94,9 +94,10 @@ def follow(org: str, project: str) -> Any:
     return redirect(_project_page(found) + "#follow", 303)
 
 
-@bp.get("/follow/confirm/<token>")
+@bp.route("/follow/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str) -> Any:
-    """The link in the confirmation mail."""
+    """The link in the confirmation mail. GET shows a button and changes nothing (mail
+    scanners open links by themselves); the POST from that button starts the follow."""
     try:
         found = svc.read_confirm_token(token)
     except svc.FollowLinkError as exc:
@@ -107,6 +108,10 @@ def confirm(token: str) -> Any:
         )
         return render_template("follow/link_problem.html", message=message), (
             410 if exc.code == "expired" else 404
+        )
+    if request.method == "GET" and found.confirmed_at is None:
+        return render_template(
+            "follow/confirm.html", follow=found, project=found.project, token=token
         )
     svc.confirm(found)
     return render_template(

@@ -123,6 +123,8 @@ def test_follow_confirm_and_see_meetings_on_a_phone(
         _clean(page, "project page after following")
 
         page.goto(live_server.url + _confirmation_path(live_app.config["MAIL_DIR"], address))
+        _clean(page, "confirmation page")
+        page.locator("main form button[type=submit]").click()
         expect(page.get_by_role("heading", name=t["confirmed"])).to_be_visible()
         page.goto(live_server.url + world["project"])
         expect(page.locator("#follow").get_by_text(t["following"])).to_be_visible()

@@ -53,6 +53,12 @@ def _comment_as_resident(client: Any, project: Any, body: str = "Fler bänkar vi
     return db.session.scalar(db.select(Comment).where(Comment.body == body))
 
 
+def _confirm(client: Any, link: str) -> None:
+    """Open the confirmation link (a page with a button) and press the button."""
+    assert client.get(_path(link)).status_code == 200
+    assert client.post(_path(link)).status_code == 200
+
+
 def _follow_by_mail(client: Any, address: str = ADDRESS, **headers: Any) -> Any:
     return client.post("/p/huddinge/parken/follow", data={"email": address}, headers=headers)
 
@@ -75,8 +81,14 @@ def test_follow_confirm_reply_mail_unsubscribe_stops_the_next_mail(
     stranger.post(f"/comments/{mine.id}/reply", data={"body": "Håller inte med"})
     assert len(_mails_to(ADDRESS)) == 1  # nothing before confirming
 
+    # Opening the link (as a mail scanner does) changes nothing: a button confirms.
     page = resident.get(_path(link))
     assert page.status_code == 200
+    assert "Ja, följ projektet" in page.get_data(as_text=True)
+    assert db.session.scalar(db.select(Follow)).confirmed_at is None
+    stranger.post(f"/comments/{mine.id}/reply", data={"body": "Fortfarande inte"})
+    assert len(_mails_to(ADDRESS)) == 1
+    assert resident.post(_path(link)).status_code == 200
     assert db.session.scalar(db.select(Follow)).confirmed_at is not None
 
     stranger.post(f"/comments/{mine.id}/reply", data={"body": "Eller kanske en fontän"})
@@ -173,7 +185,7 @@ def test_official_answer_mails_the_author_who_follows(app, client, login, projec
     resident = app.test_client()
     mine = _comment_as_resident(resident, project, "Belysningen på gångvägen")
     assert _follow_by_mail(resident).status_code == 303
-    resident.get(_path(_link(_mails_to(ADDRESS)[0], "/follow/confirm/")))
+    _confirm(resident, _link(_mails_to(ADDRESS)[0], "/follow/confirm/"))
     login(planner)
     answered = client.post(f"/manage/answers/{mine.id}", data={"body": "Vi byter lamporna i vår."})
     assert answered.status_code == 303
@@ -266,7 +278,7 @@ def test_erasure_removes_follower_addresses(app, client, login, runner, project,
     resident = app.test_client()
     mine = _comment_as_resident(resident, project)
     _follow_by_mail(resident)
-    resident.get(_path(_link(_mails_to(ADDRESS)[0], "/follow/confirm/")))
+    _confirm(resident, _link(_mails_to(ADDRESS)[0], "/follow/confirm/"))
     assert db.session.scalar(db.select(Follow.email)) == ADDRESS
     if how == "my_delete":
         assert resident.post("/my/delete", data={"confirm": "y"}).status_code == 302
@@ -301,7 +313,7 @@ def test_a_device_that_follows_sees_it_on_the_page_and_in_my_contributions(app, 
     assert _follow_by_mail(resident).status_code == 303
     waiting = resident.get("/p/huddinge/parken?lang=en").get_data(as_text=True)
     assert "Check your inbox: open the link we sent to start following." in waiting
-    resident.get(_path(_link(_mails_to(ADDRESS)[0], "/follow/confirm/")))
+    _confirm(resident, _link(_mails_to(ADDRESS)[0], "/follow/confirm/"))
     page = resident.get("/p/huddinge/parken?lang=en").get_data(as_text=True)
     assert "You follow this project." in page
     mine = resident.get("/my?lang=en").get_data(as_text=True)
