@@ -22,12 +22,14 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.audit.services import record
 from app.comments.models import Comment
+from app.core import translations
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import (
+    DocumentKind,
     Activity,
     ActivityKind,
     Document,
@@ -157,6 +159,8 @@ def update_project(
     """Change a project's address name, kind, texts and case number (diarienummer)."""
     project.slug = slug
     project.kind = ProjectKind(kind)
+    for field, value in (("title", title), ("summary", summary), ("body", body)):
+        translations.record_change(project, field, getattr(project, field), value)
     project.title, project.summary, project.body = title, summary, body
     project.case_number = (case_number or "").strip() or None
     db.session.flush()
@@ -349,25 +353,73 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), IMAGE_FORMATS[kind]
 
 
-def set_cover_image(project: Project, data: bytes, *, actor: User | None) -> str:
-    """Store a cleaned copy of the cover image; returns its path under ``UPLOAD_DIR``.
-
-    The image it replaces is deleted from disk once the change is committed.
+def set_cover_image(
+    project: Project, data: bytes, *, actor: User | None, alt: dict[str, str] | None = None
+) -> str:
+    """Store a cleaned copy of the cover image and its alt text; returns its path under
+    ``UPLOAD_DIR``. The image it replaces is deleted from disk once the change is committed.
     """
     cleaned, ext = clean_image(data)
     relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
     _write_upload(relative, cleaned)
     _unlink_after_commit(project.cover_image_path)
+    _unlink_after_commit(cover_variant(project.cover_image_path))
     project.cover_image_path = relative
+    if alt is not None:
+        project.cover_alt = dict(alt)
     db.session.flush()
     _audit("project.cover", actor, project, bytes=len(cleaned))
     return relative
 
 
+def set_cover_alt(project: Project, alt: dict[str, str], *, actor: User | None) -> None:
+    """Change the cover's alt text (the image stays)."""
+    project.cover_alt = dict(alt)
+    db.session.flush()
+    _audit("project.cover_alt", actor, project)
+
+
+#: Width of the cover shown on cards and pages (the original is kept for sharing previews).
+COVER_CARD_WIDTH = 640
+
+
+def cover_variant(relative: str | None) -> str | None:
+    """Where the small copy of a cover lives (next to the original)."""
+    if not relative:
+        return None
+    return relative.rsplit(".", 1)[0] + f"-{COVER_CARD_WIDTH}.jpg"
+
+
+def cover_small_path(project: Project) -> Path | None:
+    """The small JPEG copy of the project's cover, made on first use; None without a cover."""
+    from PIL import Image
+
+    variant = cover_variant(project.cover_image_path)
+    if variant is None or project.cover_image_path is None:
+        return None
+    target = upload_root() / variant
+    if target.is_file():
+        return target
+    source = upload_root() / project.cover_image_path
+    if not source.is_file():
+        return None
+    with Image.open(source) as image:
+        image = image.convert("RGB")
+        if image.width > COVER_CARD_WIDTH:
+            height = round(image.height * COVER_CARD_WIDTH / image.width)
+            image = image.resize((COVER_CARD_WIDTH, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=70, optimize=True, progressive=True)
+    _write_upload(variant, out.getvalue())
+    return target
+
+
 def remove_cover_image(project: Project, *, actor: User | None) -> None:
     """Remove the cover image; its file is deleted once the change is committed."""
     _unlink_after_commit(project.cover_image_path)
+    _unlink_after_commit(cover_variant(project.cover_image_path))
     project.cover_image_path = None
+    project.cover_alt = {}
     db.session.flush()
     _audit("project.cover_remove", actor, project)
 
@@ -405,8 +457,14 @@ def add_document(
     url: str | None = None,
     pdf: bytes | None = None,
     actor: User | None,
+    stage: Stage | None = None,
+    kind: str = DocumentKind.OTHER,
 ) -> Document:
-    """Add a link or an uploaded PDF. Raises ``ProjectError`` (none/both, not a PDF, size)."""
+    """Add a link or an uploaded PDF, of the project or of one of its stages, with its kind
+    (samrådshandling, granskningshandling, other). Raises ``ProjectError`` (none/both, not a
+    PDF, size, a stage of another project)."""
+    if stage is not None and stage.project_id != project.id:
+        raise ProjectError("stage", _("Choose a stage of this project."))
     if bool(url) == (pdf is not None):
         raise ProjectError("source", _("Give either a link or a PDF file, not both."))
     file_path = None
@@ -424,6 +482,8 @@ def add_document(
         url=url or None,
         file_path=file_path,
         position=len(project.documents),
+        stage_id=stage.id if stage is not None else None,
+        kind=DocumentKind(kind),
     )
     db.session.add(document)
     db.session.flush()
@@ -543,6 +603,8 @@ def update_stage(
     """
     if opens_at and closes_at and closes_at <= opens_at:
         raise ProjectError("dates_order", _("The closing time must be after the opening time."))
+    for field, value in (("title", title), ("description", description), ("influence", influence)):
+        translations.record_change(stage, field, getattr(stage, field), value)
     stage.title, stage.description, stage.influence = title, description, influence
     stage.participation_level = ParticipationLevel(participation_level)
     stage.opens_at, stage.closes_at = opens_at, closes_at

@@ -1,0 +1,101 @@
+"""Translations that stay true: per content field and language, a hash of the source-language
+text the translation was made from.
+
+``obj.translated_from`` holds ``{field: {lang: hash}}``. When staff save a field, a translation
+that changed is recorded as made from the current source text; one that did not change keeps
+its record, or (never recorded before) is recorded as made from the source text it stood next
+to until now. A translation whose recorded hash differs from the current source text's is
+older than the source; an empty translation of a non-empty source is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+
+MISSING = "missing"
+OUTDATED = "outdated"
+CURRENT = "current"
+
+#: The translatable fields of each kind of object that records its translations.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "Project": ("title", "summary", "body"),
+    "Stage": ("title", "description", "influence"),
+}
+
+
+def source_language() -> str:
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def text_hash(text: str | None) -> str:
+    """A short hash of a text, insensitive to surrounding and repeated whitespace."""
+    normal = " ".join((text or "").split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def record_change(
+    obj: Any, field: str, old: dict[str, str] | None, new: dict[str, str] | None
+) -> None:
+    """Update ``obj.translated_from`` for ``field`` changing from ``old`` to ``new``."""
+    source = source_language()
+    old, new = old or {}, new or {}
+    records: dict[str, Any] = {k: dict(v) for k, v in (obj.translated_from or {}).items()}
+    made_from = records.get(field, {})
+    for lang, text in new.items():
+        if lang == source:
+            continue
+        if not (text or "").strip():
+            made_from.pop(lang, None)
+        elif text != old.get(lang):
+            made_from[lang] = text_hash(new.get(source))
+        elif lang not in made_from:
+            made_from[lang] = text_hash(old.get(source))
+    for lang in list(made_from):
+        if lang not in new:
+            made_from.pop(lang)
+    records[field] = made_from
+    obj.translated_from = records  # a new dict: the JSON column sees the change
+
+
+def field_status(obj: Any, field: str, lang: str) -> str:
+    """``missing``, ``outdated`` or ``current`` for ``lang``'s text of ``obj.field``."""
+    values: dict[str, str] = getattr(obj, field) or {}
+    source_text = (values.get(source_language()) or "").strip()
+    if lang == source_language() or not source_text:
+        return CURRENT
+    if not (values.get(lang) or "").strip():
+        return MISSING
+    made_from = ((obj.translated_from or {}).get(field) or {}).get(lang)
+    if made_from is not None and made_from != text_hash(source_text):
+        return OUTDATED
+    return CURRENT
+
+
+def statuses(obj: Any, languages: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``{field: {lang: status}}`` for the fields of ``obj`` that are not current."""
+    found: dict[str, dict[str, str]] = {}
+    for field in FIELDS.get(type(obj).__name__, ()):
+        for lang in languages:
+            state = field_status(obj, field, lang)
+            if state != CURRENT:
+                found.setdefault(field, {})[lang] = state
+    return found
+
+
+def complete_in(objs: Iterable[Any], lang: str) -> bool:
+    """True when every tracked field of ``objs`` has a current ``lang`` text."""
+    return all(
+        field_status(obj, field, lang) == CURRENT
+        for obj in objs
+        for field in FIELDS.get(type(obj).__name__, ())
+    )
+
+
+def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[str]:
+    """The languages among ``languages`` some tracked text of ``objs`` is missing or old in."""
+    items = list(objs)
+    return [lang for lang in languages if not complete_in(items, lang)]
