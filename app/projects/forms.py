@@ -274,7 +274,7 @@ class DocumentBase(LocalizedForm):
     )
     file = FileField(_l("Or upload a PDF"))
     stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
-    kind = SelectField(_l("Kind of document"), choices=[])
+    kind = SelectField(_l("Kind of document"), choices=[], default=DocumentKind.OTHER.value)
 
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
