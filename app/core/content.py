@@ -152,6 +152,7 @@ def absolute_url(path: str) -> str:
 
 
 def register(app: Flask) -> None:
+    from app.core.translations import translation_label, translation_status
     from app.projects.forms import document_kind_label
 
     app.jinja_env.filters.update(markdown=render_markdown, localtime=local_time)
@@ -161,4 +162,6 @@ def register(app: Flask) -> None:
         markdown_text=markdown_text,
         document_kind_label=document_kind_label,
         absolute_url=absolute_url,
+        translation_label=translation_label,
+        translation_status=translation_status,
     )

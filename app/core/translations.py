@@ -95,7 +95,61 @@ def complete_in(objs: Iterable[Any], lang: str) -> bool:
     )
 
 
+def _missing(value: dict[str, str] | None, lang: str) -> bool:
+    value = value or {}
+    return bool((value.get(source_language()) or "").strip()) and not (
+        value.get(lang) or ""
+    ).strip()
+
+
+def survey_incomplete_languages(survey: Any, languages: Iterable[str]) -> list[str]:
+    """Languages a survey has a text missing in: its title, intro, question prompts and help
+    texts, and the options' labels (a survey never opens half in one language)."""
+    texts: list[dict[str, str]] = [survey.title, survey.intro]
+    for question in survey.questions:
+        texts.extend((question.prompt, question.help_text))
+        texts.extend(o.label for o in question.options if o.archived_at is None)
+    return [lang for lang in languages if any(_missing(t, lang) for t in texts)]
+
+
+def limit_languages(incomplete: Iterable[str]) -> None:
+    """For this request: the language switch does not offer ``incomplete`` languages, and a
+    resident reading one of them gets the content in the source language (with a note),
+    never half in one language and half in another."""
+    from flask import g
+
+    from app.core.i18n import current_language
+
+    hidden = [lang for lang in incomplete if lang != source_language()]
+    g.hidden_languages = hidden
+    if current_language() in hidden:
+        g.content_language = source_language()
+        g.incomplete_language = current_language()
+
+
 def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[str]:
     """The languages among ``languages`` some tracked text of ``objs`` is missing or old in."""
     items = list(objs)
     return [lang for lang in languages if not complete_in(items, lang)]
+
+
+def translation_label(lang: str, state: str) -> str:
+    """"Engelska: saknas" / "Engelska: äldre än svenskan" for the staff editors."""
+    from flask_babel import gettext as _
+
+    names = {"sv": _("Swedish"), "en": _("English")}
+    language = names.get(lang, lang)
+    if state == MISSING:
+        return _("%(language)s: missing", language=language)
+    return _(
+        "%(language)s: older than the %(source)s text – update the translation",
+        language=language,
+        source=names.get(source_language(), source_language()).lower(),
+    )
+
+
+def translation_status(obj: Any) -> dict[str, dict[str, str]]:
+    """Template helper: ``statuses`` of ``obj`` in its organization's languages."""
+    project = obj if type(obj).__name__ == "Project" else getattr(obj, "project", None)
+    languages = list(getattr(getattr(project, "organization", None), "languages", None) or [])
+    return statuses(obj, languages)

@@ -179,17 +179,16 @@ def share_meta(project: Project, stage: Stage | None = None) -> dict[str, Any]:
     }
 
 
-def language_context(project: Project) -> dict[str, Any]:
+def limit_languages(project: Project) -> None:
     """Languages the project's texts are missing or out of date in: the language switch does
-    not offer them, and a resident already reading one is told."""
+    not offer them, and a resident already reading one gets the Swedish text and is told."""
     from app.core import translations
-    from app.core.i18n import current_language, enabled_languages
+    from app.core.i18n import enabled_languages
 
-    incomplete = translations.incomplete_languages([project, *project.stages], enabled_languages())
-    return {
-        "hidden_languages": incomplete,
-        "incomplete_language": current_language() if current_language() in incomplete else None,
-    }
+    stages = list(project.stages)
+    translations.limit_languages(
+        translations.incomplete_languages([project, *stages], enabled_languages())
+    )
 
 
 def _project_or_404(org: str, slug: str) -> Project:
@@ -204,6 +203,7 @@ def _project_or_404(org: str, slug: str) -> Project:
 def project(org: str, project: str) -> str:
     """A project: summary, area, stage timeline, activities, documents, partners, feedback."""
     found = _project_or_404(org, project)
+    limit_languages(found)
     current = found.current_stage
     open_activities = [
         (stage, activity)
@@ -226,7 +226,6 @@ def project(org: str, project: str) -> str:
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         title=None,
         share=share_meta(found),
-        **language_context(found),
     )
 
 
@@ -285,6 +284,7 @@ def _page_arg() -> int:
 def stage(org: str, project: str, stage_id: int) -> str:
     """A stage: its map of comments, the discussion thread, the survey button, feedback."""
     found = load_stage(org, project, stage_id)
+    limit_languages(found.project)
     context = discussion_context(found, sort=request.args.get("sort", "newest"), page=_page_arg())
     if context.get("can_comment"):
         ensure_device_token()  # one phone, one participant, whatever races later
@@ -298,7 +298,6 @@ def stage(org: str, project: str, stage_id: int) -> str:
         open_survey=SurveyStatus.OPEN,
         share=share_meta(found.project, found),
         stage_documents=[d for d in found.project.documents if d.stage_id == found.id],
-        **language_context(found.project),
         **context,
     )
 
