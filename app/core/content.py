@@ -88,9 +88,10 @@ def now() -> datetime:
 
 
 def open_until(closes_at: datetime | None) -> str:
-    """"öppen till 24 december · 18 dagar kvar" for a round that closes at ``closes_at``."""
+    """"Öppen till 24 december · 18 dagar kvar" for a round that closes at ``closes_at`` (the
+    days counted in Swedish time from the injectable clock, ``now``)."""
     if closes_at is None:
-        return _("open")
+        return _("Open, no closing date set")
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -99,8 +100,8 @@ def open_until(closes_at: datetime | None) -> str:
     days = (last - today).days
     date_text = format_date(last, "d MMMM")
     if days <= 0:
-        return _("open until %(date)s · closes today", date=date_text)
-    return _("open until %(date)s", date=date_text) + " · " + ngettext(
+        return _("Open until %(date)s · closes today", date=date_text)
+    return _("Open until %(date)s", date=date_text) + " · " + ngettext(
         "%(num)d day left", "%(num)d days left", days
     )
 

@@ -138,7 +138,8 @@ def translation_label(lang: str, state: str) -> str:
     from flask_babel import gettext as _
 
     names = {"sv": _("Swedish"), "en": _("English")}
-    language = names.get(lang, lang)
+    name = names.get(lang, lang)
+    language = name[:1].upper() + name[1:]
     if state == MISSING:
         return _("%(language)s: missing", language=language)
     return _(
