@@ -36,16 +36,16 @@ from app.organizations.forms import (
 from app.organizations.models import Membership, Organization, Role
 from app.organizations.services import (
     MAX_LOGO_BYTES,
-    LogoError,
-    remove_logo,
-    set_logo,
     AlreadyMember,
     DuplicateSlug,
     LastAdmin,
+    LogoError,
     add_member,
     change_role,
     create_organization,
+    remove_logo,
     remove_member,
+    set_logo,
     update_organization,
 )
 

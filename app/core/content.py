@@ -88,7 +88,7 @@ def now() -> datetime:
 
 
 def open_until(closes_at: datetime | None) -> str:
-    """"Öppen till 24 december · 18 dagar kvar" for a round that closes at ``closes_at`` (the
+    """ "Öppen till 24 december · 18 dagar kvar" for a round that closes at ``closes_at`` (the
     days counted in Swedish time from the injectable clock, ``now``)."""
     if closes_at is None:
         return _("Open, no closing date set")
@@ -101,8 +101,10 @@ def open_until(closes_at: datetime | None) -> str:
     date_text = format_date(last, "d MMMM")
     if days <= 0:
         return _("Open until %(date)s · closes today", date=date_text)
-    return _("Open until %(date)s", date=date_text) + " · " + ngettext(
-        "%(num)d day left", "%(num)d days left", days
+    return (
+        _("Open until %(date)s", date=date_text)
+        + " · "
+        + ngettext("%(num)d day left", "%(num)d days left", days)
     )
 
 

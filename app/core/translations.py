@@ -97,9 +97,9 @@ def complete_in(objs: Iterable[Any], lang: str) -> bool:
 
 def _missing(value: dict[str, str] | None, lang: str) -> bool:
     value = value or {}
-    return bool((value.get(source_language()) or "").strip()) and not (
-        value.get(lang) or ""
-    ).strip()
+    return (
+        bool((value.get(source_language()) or "").strip()) and not (value.get(lang) or "").strip()
+    )
 
 
 def survey_incomplete_languages(survey: Any, languages: Iterable[str]) -> list[str]:
@@ -134,7 +134,7 @@ def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[
 
 
 def translation_label(lang: str, state: str) -> str:
-    """"Engelska: saknas" / "Engelska: äldre än svenskan" for the staff editors."""
+    """ "Engelska: saknas" / "Engelska: äldre än svenskan" for the staff editors."""
     from flask_babel import gettext as _
 
     names = {"sv": _("Swedish"), "en": _("English")}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-
 from pathlib import Path
 
 from flask import current_app

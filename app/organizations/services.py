@@ -212,10 +212,15 @@ def logo_file(org: Organization) -> Path | None:
     for key in ("UPLOAD_DIR", "INSTANCE_DIR"):
         root = Path(current_app.config[key]).resolve()
         path = (root / raw).resolve()
-        if path.is_relative_to(root) and path.is_file() and path.suffix.lower() in (
-            ".png",
-            ".jpg",
-            ".jpeg",
+        if (
+            path.is_relative_to(root)
+            and path.is_file()
+            and path.suffix.lower()
+            in (
+                ".png",
+                ".jpg",
+                ".jpeg",
+            )
         ):
             return path
     return None

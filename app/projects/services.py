@@ -29,10 +29,10 @@ from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import (
-    DocumentKind,
     Activity,
     ActivityKind,
     Document,
+    DocumentKind,
     Feedback,
     ModerationMode,
     ParticipationLevel,

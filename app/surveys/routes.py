@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.accounts.models import Participant, hash_token
 from app.audit.services import record
-from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core import translations
+from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core.i18n import current_language, enabled_languages
 from app.core.participants import (
     created_participant,
