@@ -362,8 +362,8 @@ def set_cover_image(
     cleaned, ext = clean_image(data)
     relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
     _write_upload(relative, cleaned)
-    _unlink_after_commit(project.cover_image_path)
-    _unlink_after_commit(cover_variant(project.cover_image_path))
+    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
+        _unlink_after_commit(old)
     project.cover_image_path = relative
     if alt is not None:
         project.cover_alt = dict(alt)
@@ -379,22 +379,32 @@ def set_cover_alt(project: Project, alt: dict[str, str], *, actor: User | None) 
     _audit("project.cover_alt", actor, project)
 
 
-#: Width of the cover shown on cards and pages (the original is kept for sharing previews).
-COVER_CARD_WIDTH = 640
+#: The copies of a cover residents get: on the project page and in link previews (640 px
+#: wide, the original's proportions), and on catalogue cards (a 480 x 240 crop). The original
+#: stays for staff.
+COVER_SIZES: dict[str, tuple[int, int | None, int]] = {
+    "page": (640, None, 70),
+    "card": (480, 240, 60),
+}
 
 
-def cover_variant(relative: str | None) -> str | None:
-    """Where the small copy of a cover lives (next to the original)."""
+def cover_variant(relative: str | None, size: str = "page") -> str | None:
+    """Where a copy of a cover lives (next to the original)."""
     if not relative:
         return None
-    return relative.rsplit(".", 1)[0] + f"-{COVER_CARD_WIDTH}.jpg"
+    return relative.rsplit(".", 1)[0] + f"-{size}.jpg"
 
 
-def cover_small_path(project: Project) -> Path | None:
-    """The small JPEG copy of the project's cover, made on first use; None without a cover."""
-    from PIL import Image
+def _cover_variants(relative: str | None) -> list[str | None]:
+    return [cover_variant(relative, size) for size in COVER_SIZES]
 
-    variant = cover_variant(project.cover_image_path)
+
+def cover_copy_path(project: Project, size: str = "page") -> Path | None:
+    """A small JPEG copy of the project's cover (``COVER_SIZES``), made on first use; None
+    without a cover."""
+    from PIL import Image, ImageOps
+
+    variant = cover_variant(project.cover_image_path, size)
     if variant is None or project.cover_image_path is None:
         return None
     target = upload_root() / variant
@@ -403,21 +413,24 @@ def cover_small_path(project: Project) -> Path | None:
     source = upload_root() / project.cover_image_path
     if not source.is_file():
         return None
+    width, height, quality = COVER_SIZES[size]
     with Image.open(source) as image:
         image = image.convert("RGB")
-        if image.width > COVER_CARD_WIDTH:
-            height = round(image.height * COVER_CARD_WIDTH / image.width)
-            image = image.resize((COVER_CARD_WIDTH, height), Image.Resampling.LANCZOS)
+        if height is not None:
+            image = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
+        elif image.width > width:
+            resized = (width, round(image.height * width / image.width))
+            image = image.resize(resized, Image.Resampling.LANCZOS)
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=70, optimize=True, progressive=True)
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
     _write_upload(variant, out.getvalue())
     return target
 
 
 def remove_cover_image(project: Project, *, actor: User | None) -> None:
     """Remove the cover image; its file is deleted once the change is committed."""
-    _unlink_after_commit(project.cover_image_path)
-    _unlink_after_commit(cover_variant(project.cover_image_path))
+    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
+        _unlink_after_commit(old)
     project.cover_image_path = None
     project.cover_alt = {}
     db.session.flush()

@@ -168,7 +168,12 @@ def share_meta(project: Project, stage: Stage | None = None) -> dict[str, Any]:
     image = None
     if project.cover_image_path:
         image = absolute_url(
-            url_for("public.project_cover", org=project.organization.slug, project=project.slug)
+            url_for(
+                "public.project_cover",
+                org=project.organization.slug,
+                project=project.slug,
+                size="page",
+            )
         )
     return {
         "title": title,
@@ -302,13 +307,15 @@ def stage(org: str, project: str, stage_id: int) -> str:
     )
 
 
-@bp.get("/p/<org>/<project>/cover.jpg")
-def project_cover(org: str, project: str) -> Any:
-    """The project's cover as a small JPEG (cards, page, link previews); made on first use."""
-    from app.projects.services import cover_small_path
+@bp.get("/p/<org>/<project>/cover.jpg", defaults={"size": "page"})
+@bp.get("/p/<org>/<project>/cover-card.jpg", defaults={"size": "card"})
+def project_cover(org: str, project: str, size: str) -> Any:
+    """The project's cover as a small JPEG: 640 px wide for its page and link previews, a
+    480 x 240 crop for catalogue cards; made on first use."""
+    from app.projects.services import cover_copy_path
 
     found = _project_or_404(org, project)
-    path = cover_small_path(found)
+    path = cover_copy_path(found, size)
     if path is None:
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)

@@ -128,7 +128,7 @@ def test_logo_upload_png_only_shown_publicly_and_in_the_summary(
         assert Image.open(io.BytesIO(logo.data)).size == (320, 160)  # scaled into 480 x 160
     project = make_project(org)
     page = client.get(f"/p/botkyrka/{project.slug}").get_data(as_text=True)
-    assert 'class="org-logo" src="/o/botkyrka/logo.png"' in page
+    assert 'class="org-logo" src="/o/botkyrka/logo.png" alt="Botkyrka"' in page
     assert brand(org)["logo"].startswith("data:image/png;base64,")
 
 

@@ -102,7 +102,7 @@ def test_cover_with_alt_text_on_the_card_and_the_page_as_a_small_lazy_image(
     _cover(project, app)
     path = f"/p/{project.organization.slug}/{project.slug}"
     card = client.get("/").get_data(as_text=True)
-    assert f'src="{path}/cover.jpg"' in card
+    assert f'src="{path}/cover-card.jpg"' in card
     assert re.search(r'<img class="card-cover" src="[^"]+"\s+alt="Parken"[^>]*loading="lazy"', card)
     page = client.get(path + "?lang=en").get_data(as_text=True)
     assert re.search(r'class="project-cover" src="[^"]+"\s+alt="The park"', page)
@@ -112,6 +112,8 @@ def test_cover_with_alt_text_on_the_card_and_the_page_as_a_small_lazy_image(
         assert image.status_code == 200 and image.mimetype == "image/jpeg"
         assert Image.open(io.BytesIO(image.data)).size == (640, 360)
         assert len(image.data) < 40_000
+    with client.get(path + "/cover-card.jpg") as image:  # a 2:1 crop for the cards
+        assert Image.open(io.BytesIO(image.data)).size == (480, 240)
 
 
 def test_a_draft_projects_cover_is_not_public(client, app, make_project):
