@@ -184,3 +184,50 @@ def test_cover_logo_and_colour_on_the_project_page(
         assert _serious(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_staff_pages_for_cover_logo_and_translations_pass_axe(
+    browser, live_server, projects, make_user, lang
+):
+    from app.organizations.models import Role
+    from app.projects.services import update_project
+    from tests.conftest import TEST_PASSWORD
+
+    park = projects["park"]
+    with live_server.app.test_request_context():
+        update_project(park, slug=park.slug, kind="park", actor=None, body={},
+                       title={"sv": "Östra parken vid vattnet", "en": "East park"},
+                       summary={"sv": "En ny park"})  # fmt: skip
+    db.session.commit()
+    make_user("admin@nynashamn.se", role=Role.ADMIN, org=park.organization)
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    base = live_server.url
+    try:
+        page.goto(base + "/login")
+        page.locator("#email").fill("admin@nynashamn.se")
+        page.locator("#password").fill(TEST_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(base + "/")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/manage/projects/{park.id}/edit")
+        older = "Engelska: äldre än svenskan" if lang == "sv" else "English: older than the"
+        missing = "Engelska: saknas" if lang == "sv" else "English: missing"
+        expect(page.get_by_text(older)).to_be_visible()
+        expect(page.get_by_text(missing)).to_be_visible()
+        for path in (
+            f"/manage/projects/{park.id}/edit",
+            f"/manage/projects/{park.id}",
+            f"/admin/organizations/{park.organization_id}",
+            "/manage/moderation",
+        ):
+            page.goto(base + path)
+            expect(page.locator("h1")).to_be_visible()
+            assert _serious(page) == [], path
+        page.goto(f"{base}/manage/projects/{park.id}")
+        expect(page.locator("img.cover-preview")).to_have_attribute(
+            "alt", "Parken" if lang == "sv" else "The park"
+        )
+    finally:
+        context.close()
