@@ -252,7 +252,7 @@ def test_a_language_the_page_is_incomplete_in_is_not_offered(client, make_projec
     assert 'hreflang="en"' not in html
     english = client.get(path + "?lang=en").get_data(as_text=True)
     assert "<h1>Stationsparken</h1>" in english
-    assert "Parts of this page are not yet translated into English" in english
+    assert "This page is not yet fully translated into English" in english
     assert "Station park" not in english
 
 
