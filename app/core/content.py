@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds elements, never parses input
 from collections.abc import Callable
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 import markdown as md
@@ -67,7 +68,7 @@ def render_markdown(text: str | None) -> Markup:
 def markdown_text(text: str | None) -> str:
     """The plain text of a Markdown text (for meta descriptions and previews)."""
     html = render_markdown(text)
-    return " ".join(nh3.clean(str(html), tags=set()).split())
+    return " ".join(unescape(nh3.clean(str(html), tags=set())).split())
 
 
 # --- times --------------------------------------------------------------------------------
