@@ -156,7 +156,12 @@ def absolute_url(path: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from app.core.translations import translation_label, translation_status
+    from app.core.translations import (
+        language_label,
+        survey_gaps,
+        translation_label,
+        translation_status,
+    )
     from app.projects.forms import document_kind_label
 
     app.jinja_env.filters.update(markdown=render_markdown, localtime=local_time)
@@ -168,4 +173,6 @@ def register(app: Flask) -> None:
         absolute_url=absolute_url,
         translation_label=translation_label,
         translation_status=translation_status,
+        survey_translation_gaps=survey_gaps,
+        language_label=language_label,
     )

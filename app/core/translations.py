@@ -102,6 +102,37 @@ def _missing(value: dict[str, str] | None, lang: str) -> bool:
     )
 
 
+def survey_gaps(survey: Any) -> dict[str, list[str]]:
+    """For the builder: per language of the survey's organization, the texts missing in it
+    ("Question 2: What do you think?", "Option "Bad" of question 2")."""
+    from flask_babel import gettext as _
+
+    from app.core.i18n import tr
+    from app.extensions import db
+    from app.organizations.models import Organization
+
+    org = db.session.get(Organization, survey.organization_id)
+    languages = [lang for lang in (org.languages if org else []) if lang != source_language()]
+    gaps: dict[str, list[str]] = {}
+    for lang in languages:
+        found: list[str] = []
+        if _missing(survey.title, lang):
+            found.append(_("the survey's title"))
+        if _missing(survey.intro, lang):
+            found.append(_("the survey's introduction"))
+        for number, question in enumerate(survey.questions, start=1):
+            if _missing(question.prompt, lang) or _missing(question.help_text, lang):
+                found.append(_("question %(n)s: %(text)s", n=number, text=tr(question.prompt)))
+            for option in question.options:
+                if option.archived_at is None and _missing(option.label, lang):
+                    found.append(
+                        _("option “%(text)s” of question %(n)s", text=tr(option.label), n=number)
+                    )
+        if found:
+            gaps[lang] = found
+    return gaps
+
+
 def survey_incomplete_languages(survey: Any, languages: Iterable[str]) -> list[str]:
     """Languages a survey has a text missing in: its title, intro, question prompts and help
     texts, and the options' labels (a survey never opens half in one language)."""
@@ -133,13 +164,20 @@ def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[
     return [lang for lang in languages if not complete_in(items, lang)]
 
 
+def language_label(lang: str) -> str:
+    """The language's name, capitalised to start a line ("Engelska")."""
+    from flask_babel import gettext as _
+
+    name = {"sv": _("Swedish"), "en": _("English")}.get(lang, lang)
+    return name[:1].upper() + name[1:]
+
+
 def translation_label(lang: str, state: str) -> str:
     """ "Engelska: saknas" / "Engelska: äldre än svenskan" for the staff editors."""
     from flask_babel import gettext as _
 
     names = {"sv": _("Swedish"), "en": _("English")}
-    name = names.get(lang, lang)
-    language = name[:1].upper() + name[1:]
+    language = language_label(lang)
     if state == MISSING:
         return _("%(language)s: missing", language=language)
     return _(
