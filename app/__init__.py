@@ -283,6 +283,9 @@ def _register_template_helpers(app: Flask) -> None:
         _=gettext,
         ngettext=ngettext,
     )
+    from app.core import content
+
+    content.register(app)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 

@@ -26,6 +26,7 @@ from app.admin import bp
 from app.core.permissions import Action, Actor, actor_from, can, require
 from app.extensions import db
 from app.organizations.forms import (
+    LogoForm,
     MemberAddForm,
     RoleForm,
     UserCreateForm,
@@ -34,13 +35,17 @@ from app.organizations.forms import (
 )
 from app.organizations.models import Membership, Organization, Role
 from app.organizations.services import (
+    MAX_LOGO_BYTES,
     AlreadyMember,
     DuplicateSlug,
     LastAdmin,
+    LogoError,
     add_member,
     change_role,
     create_organization,
+    remove_logo,
     remove_member,
+    set_logo,
     update_organization,
 )
 
@@ -203,9 +208,53 @@ def organization_edit(org_id: int) -> Page:
             return redirect(url_for("admin.organization_edit", org_id=org.id))
     return (
         render_template(
-            "admin/organization_form.html", form=form, org=org, slug_editable=slug_editable
+            "admin/organization_form.html",
+            form=form,
+            org=org,
+            slug_editable=slug_editable,
+            logo_form=LogoForm(prefix="logo"),
         ),
         _status(),
+    )
+
+
+@bp.post("/organizations/<int:org_id>/logo")
+@login_required
+def organization_logo(org_id: int) -> Page:
+    """Upload (or remove) the organization's logo, shown on its pages and in its documents."""
+    org = _organization_or_404(org_id)
+    require(_actor(), Action.MANAGE_ORGANIZATION, org)
+    form = LogoForm(prefix="logo")
+    if request.form.get("remove") == "1":
+        remove_logo(org, actor=_me())
+        flash(_("The logo was removed."), "success")
+        return redirect(url_for("admin.organization_edit", org_id=org.id) + "#logo")
+    upload = form.logo.data
+    data = upload.read(MAX_LOGO_BYTES + 1) if upload and getattr(upload, "filename", "") else None
+    if not data:
+        form.logo.errors = [_("Choose a PNG or JPEG file.")]
+    else:
+        try:
+            set_logo(org, data, actor=_me())
+        except LogoError as exc:
+            form.logo.errors = [exc.message]
+        else:
+            flash(_("The logo was saved."), "success")
+            return redirect(url_for("admin.organization_edit", org_id=org.id) + "#logo")
+    languages = _languages()
+    data_ = {f"privacy_notice_{c}": (org.privacy_notice or {}).get(c, "") for c in languages}
+    settings_form = organization_form_class(languages)(
+        obj=org, formdata=None, data=data_, available_languages=languages
+    )
+    return (
+        render_template(
+            "admin/organization_form.html",
+            form=settings_form,
+            org=org,
+            slug_editable=can(_actor(), Action.ADMINISTER_PLATFORM, None),
+            logo_form=form,
+        ),
+        422,
     )
 
 

@@ -31,5 +31,12 @@ def current_language() -> str:
 
 
 def tr(value: dict[str, str] | None) -> str:
-    """The text of a multilingual content field in the current language."""
-    return translated(value, current_language(), current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The text of a multilingual content field in the current language (or in the source
+    language, when the page's content is not complete in the current one:
+    ``app.core.translations.limit_languages``)."""
+    from flask import g, has_request_context
+
+    language = (g.get("content_language") if has_request_context() else None) or (
+        current_language()
+    )
+    return translated(value, language, current_app.config["BABEL_DEFAULT_LOCALE"])

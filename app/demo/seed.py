@@ -22,7 +22,7 @@ from app.analysis_ui.models import Codebook, PopulationRow, Theme
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
-from app.demo import geography
+from app.demo import geography, images
 from app.demo import plans as demo_plans
 from app.demo.follow import seed_follow_and_meetings
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
@@ -220,6 +220,9 @@ class Seeder:
             )
             db.session.add(org)
             db.session.flush()
+            org.logo_path = images.store(
+                f"organizations/{org.id}/logo.png", images.logo_png(m.name, m.color)
+            )
             self.orgs[m.slug] = org
             rows = []
             for district in m.districts:
@@ -322,6 +325,10 @@ class Seeder:
         project.set_geometry(spec.area)
         db.session.add(project)
         db.session.flush()
+        project.cover_image_path = images.store(
+            f"projects/{project.id}/cover-demo.jpg", images.cover_png(spec.slug)
+        )
+        project.cover_alt = dict(images.COVER_ALT)
         if spec.custom_stages:
             for i, (kind, title, level) in enumerate(spec.custom_stages):
                 project.stages.append(

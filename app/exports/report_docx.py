@@ -887,7 +887,22 @@ def _changes(document: Any, data: ReportData) -> None:
             )
         ).italic = True
     for block in blocks:
-        document.add_paragraph(clean_text(" ".join(block.split("\n"))))
+        _markdown_block(document, block)
+
+
+def _markdown_block(document: Any, block: str) -> None:
+    """One block of a Markdown text (the feedback is written in Markdown): a heading, a list
+    (one bulleted paragraph per item) or a paragraph, its inline markup as plain text."""
+    from app.core.content import markdown_text
+
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if len(lines) == 1 and lines[0].startswith("#"):
+        document.add_heading(clean_text(markdown_text(lines[0].lstrip("#"))), level=3)
+    elif all(line[:2] in ("- ", "* ", "+ ") for line in lines):
+        for line in lines:
+            document.add_paragraph(clean_text(markdown_text(line[2:])), style="List Bullet")
+    else:
+        document.add_paragraph(clean_text(markdown_text(" ".join(lines))))
 
 
 def _not_met(document: Any, data: ReportData) -> None:

@@ -40,6 +40,7 @@ from app.core.models import translated
 from app.exports import charts
 from app.exports.folium_map import summary_map
 from app.exports.queries import Scope, load_dataset
+from app.organizations.services import logo_file
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
 DIMENSIONS = ("age_band", "gender", "district", "relation")
@@ -416,8 +417,9 @@ MAX_LOGO_BYTES = 512 * 1024
 
 def brand(org: Any) -> dict[str, Any]:
     """The organization's colour for the header band (with a readable text colour) and its
-    logo inlined as a data URI, so the file stays self-contained. The logo path is read under
-    ``INSTANCE_DIR`` (never outside it); a missing, unknown or oversized file is left out."""
+    logo inlined as a data URI, so the file stays self-contained. The logo is read under
+    ``UPLOAD_DIR`` or ``INSTANCE_DIR`` (never outside them, ``logo_file``); a missing, unknown
+    or oversized file is left out."""
     color = getattr(org, "primary_color", None) or "#005a9c"
     if not COLOR_RE.match(color):
         color = "#005a9c"
@@ -430,15 +432,10 @@ def brand(org: Any) -> dict[str, Any]:
     # White text where it contrasts better than black (WCAG relative luminance).
     text = "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000000"
     logo = None
-    raw_path = getattr(org, "logo_path", None)
-    if raw_path:
-        root = Path(current_app.config["INSTANCE_DIR"]).resolve()
-        path = (root / raw_path).resolve()
-        mime = LOGO_TYPES.get(path.suffix.lower())
-        inside = path.is_relative_to(root)  # never a file outside the instance directory
-        if mime and inside and path.is_file() and path.stat().st_size <= MAX_LOGO_BYTES:
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            logo = f"data:{mime};base64,{data}"
+    path = logo_file(org) if getattr(org, "logo_path", None) else None
+    if path is not None and path.stat().st_size <= MAX_LOGO_BYTES:
+        mime = LOGO_TYPES[path.suffix.lower()]
+        logo = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
     return {"color": color, "text": text, "logo": logo, "name": getattr(org, "name", "")}
 
 

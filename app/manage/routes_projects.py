@@ -27,7 +27,7 @@ from app.organizations.models import Organization
 from app.projects import services
 from app.projects.forms import (
     AreaForm,
-    CoverForm,
+    cover_form,
     document_form,
     language_name,
     partner_form,
@@ -95,6 +95,7 @@ def _overview(project: Project, status: int = 200, **forms: Any) -> tuple[str, i
     preload_tree(project)
     languages = project.organization.languages
     forms.setdefault("document_form", document_form(languages)(prefix="doc"))
+    forms["document_form"].set_stages(project.stages)
     pform = forms.setdefault("partner_form", partner_form(languages)(prefix="partner"))
     pform.organization.choices = [("", _("Choose an organization"))] + [
         (o.slug, o.name)
@@ -104,7 +105,12 @@ def _overview(project: Project, status: int = 200, **forms: Any) -> tuple[str, i
             .order_by(Organization.name)
         )
     ]
-    forms.setdefault("cover_form", CoverForm(prefix="cover"))
+    forms.setdefault(
+        "cover_form",
+        cover_form(languages)(
+            prefix="cover", data={f"alt_{k}": v for k, v in (project.cover_alt or {}).items()}
+        ),
+    )
     partner_users = {
         u.id: u
         for u in db.session.scalars(
@@ -235,22 +241,29 @@ def project_area(project_id: int) -> Page:
 @bp.post("/projects/<int:project_id>/cover")
 @login_required
 def project_cover(project_id: int) -> Page:
-    """Upload a cover image (sniffed, re-encoded without metadata)."""
+    """Upload a cover image (sniffed, re-encoded without metadata) with its alt text, or
+    change the alt text of the cover there is, or remove the cover."""
     from flask import current_app
 
     project = load_project(project_id)
-    form = CoverForm(prefix="cover")
-    if form.validate_on_submit():
-        if request.form.get("remove") == "1":
+    form = cover_form(project.organization.languages)(prefix="cover")
+    if request.form.get("remove") == "1":
+        if project.cover_image_path:  # CSRFProtect has checked the token already
             services.remove_cover_image(project, actor=current_user)
             flash(_("The cover image was removed."), "success")
-            return redirect(url_for("manage.project_overview", project_id=project.id))
+        return redirect(url_for("manage.project_overview", project_id=project.id))
+    if form.validate_on_submit():
+        alt = form.lang_dict("alt")
         data = _read_upload(form.image.data, current_app.config["MAX_IMAGE_BYTES"])
+        if data is None and project.cover_image_path:
+            services.set_cover_alt(project, alt, actor=current_user)
+            flash(_("The description of the cover image was saved."), "success")
+            return redirect(url_for("manage.project_overview", project_id=project.id) + "#cover")
         if data is None:
             form.image.errors = [_("Choose an image file.")]
         else:
             try:
-                services.set_cover_image(project, data, actor=current_user)
+                services.set_cover_image(project, data, actor=current_user, alt=alt)
             except ProjectError as exc:
                 form.image.errors = [exc.message]
             else:
@@ -284,8 +297,10 @@ def document_add(project_id: int) -> Page:
 
     project = load_project(project_id)
     form = document_form(project.organization.languages)(prefix="doc")
+    form.set_stages(project.stages)
     if form.validate_on_submit():
         pdf = _read_upload(form.file.data, current_app.config["MAX_DOCUMENT_BYTES"])
+        stage = next((s for s in project.stages if str(s.id) == form.stage.data), None)
         try:
             services.add_document(
                 project,
@@ -293,6 +308,8 @@ def document_add(project_id: int) -> Page:
                 url=form.url.data or None,
                 pdf=pdf,
                 actor=current_user,
+                stage=stage,
+                kind=form.kind.data,
             )
         except ProjectError as exc:
             target = form.file if exc.code in ("too_large", "not_pdf") else form.url

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -153,6 +154,29 @@ class OrganizationForm(FlaskForm):
     def validate_languages(self, field: Any) -> None:
         if not field.data:
             raise ValidationError(_l("Choose at least one language."))
+
+    def validate_primary_color(self, field: Any) -> None:
+        """White text on the colour (buttons, the header band of documents) must meet WCAG AA."""
+        from flask_babel import format_decimal
+        from flask_babel import gettext as _
+
+        from app.core.content import AA_CONTRAST, contrast_with_white
+
+        if field.errors:  # the pattern already failed
+            return
+        ratio = contrast_with_white(field.data)
+        if ratio < AA_CONTRAST:
+            raise ValidationError(
+                _(
+                    "White text on this colour has a contrast of only %(ratio)s:1; it must be "
+                    "at least 4.5:1 (WCAG AA). Choose a darker colour.",
+                    ratio=format_decimal(int(ratio * 100) / 100, "0.##"),
+                )
+            )
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(_l("Logo (PNG or JPEG)"))
 
 
 def organization_form_class(languages: list[str]) -> type[OrganizationForm]:

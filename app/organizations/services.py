@@ -5,8 +5,13 @@ Functions flush and return objects; the request boundary (or the CLI command) co
 
 from __future__ import annotations
 
+import io
+import uuid
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -183,3 +188,77 @@ def remove_member(membership: Membership, *, actor: User | None) -> None:
     )
     db.session.delete(membership)
     db.session.flush()
+
+
+# Logo -------------------------------------------------------------------------------------
+
+#: Largest logo file accepted, and the box it is scaled into (it is shown small).
+MAX_LOGO_BYTES = 512 * 1024
+LOGO_BOX = (480, 160)
+
+
+class LogoError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def logo_file(org: Organization) -> Path | None:
+    """The organization's logo file: under ``UPLOAD_DIR`` (uploaded) or ``INSTANCE_DIR`` (put
+    there by an operator), never anywhere else; None when there is none."""
+    raw = org.logo_path
+    if not raw:
+        return None
+    for key in ("UPLOAD_DIR", "INSTANCE_DIR"):
+        root = Path(current_app.config[key]).resolve()
+        path = (root / raw).resolve()
+        if (
+            path.is_relative_to(root)
+            and path.is_file()
+            and path.suffix.lower()
+            in (
+                ".png",
+                ".jpg",
+                ".jpeg",
+            )
+        ):
+            return path
+    return None
+
+
+def set_logo(org: Organization, data: bytes, *, actor: User | None) -> str:
+    """Store a PNG or JPEG logo, re-encoded as PNG without metadata and scaled to fit
+    ``LOGO_BOX``; returns its path under ``UPLOAD_DIR``. Raises ``LogoError``."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_LOGO_BYTES:
+        raise LogoError(_("The logo is too large (at most %(kb)s KB).", kb=MAX_LOGO_BYTES // 1024))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            if probe.width * probe.height > 16_000_000:
+                raise LogoError(_("The logo has too many pixels."))
+            probe.verify()
+        if kind not in ("PNG", "JPEG"):
+            raise LogoError(_("Upload the logo as a PNG or JPEG image."))
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGBA")
+            image.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise LogoError(_("Upload the logo as a PNG or JPEG image.")) from exc
+    relative = f"organizations/{org.id}/logo-{uuid.uuid4().hex[:12]}.png"
+    path = Path(current_app.config["UPLOAD_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+    org.logo_path = relative
+    db.session.flush()
+    record("organization.logo", actor=actor, organization_id=org.id, obj=org)
+    return relative
+
+
+def remove_logo(org: Organization, *, actor: User | None) -> None:
+    org.logo_path = None
+    db.session.flush()
+    record("organization.logo_remove", actor=actor, organization_id=org.id, obj=org)

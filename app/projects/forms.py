@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.analysis_ui.themes import theme_choices
 from app.extensions import db
 from app.projects.models import (
+    DocumentKind,
     ModerationMode,
     ParticipationLevel,
     ParticipationPolicy,
@@ -245,8 +246,25 @@ class AreaForm(FlaskForm):
     upload = FileField(_l("Or upload a .geojson file"))
 
 
-class CoverForm(FlaskForm):
+class CoverBase(LocalizedForm):
     image = FileField(_l("Cover image (JPEG, PNG or WebP)"))
+
+
+def cover_form(languages: list[str]) -> type[LocalizedForm]:
+    """The cover upload with its alt text, required in the main language: a cover always says
+    what it shows (a decorative cover is not allowed silently)."""
+    return localized_form(
+        CoverBase, languages, [("alt", _("Text describing the image"), False, True, 300)]
+    )
+
+
+def document_kind_label(kind: DocumentKind | str) -> str:
+    labels = {
+        DocumentKind.CONSULTATION: _("Consultation documents (samrådshandlingar)"),
+        DocumentKind.REVIEW: _("Review documents (granskningshandlingar)"),
+        DocumentKind.OTHER: _("Other documents"),
+    }
+    return str(labels[DocumentKind(kind)])
 
 
 class DocumentBase(LocalizedForm):
@@ -255,6 +273,19 @@ class DocumentBase(LocalizedForm):
         validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=1000)],
     )
     file = FileField(_l("Or upload a PDF"))
+    stage = SelectField(_l("Stage"), choices=[], validators=[Optional()])
+    kind = SelectField(_l("Kind of document"), choices=[], default=DocumentKind.OTHER.value)
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.kind.choices = [(k.value, document_kind_label(k)) for k in DocumentKind]
+
+    def set_stages(self, stages: list[Any]) -> None:
+        from app.core.i18n import tr
+
+        self.stage.choices = [("", _("The whole project"))] + [
+            (str(s.id), tr(s.title)) for s in stages
+        ]
 
     def validate_url(self, field: Field) -> None:
         if field.data and not field.data.lower().startswith(("https://", "http://")):

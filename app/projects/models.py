@@ -26,6 +26,14 @@ class ProjectKind(enum.StrEnum):
     OTHER = "other"
 
 
+class DocumentKind(enum.StrEnum):
+    """What a stage's document is, as PBL names the sets a municipality publishes."""
+
+    CONSULTATION = "samradshandling"
+    REVIEW = "granskningshandling"
+    OTHER = "other"
+
+
 class ProjectStatus(enum.StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
@@ -109,6 +117,11 @@ class Project(GeometryMixin, TimestampMixin, Base):
     summary: Mapped[dict[str, str]] = mapped_column(default=dict)
     body: Mapped[dict[str, str]] = mapped_column(default=dict)
     cover_image_path: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    #: Alt text of the cover per language, written by the planner (required with a cover).
+    cover_alt: Mapped[dict[str, str]] = mapped_column(default=dict, server_default="{}")
+    #: Per content field and language: a hash of the source-language text the translation was
+    #: made from ({"title": {"en": "3f2a..."}}); see ``app.core.translations``.
+    translated_from: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     #: The municipality's case number (diarienummer), printed in the consultation report.
     case_number: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -187,9 +200,14 @@ class Document(Base):
     url: Mapped[str | None] = mapped_column(sa.String(1000), default=None)
     file_path: Mapped[str | None] = mapped_column(sa.String(255), default=None)
     position: Mapped[int] = mapped_column(default=0)
+    #: samradshandling, granskningshandling or other (``DocumentKind``).
+    kind: Mapped[DocumentKind] = enum_column(
+        DocumentKind, "document_kind", default=DocumentKind.OTHER, server_default="other"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="documents")
+    stage: Mapped[Stage | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("url IS NOT NULL OR file_path IS NOT NULL", name="document_source"),
@@ -218,6 +236,8 @@ class Stage(TimestampMixin, Base):
     #: Counts every change to the stage's comments (``app.comments.services.comments_changed``,
     #: in the same transaction): the stage map's ETag is made from it.
     comments_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Hashes of the source texts the translations were made from (``app.core.translations``).
+    translated_from: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     project: Mapped[Project] = relationship(back_populates="stages")
     activities: Mapped[list[Activity]] = relationship(

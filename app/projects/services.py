@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.audit.services import record
 from app.comments.models import Comment
-from app.core import geo
+from app.core import geo, translations
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
@@ -33,6 +33,7 @@ from app.projects.models import (
     Activity,
     ActivityKind,
     Document,
+    DocumentKind,
     Feedback,
     ModerationMode,
     ParticipationLevel,
@@ -159,6 +160,8 @@ def update_project(
     """Change a project's address name, kind, texts and case number (diarienummer)."""
     project.slug = slug
     project.kind = ProjectKind(kind)
+    for field, value in (("title", title), ("summary", summary), ("body", body)):
+        translations.record_change(project, field, getattr(project, field), value)
     project.title, project.summary, project.body = title, summary, body
     project.case_number = (case_number or "").strip() or None
     db.session.flush()
@@ -390,25 +393,86 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), IMAGE_FORMATS[kind]
 
 
-def set_cover_image(project: Project, data: bytes, *, actor: User | None) -> str:
-    """Store a cleaned copy of the cover image; returns its path under ``UPLOAD_DIR``.
-
-    The image it replaces is deleted from disk once the change is committed.
+def set_cover_image(
+    project: Project, data: bytes, *, actor: User | None, alt: dict[str, str] | None = None
+) -> str:
+    """Store a cleaned copy of the cover image and its alt text; returns its path under
+    ``UPLOAD_DIR``. The image it replaces is deleted from disk once the change is committed.
     """
     cleaned, ext = clean_image(data)
     relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
     _write_upload(relative, cleaned)
-    _unlink_after_commit(project.cover_image_path)
+    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
+        _unlink_after_commit(old)
     project.cover_image_path = relative
+    if alt is not None:
+        project.cover_alt = dict(alt)
     db.session.flush()
     _audit("project.cover", actor, project, bytes=len(cleaned))
     return relative
 
 
+def set_cover_alt(project: Project, alt: dict[str, str], *, actor: User | None) -> None:
+    """Change the cover's alt text (the image stays)."""
+    project.cover_alt = dict(alt)
+    db.session.flush()
+    _audit("project.cover_alt", actor, project)
+
+
+#: The copies of a cover residents get: on the project page and in link previews (640 px
+#: wide, the original's proportions), and on catalogue cards (a 480 x 240 crop). The original
+#: stays for staff.
+COVER_SIZES: dict[str, tuple[int, int | None, int]] = {
+    "page": (640, None, 70),
+    "card": (480, 240, 60),
+}
+
+
+def cover_variant(relative: str | None, size: str = "page") -> str | None:
+    """Where a copy of a cover lives (next to the original)."""
+    if not relative:
+        return None
+    return relative.rsplit(".", 1)[0] + f"-{size}.jpg"
+
+
+def _cover_variants(relative: str | None) -> list[str | None]:
+    return [cover_variant(relative, size) for size in COVER_SIZES]
+
+
+def cover_copy_path(project: Project, size: str = "page") -> Path | None:
+    """A small JPEG copy of the project's cover (``COVER_SIZES``), made on first use; None
+    without a cover."""
+    from PIL import Image, ImageOps
+
+    variant = cover_variant(project.cover_image_path, size)
+    if variant is None or project.cover_image_path is None:
+        return None
+    target = upload_root() / variant
+    if target.is_file():
+        return target
+    source = upload_root() / project.cover_image_path
+    if not source.is_file():
+        return None
+    width, height, quality = COVER_SIZES[size]
+    with Image.open(source) as image:
+        image = image.convert("RGB")
+        if height is not None:
+            image = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
+        elif image.width > width:
+            resized = (width, round(image.height * width / image.width))
+            image = image.resize(resized, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    _write_upload(variant, out.getvalue())
+    return target
+
+
 def remove_cover_image(project: Project, *, actor: User | None) -> None:
     """Remove the cover image; its file is deleted once the change is committed."""
-    _unlink_after_commit(project.cover_image_path)
+    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
+        _unlink_after_commit(old)
     project.cover_image_path = None
+    project.cover_alt = {}
     db.session.flush()
     _audit("project.cover_remove", actor, project)
 
@@ -446,8 +510,14 @@ def add_document(
     url: str | None = None,
     pdf: bytes | None = None,
     actor: User | None,
+    stage: Stage | None = None,
+    kind: str = DocumentKind.OTHER,
 ) -> Document:
-    """Add a link or an uploaded PDF. Raises ``ProjectError`` (none/both, not a PDF, size)."""
+    """Add a link or an uploaded PDF, of the project or of one of its stages, with its kind
+    (samrådshandling, granskningshandling, other). Raises ``ProjectError`` (none/both, not a
+    PDF, size, a stage of another project)."""
+    if stage is not None and stage.project_id != project.id:
+        raise ProjectError("stage", _("Choose a stage of this project."))
     if bool(url) == (pdf is not None):
         raise ProjectError("source", _("Give either a link or a PDF file, not both."))
     file_path = None
@@ -465,6 +535,8 @@ def add_document(
         url=url or None,
         file_path=file_path,
         position=len(project.documents),
+        stage_id=stage.id if stage is not None else None,
+        kind=DocumentKind(kind),
     )
     db.session.add(document)
     db.session.flush()
@@ -585,6 +657,8 @@ def update_stage(
     if opens_at and closes_at and closes_at <= opens_at:
         raise ProjectError("dates_order", _("The closing time must be after the opening time."))
     had_ended = stage.has_ended
+    for field, value in (("title", title), ("description", description), ("influence", influence)):
+        translations.record_change(stage, field, getattr(stage, field), value)
     stage.title, stage.description, stage.influence = title, description, influence
     stage.participation_level = ParticipationLevel(participation_level)
     stage.opens_at, stage.closes_at = opens_at, closes_at

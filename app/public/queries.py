@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,12 @@ class Filters:
     status: str = ""
     stage: str = ""
     near: tuple[float, float] | None = None
+    #: Words to search for in titles, summaries and place names (every word must match).
+    q: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.municipality or self.status or self.stage)
+        return bool(self.municipality or self.status or self.stage or self.q)
 
 
 @dataclass
@@ -58,7 +61,28 @@ def parse_filters(args: Any, municipalities: list[Organization]) -> Filters:
         status=status if status in {s.value for s in PUBLISHED} else "",
         stage=stage if stage in {k.value for k in StageKind} else "",
         near=parse_near(args.get("near", "")),
+        q=" ".join((args.get("q") or "").split())[:200],
     )
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Öster" and "oster" find each other."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def searchable_text(project: Project) -> str:
+    """What the catalogue search looks in: titles and summaries in every language, and the
+    place names (the municipality)."""
+    parts = [project.organization.name]
+    for field in (project.title, project.summary):
+        parts.extend((field or {}).values())
+    return _fold(" ".join(parts))
+
+
+def matches(project: Project, q: str) -> bool:
+    text = searchable_text(project)
+    return all(word in text for word in _fold(q).split())
 
 
 def parse_near(text: str) -> tuple[float, float] | None:
@@ -113,6 +137,8 @@ def catalogue(filters: Filters) -> list[Entry]:
         )
     entries = []
     for project in db.session.scalars(stmt).unique():
+        if filters.q and not matches(project, filters.q):
+            continue
         lat = lon = None
         if project.geometry:
             centroid = project.shape.centroid

@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     session,
     url_for,
@@ -151,6 +152,50 @@ def my_contributions() -> str:
     )
 
 
+def share_meta(project: Project, stage: Stage | None = None) -> dict[str, Any]:
+    """What a shared link previews (Open Graph, Twitter card): absolute URLs from BASE_URL."""
+    from app.core.content import absolute_url, markdown_text
+    from app.core.i18n import tr
+
+    if stage is None:
+        title = tr(project.title)
+        description = tr(project.summary) or markdown_text(tr(project.body))
+        path = url_for("public.project", org=project.organization.slug, project=project.slug)
+    else:
+        title = f"{tr(stage.title)} – {tr(project.title)}"
+        description = markdown_text(tr(stage.description)) or tr(project.summary)
+        path = stage_url(stage)
+    image = None
+    if project.cover_image_path:
+        image = absolute_url(
+            url_for(
+                "public.project_cover",
+                org=project.organization.slug,
+                project=project.slug,
+                size="page",
+            )
+        )
+    return {
+        "title": title,
+        "description": description[:300],
+        "url": absolute_url(path),
+        "image": image,
+        "image_alt": tr(project.cover_alt),
+    }
+
+
+def limit_languages(project: Project) -> None:
+    """Languages the project's texts are missing or out of date in: the language switch does
+    not offer them, and a resident already reading one gets the Swedish text and is told."""
+    from app.core import translations
+    from app.core.i18n import enabled_languages
+
+    stages = list(project.stages)
+    translations.limit_languages(
+        translations.incomplete_languages([project, *stages], enabled_languages())
+    )
+
+
 def _project_or_404(org: str, slug: str) -> Project:
     project = q.project_by_slugs(org, slug)
     if project is None:
@@ -163,6 +208,7 @@ def _project_or_404(org: str, slug: str) -> Project:
 def project(org: str, project: str) -> str:
     """A project: summary, area, stage timeline, activities, documents, partners, feedback."""
     found = _project_or_404(org, project)
+    limit_languages(found)
     current = found.current_stage
     open_activities = [
         (stage, activity)
@@ -184,6 +230,7 @@ def project(org: str, project: str) -> str:
         tile_url=current_app.config["TILE_URL"],
         tile_attribution=current_app.config["TILE_ATTRIBUTION"],
         title=None,
+        share=share_meta(found),
     )
 
 
@@ -242,6 +289,7 @@ def _page_arg() -> int:
 def stage(org: str, project: str, stage_id: int) -> str:
     """A stage: its map of comments, the discussion thread, the survey button, feedback."""
     found = load_stage(org, project, stage_id)
+    limit_languages(found.project)
     context = discussion_context(found, sort=request.args.get("sort", "newest"), page=_page_arg())
     if context.get("can_comment"):
         ensure_device_token()  # one phone, one participant, whatever races later
@@ -253,8 +301,57 @@ def stage(org: str, project: str, stage_id: int) -> str:
         "comments/_discussion.html",
         surveys=surveys,
         open_survey=SurveyStatus.OPEN,
+        share=share_meta(found.project, found),
+        stage_documents=[d for d in found.project.documents if d.stage_id == found.id],
         **context,
     )
+
+
+@bp.get("/p/<org>/<project>/cover.jpg", defaults={"size": "page"})
+@bp.get("/p/<org>/<project>/cover-card.jpg", defaults={"size": "card"})
+def project_cover(org: str, project: str, size: str) -> Any:
+    """The project's cover as a small JPEG: 640 px wide for its page and link previews, a
+    480 x 240 crop for catalogue cards; made on first use."""
+    from app.projects.services import cover_copy_path
+
+    found = _project_or_404(org, project)
+    path = cover_copy_path(found, size)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+def _organization_or_404(slug: str) -> Organization:
+    org = db.session.scalar(db.select(Organization).where(Organization.slug == slug))
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.get("/o/<org>/logo.png")
+def org_logo(org: str) -> Any:
+    """The organization's logo (public: it is shown on its pages and documents)."""
+    from app.organizations.services import logo_file
+
+    path = logo_file(_organization_or_404(org))
+    if path is None:
+        abort(404)
+    mimetype = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    return send_file(path, mimetype=mimetype, max_age=86400, conditional=True)
+
+
+@bp.get("/o/<org>/brand.css")
+def org_brand_css(org: str) -> Any:
+    """The organization's colour as CSS custom properties (the CSP allows no inline styles)."""
+    from app.core.content import brand_color, darker
+
+    color = brand_color(_organization_or_404(org))
+    css = f":root {{ --brand: {color}; --brand-dark: {darker(color)}; }}\n"
+    response = current_app.response_class(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.get("/documents/<int:doc_id>")

@@ -24,8 +24,9 @@ from wtforms.validators import ValidationError
 
 from app.accounts.models import Participant, hash_token
 from app.audit.services import record
+from app.core import translations
 from app.core.errors import Conflict, DomainError, Invalid, status_of
-from app.core.i18n import current_language, tr
+from app.core.i18n import current_language, enabled_languages, tr
 from app.core.participants import (
     created_participant,
     current_participant,
@@ -178,6 +179,9 @@ def _load(survey_id: int) -> tuple[Survey, bool]:
         abort(404)  # drafts are seen only through the staff preview
     else:
         require(actor, Action.VIEW, survey)
+    translations.limit_languages(
+        translations.survey_incomplete_languages(survey, enabled_languages())
+    )
     return survey, preview
 
 

@@ -121,7 +121,8 @@ def test_area_pasted_error_shows_next_to_text_field(client, as_planner, project)
 def _cover(client: Any, project: Any, content: bytes, name: str) -> Any:
     return client.post(
         f"/manage/projects/{project.id}/cover",
-        data={"cover-image": (io.BytesIO(content), name)},
+        # The alt text is required with a cover (tests/integration/public/test_brand.py).
+        data={"cover-image": (io.BytesIO(content), name), "cover-alt_sv": "Flygbild över området"},
         content_type="multipart/form-data",
     )
 

@@ -113,6 +113,8 @@ def test_a_resident_account_is_refused_everywhere(app, runner):
     for rule, method in _rules(app):
         if rule.endpoint in PUBLIC_API or ("resident", rule.endpoint, method) in KNOWN_FINDINGS:
             continue
+        if rule.endpoint in PUBLIC_FILES:  # public by design; the demo's projects have covers
+            continue
         response = _call(client, method, _url(rule, world), _form(rule, world))
         if response.status_code not in (403, 404):
             wrong.append((method, rule.rule, response.status_code))

@@ -1,0 +1,194 @@
+"""Translations that stay true: per content field and language, a hash of the source-language
+text the translation was made from.
+
+``obj.translated_from`` holds ``{field: {lang: hash}}``. When staff save a field, a translation
+that changed is recorded as made from the current source text; one that did not change keeps
+its record, or (never recorded before) is recorded as made from the source text it stood next
+to until now. A translation whose recorded hash differs from the current source text's is
+older than the source; an empty translation of a non-empty source is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+
+MISSING = "missing"
+OUTDATED = "outdated"
+CURRENT = "current"
+
+#: The translatable fields of each kind of object that records its translations.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "Project": ("title", "summary", "body"),
+    "Stage": ("title", "description", "influence"),
+}
+
+
+def source_language() -> str:
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def text_hash(text: str | None) -> str:
+    """A short hash of a text, insensitive to surrounding and repeated whitespace."""
+    normal = " ".join((text or "").split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def record_change(
+    obj: Any, field: str, old: dict[str, str] | None, new: dict[str, str] | None
+) -> None:
+    """Update ``obj.translated_from`` for ``field`` changing from ``old`` to ``new``."""
+    source = source_language()
+    old, new = old or {}, new or {}
+    records: dict[str, Any] = {k: dict(v) for k, v in (obj.translated_from or {}).items()}
+    made_from = records.get(field, {})
+    for lang, text in new.items():
+        if lang == source:
+            continue
+        if not (text or "").strip():
+            made_from.pop(lang, None)
+        elif text != old.get(lang):
+            made_from[lang] = text_hash(new.get(source))
+        elif lang not in made_from:
+            made_from[lang] = text_hash(old.get(source))
+    for lang in list(made_from):
+        if lang not in new:
+            made_from.pop(lang)
+    records[field] = made_from
+    obj.translated_from = records  # a new dict: the JSON column sees the change
+
+
+def field_status(obj: Any, field: str, lang: str) -> str:
+    """``missing``, ``outdated`` or ``current`` for ``lang``'s text of ``obj.field``."""
+    values: dict[str, str] = getattr(obj, field) or {}
+    source_text = (values.get(source_language()) or "").strip()
+    if lang == source_language() or not source_text:
+        return CURRENT
+    if not (values.get(lang) or "").strip():
+        return MISSING
+    made_from = ((obj.translated_from or {}).get(field) or {}).get(lang)
+    if made_from is not None and made_from != text_hash(source_text):
+        return OUTDATED
+    return CURRENT
+
+
+def statuses(obj: Any, languages: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``{field: {lang: status}}`` for the fields of ``obj`` that are not current."""
+    found: dict[str, dict[str, str]] = {}
+    for field in FIELDS.get(type(obj).__name__, ()):
+        for lang in languages:
+            state = field_status(obj, field, lang)
+            if state != CURRENT:
+                found.setdefault(field, {})[lang] = state
+    return found
+
+
+def complete_in(objs: Iterable[Any], lang: str) -> bool:
+    """True when every tracked field of ``objs`` has a current ``lang`` text."""
+    return all(
+        field_status(obj, field, lang) == CURRENT
+        for obj in objs
+        for field in FIELDS.get(type(obj).__name__, ())
+    )
+
+
+def _missing(value: dict[str, str] | None, lang: str) -> bool:
+    value = value or {}
+    return (
+        bool((value.get(source_language()) or "").strip()) and not (value.get(lang) or "").strip()
+    )
+
+
+def survey_gaps(survey: Any) -> dict[str, list[str]]:
+    """For the builder: per language of the survey's organization, the texts missing in it
+    ("Question 2: What do you think?", "Option "Bad" of question 2")."""
+    from flask_babel import gettext as _
+
+    from app.core.i18n import tr
+    from app.extensions import db
+    from app.organizations.models import Organization
+
+    org = db.session.get(Organization, survey.organization_id)
+    languages = [lang for lang in (org.languages if org else []) if lang != source_language()]
+    gaps: dict[str, list[str]] = {}
+    for lang in languages:
+        found: list[str] = []
+        if _missing(survey.title, lang):
+            found.append(_("the survey's title"))
+        if _missing(survey.intro, lang):
+            found.append(_("the survey's introduction"))
+        for number, question in enumerate(survey.questions, start=1):
+            if _missing(question.prompt, lang) or _missing(question.help_text, lang):
+                found.append(_("question %(n)s: %(text)s", n=number, text=tr(question.prompt)))
+            for option in question.options:
+                if option.archived_at is None and _missing(option.label, lang):
+                    found.append(
+                        _("option “%(text)s” of question %(n)s", text=tr(option.label), n=number)
+                    )
+        if found:
+            gaps[lang] = found
+    return gaps
+
+
+def survey_incomplete_languages(survey: Any, languages: Iterable[str]) -> list[str]:
+    """Languages a survey has a text missing in: its title, intro, question prompts and help
+    texts, and the options' labels (a survey never opens half in one language)."""
+    texts: list[dict[str, str]] = [survey.title, survey.intro]
+    for question in survey.questions:
+        texts.extend((question.prompt, question.help_text))
+        texts.extend(o.label for o in question.options if o.archived_at is None)
+    return [lang for lang in languages if any(_missing(t, lang) for t in texts)]
+
+
+def limit_languages(incomplete: Iterable[str]) -> None:
+    """For this request: the language switch does not offer ``incomplete`` languages, and a
+    resident reading one of them gets the content in the source language (with a note),
+    never half in one language and half in another."""
+    from flask import g
+
+    from app.core.i18n import current_language
+
+    hidden = [lang for lang in incomplete if lang != source_language()]
+    g.hidden_languages = hidden
+    if current_language() in hidden:
+        g.content_language = source_language()
+        g.incomplete_language = current_language()
+
+
+def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[str]:
+    """The languages among ``languages`` some tracked text of ``objs`` is missing or old in."""
+    items = list(objs)
+    return [lang for lang in languages if not complete_in(items, lang)]
+
+
+def language_label(lang: str) -> str:
+    """The language's name, capitalised to start a line ("Engelska")."""
+    from flask_babel import gettext as _
+
+    name = {"sv": _("Swedish"), "en": _("English")}.get(lang, lang)
+    return name[:1].upper() + name[1:]
+
+
+def translation_label(lang: str, state: str) -> str:
+    """ "Engelska: saknas" / "Engelska: äldre än svenskan" for the staff editors."""
+    from flask_babel import gettext as _
+
+    names = {"sv": _("Swedish"), "en": _("English")}
+    language = language_label(lang)
+    if state == MISSING:
+        return _("%(language)s: missing", language=language)
+    return _(
+        "%(language)s: older than the %(source)s text – update the translation",
+        language=language,
+        source=names.get(source_language(), source_language()).lower(),
+    )
+
+
+def translation_status(obj: Any) -> dict[str, dict[str, str]]:
+    """Template helper: ``statuses`` of ``obj`` in its organization's languages."""
+    project = obj if type(obj).__name__ == "Project" else getattr(obj, "project", None)
+    languages = list(getattr(getattr(project, "organization", None), "languages", None) or [])
+    return statuses(obj, languages)
