@@ -526,43 +526,52 @@ def parse_population_csv(raw: bytes) -> tuple[list[PopulationLine], list[tuple[i
         if len(row) != len(header):
             errors.append((number, _("Expected %(n)s columns.", n=len(header))))
             continue
-        district, age, gender, count_text = (c.strip() for c in row[:4])
-        problems = []
-        if not district:
-            problems.append(_("The district is empty."))
-        elif len(district) > 100:
-            problems.append(_("The district name is too long."))
-        if age not in AGE_BANDS:
-            problems.append(_("Unknown age band “%(value)s”.", value=age))
-        if gender not in GENDERS:
-            problems.append(_("Unknown gender “%(value)s”.", value=gender))
-        try:
-            count = int(count_text)
-        except ValueError:
-            count = -1
-            problems.append(_("The count must be a whole number."))
-        else:
-            if count < 0:
-                problems.append(_("The count cannot be negative."))
-        year = None
-        if has_year:
-            year_text = row[4].strip()
-            if year_text:
-                if year_text.isdigit() and 1900 <= int(year_text) <= 2100:
-                    year = int(year_text)
-                else:
-                    problems.append(_("The year must be between 1900 and 2100."))
-        key = (district.casefold(), age, gender, year)
+        line, problems = _population_line(row, has_year)
+        key = (line.district.casefold(), line.age_band, line.gender, line.year)
         if not problems and key in seen:
             problems.append(_("Same district, age band and gender as line %(n)s.", n=seen[key]))
         if problems:
             errors.append((number, " ".join(problems)))
             continue
         seen[key] = number
-        out.append(PopulationLine(district, age, gender, count, year))
+        out.append(line)
     if not out and not errors:
         errors.append((2, _("The file has no rows.")))
     return out, errors
+
+
+def _population_line(row: Sequence[str], has_year: bool) -> tuple[PopulationLine, list[str]]:
+    """One data row of the population file and what is wrong with it (the line is only
+    meaningful when the list is empty)."""
+    from flask_babel import gettext as _
+
+    district, age, gender, count_text = (c.strip() for c in row[:4])
+    problems = []
+    if not district:
+        problems.append(_("The district is empty."))
+    elif len(district) > 100:
+        problems.append(_("The district name is too long."))
+    if age not in AGE_BANDS:
+        problems.append(_("Unknown age band “%(value)s”.", value=age))
+    if gender not in GENDERS:
+        problems.append(_("Unknown gender “%(value)s”.", value=gender))
+    try:
+        count = int(count_text)
+    except ValueError:
+        count = -1
+        problems.append(_("The count must be a whole number."))
+    else:
+        if count < 0:
+            problems.append(_("The count cannot be negative."))
+    year = None
+    if has_year:
+        year_text = row[4].strip()
+        if year_text:
+            if year_text.isdigit() and 1900 <= int(year_text) <= 2100:
+                year = int(year_text)
+            else:
+                problems.append(_("The year must be between 1900 and 2100."))
+    return PopulationLine(district, age, gender, count, year), problems
 
 
 def replace_population(

@@ -626,8 +626,18 @@ class Seeder:
         # Supports, mostly on a few popular comments (rows by id, so flush first).
         db.session.flush()
         supporters = list(dict.fromkeys(seen_participants))
-        for comment in top + replies:
-            if comment in hidden or comment in pending:
+        self.supports(top + replies, hidden + pending, supporters)
+        self.moderation(
+            org, moderator, rnd, top + replies, candidates[n_official + 3 :], hidden, supporters
+        )
+
+    def supports(
+        self, comments: list[Comment], skip: list[Comment], supporters: list[Participant]
+    ) -> None:
+        """Supports on ``comments`` except ``skip``, mostly on a few popular ones."""
+        rng = self.rng
+        for comment in comments:
+            if comment in skip:
                 continue
             if comment.parent is None:
                 k = int(rng.paretovariate(1.6)) - 1
@@ -645,9 +655,22 @@ class Seeder:
                 )
                 comment.supports_count += 1
 
+    def moderation(
+        self,
+        org: Organization,
+        moderator: User,
+        rnd: Round,
+        comments: list[Comment],
+        unanswered: list[Comment],
+        hidden: list[Comment],
+        supporters: list[Participant],
+    ) -> None:
+        """Flags (unresolved ones wait in the queue), the hidden comments' decisions and, under
+        pre-moderation, the approvals of the published ones."""
+        rng = self.rng
         # Flags: unresolved ones wait in the moderation queue; the hidden ones were acted on.
         reasons = {body: (reason, flag) for body, reason, flag in HIDDEN_TEXTS}
-        flagged = rng.sample(candidates[n_official + 3 :], 3)
+        flagged = rng.sample(unanswered, 3)
         for comment in flagged + hidden:
             is_hidden = comment in hidden
             for p in rng.sample(supporters, 3 if is_hidden else rng.randint(1, 2)):
@@ -694,7 +717,7 @@ class Seeder:
             )
             event.created_at = when
         if rnd.premoderated:
-            for comment in top + replies:
+            for comment in comments:
                 if comment.status == CommentStatus.PUBLISHED and comment.participant is not None:
                     db.session.add(
                         ModerationDecision(
