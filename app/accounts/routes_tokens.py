@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -24,6 +23,8 @@ from app.api.tokens import (
     user_tokens,
 )
 from app.audit.services import record
+from app.core.auth import login_required
+from app.core.forms import FlaskForm
 
 Page = Response | tuple[str, int] | str
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from analysis.indicators import stage_coverage
 from app.analysis_ui import bp, evidence, queries, services
@@ -22,6 +22,7 @@ from app.analysis_ui.dataset import stage_infos
 from app.analysis_ui.forms import PopulationForm, RecomputeForm
 from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
+from app.core.auth import login_required
 from app.core.i18n import tr
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
 from app.extensions import db

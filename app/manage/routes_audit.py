@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.core.auth import login_required
 from app.core.permissions import Action, require
 from app.manage import bp
 from app.manage.forms import AuditFilterForm

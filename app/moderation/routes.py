@@ -13,10 +13,11 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.comments.models import Comment
 from app.core import permissions
+from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 
 from app.accounts.forms import EMAIL_MAX, LANGUAGE_NAMES, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from app.core.forms import FlaskForm
 from app.organizations.models import ErasureMode, Role
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

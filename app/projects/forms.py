@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
@@ -28,6 +27,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.analysis_ui.themes import theme_choices
+from app.core.forms import FlaskForm
 from app.extensions import db
 from app.projects.models import (
     ModerationMode,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -26,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.analysis_ui.themes import theme_choices
+from app.core.forms import FlaskForm
 from app.surveys.builder import ICONS
 from app.surveys.models import QuestionType, Resubmission
 

@@ -20,12 +20,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.analysis_ui.themes import theme_choices
 from app.audit.services import record
 from app.core import permissions
+from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
