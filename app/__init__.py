@@ -172,7 +172,6 @@ def _bind_extensions(app: Flask) -> None:
 
     from app.accounts.models import User
 
-    @login_manager.user_loader
     def load_user(value: str) -> User | None:
         try:
             user_id, version = (int(part) for part in value.split(":", 1))
@@ -182,6 +181,8 @@ def _bind_extensions(app: Flask) -> None:
         if user is None or user.session_version != version:
             return None
         return user
+
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:

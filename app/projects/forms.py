@@ -18,16 +18,14 @@ from wtforms import (
     EmailField,
     Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.analysis_ui.themes import theme_choices
-from app.core.forms import FlaskForm
+from app.core.forms import FlaskForm, MultiCheckboxField
 from app.extensions import db
 from app.projects.models import (
     ModerationMode,
@@ -115,11 +113,6 @@ def moderation_label(mode: ModerationMode | str) -> str:
         ModerationMode.PRE: _("Moderate before publishing"),
     }
     return str(labels[ModerationMode(mode)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # --- multilingual fields -------------------------------------------------------------------

@@ -16,16 +16,14 @@ from wtforms import (
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.analysis_ui.themes import theme_choices
-from app.core.forms import FlaskForm
+from app.core.forms import FlaskForm, MultiCheckboxField
 from app.surveys.builder import ICONS
 from app.surveys.models import QuestionType, Resubmission
 
@@ -58,11 +56,6 @@ def type_labels() -> dict[str, Any]:
 
 def type_choices() -> list[tuple[str, Any]]:
     return [(str(k), v) for k, v in type_labels().items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _optional_int(label: Any, **kw: Any) -> IntegerField:
