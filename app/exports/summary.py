@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -479,6 +479,7 @@ def render_pdf(html: str) -> bytes:
 
     stylesheet = CSS(string=(STATIC / "summary-print.css").read_text(encoding="utf-8"))
     # PDF/UA-1: a tagged PDF (structure tree, language, title) screen readers can follow.
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(
+    pdf = HTML(string=html, base_url=str(STATIC)).write_pdf(
         stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
     )
+    return cast(bytes, pdf)  # WeasyPrint ships no types

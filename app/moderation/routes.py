@@ -252,8 +252,10 @@ def needs_answer(comment_id: int) -> Any:
 def time_to_answer(comment: Comment) -> str | None:
     if comment.answered_at is None:
         return None
-    return format_timedelta(
-        comment.answered_at - comment.created_at, granularity="minute", threshold=1.0
+    return str(
+        format_timedelta(
+            comment.answered_at - comment.created_at, granularity="minute", threshold=1.0
+        )
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -43,7 +44,7 @@ class LastAdmin(Exception):
 
 
 def find_organization(slug: str) -> Organization | None:
-    return db.session.scalar(db.select(Organization).where(Organization.slug == slug.strip()))
+    return db.session.scalar(sa.select(Organization).where(Organization.slug == slug.strip()))
 
 
 def _flush_or_duplicate(slug: str) -> None:

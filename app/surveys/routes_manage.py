@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -93,7 +94,7 @@ def _audit(action: str, survey: Survey, obj: Any = None, **data: Any) -> None:
 
 def _survey(survey_id: int) -> Survey:
     survey = db.session.scalar(
-        db.select(Survey)
+        sa.select(Survey)
         .where(Survey.id == survey_id)
         .options(selectinload(Survey.questions).selectinload(Question.options))
     )
