@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -35,7 +35,7 @@ from app.analysis_ui.models import (
 )
 from app.core.models import utcnow
 from app.extensions import db
-from app.projects.models import Project, Stage
+from app.projects.models import Stage
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,17 @@ def _coder_from_extra(extra_json: str) -> Coder:
     return Coder(load_codebook(extra=json.loads(extra_json)))
 
 
-def coder_for(project: Project | None) -> Coder:
+class CodingScope(Protocol):
+    """Whose themes and model a coder uses: a project, or an organization's own scope."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organization_id(self) -> int: ...
+
+
+def coder_for(project: CodingScope | None) -> Coder:
     """The coder of ``project``: the default codebook plus its organization's and its own
     themes and patterns (stored ``Codebook`` rows), combined with the model learned from its
     reviews where that beat the rules (``learning.with_model``). Falls back to the default
@@ -71,7 +81,7 @@ def coder_for(project: Project | None) -> Coder:
     return with_model(project, _rules_coder_for(project))
 
 
-def _rules_coder_for(project: Project | None) -> Coder:
+def _rules_coder_for(project: CodingScope | None) -> Coder:
     if project is None:
         return default_coder()
     extra = themes.extension(themes.extension_rows(project), with_patterns_only=True)
@@ -368,7 +378,8 @@ def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
                     ContributionReview.valence.is_not(None),
                 )
             ):
-                out[dataset.key_of(target_type, target_id)] = val
+                if val is not None:  # excluded by the query; for the type checker
+                    out[dataset.key_of(target_type, target_id)] = val
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+
 from app.accounts.models import ApiToken, User, hash_token
 from app.core.models import utcnow
 from app.extensions import db

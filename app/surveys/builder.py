@@ -157,7 +157,9 @@ def pages_of(survey: Survey) -> list[int]:
     return pages or [1]
 
 
-def condition_candidates(survey: Survey, question: Question | None, page: int | None = None):
+def condition_candidates(
+    survey: Survey, question: Question | None, page: int | None = None
+) -> list[tuple[Question, list[QuestionOption]]]:
     """Earlier choice questions ``question`` may depend on: (question, options) pairs."""
     result = []
     for other in survey.active_questions:
@@ -395,7 +397,9 @@ def _parse_condition(value: str | None) -> tuple[int, int] | None:
     return qid, oid
 
 
-def _validate_settings(qtype: QuestionType, raw: dict[str, Any], languages: list[str]):
+def _validate_settings(
+    qtype: QuestionType, raw: dict[str, Any], languages: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Keep only the settings of ``qtype`` and check them. Returns (settings, errors)."""
     errors: dict[str, str] = {}
     settings: dict[str, Any] = {}
@@ -593,7 +597,9 @@ def _move_to_page(question: Question, page: int) -> None:
     )
 
 
-def move_question(question: Question, *, direction: str | None = None, page: int | None = None):
+def move_question(
+    question: Question, *, direction: str | None = None, page: int | None = None
+) -> Question:
     """Move a question up or down (across page boundaries) or to another page.
 
     Raises BuilderConflict if the move would break a display condition."""
@@ -724,7 +730,7 @@ def _validate_option(
 
 def _apply_option(
     option: QuestionOption, kind: OptionKind, label: dict[str, str], data: OptionInput
-):
+) -> None:
     option.kind = kind
     option.label = label
     option.code = (data.code or "").strip() or None
