@@ -23,7 +23,7 @@ from app.accounts.services import (
     set_superadmin,
 )
 from app.admin import bp
-from app.core.auth import login_required
+from app.core.auth import logged_in_user, login_required
 from app.core.permissions import Action, Actor, actor_from, can, require
 from app.extensions import db
 from app.organizations.forms import (
@@ -54,7 +54,7 @@ def _actor() -> Actor:
 
 
 def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return logged_in_user()
 
 
 def _status() -> int:

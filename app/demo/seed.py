@@ -695,16 +695,16 @@ class Seeder:
                 comment.flags_count += 1
         db.session.flush()
         for comment in hidden:
-            reason = reasons[comment.body][0]
+            public_reason = reasons[comment.body][0]
             comment.status = CommentStatus.HIDDEN
-            comment.hidden_reason = reason
+            comment.hidden_reason = public_reason
             when = comment.created_at + timedelta(hours=9)
             db.session.add(
                 ModerationDecision(
                     comment_id=comment.id,
                     moderator_id=moderator.id,
                     action=ModerationAction.HIDE,
-                    reason=reason,
+                    reason=public_reason,
                     created_at=when,
                 )
             )
@@ -713,7 +713,7 @@ class Seeder:
                 actor=moderator,
                 organization_id=org.id,
                 obj=comment,
-                reason=reason,
+                reason=public_reason,
             )
             event.created_at = when
         if rnd.premoderated:

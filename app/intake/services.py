@@ -446,11 +446,11 @@ def import_sakagare(project: Project, raw: bytes, *, actor: User) -> ImportResul
         if errors:
             result.errors.append((line, " ".join(errors.values())))
             continue
-        key = (data.property_designation.lower(), data.name.lower())
-        if key in existing:
+        identity = (data.property_designation.lower(), data.name.lower())
+        if identity in existing:
             result.skipped += 1
             continue
-        existing.add(key)
+        existing.add(identity)
         entry = RegisterEntry(project_id=project.id)
         _apply(entry, data)
         db.session.add(entry)

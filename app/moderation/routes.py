@@ -8,7 +8,7 @@ get the changed queue item back instead. Every decision is checked per comment w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, ngettext
@@ -259,6 +259,14 @@ def time_to_answer(comment: Comment) -> str | None:
     )
 
 
+class AnswerFilters(TypedDict):
+    """The filters of the official answers list (keyword arguments of ``answer_list``)."""
+
+    project_id: int | None
+    assignee: str | None
+    sort: str
+
+
 @bp.get("/answers")
 @login_required
 def answers() -> Any:
@@ -269,7 +277,7 @@ def answers() -> Any:
     org_ids = queries.organization_ids(current_user)
     actor = actor_from(current_user)
     sort = request.args.get("sort", "oldest")
-    filters = {
+    filters: AnswerFilters = {
         "project_id": request.args.get("project", type=int),
         "assignee": request.args.get("assignee") or None,
         "sort": sort if sort in work.SORTS else "oldest",
