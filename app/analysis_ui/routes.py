@@ -8,6 +8,7 @@ the review screen. Nothing here shows who wrote a contribution.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,14 +30,15 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import Project, Stage
 
-for _name, _fn in {
+_TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "fmt_number": evidence.number,
     "fmt_percent": evidence.percent,
     "fmt_count": evidence.count,
     "fmt_fraction": evidence.fraction,
     "fmt_interval": evidence.interval,
     "analysis_glossary": evidence.glossary,
-}.items():
+}
+for _name, _fn in _TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_fn, _name)
 
 
