@@ -280,7 +280,9 @@ def _register_template_helpers(app: Flask) -> None:
         ngettext=ngettext,
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # by jinja2.ext.i18n
+        gettext, ngettext, newstyle=True
+    )
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

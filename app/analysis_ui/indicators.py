@@ -100,7 +100,7 @@ def _compute(project: Project, data: dataset.StageData, stage: Stage | None) -> 
                 ThemeAssignment(t, final[it.key].confidence.get(t, 1.0))
                 for t in final[it.key].themes
             ),
-            final[it.key].valence,  # type: ignore[arg-type]
+            final[it.key].valence,  # type: ignore[arg-type]  # one of VALENCES, typed str
             coder.source,
             coder.version,
         )

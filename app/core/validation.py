@@ -63,7 +63,8 @@ class Schema(BaseModel):
         if adapter is None:
             field = cls.model_fields[name]
             # A type built at run time from the field's declaration (mypy cannot follow it).
-            adapter = TypeAdapter(Annotated[field.annotation, *field.metadata])  # type: ignore[arg-type]
+            declared: Any = Annotated[field.annotation, *field.metadata]
+            adapter = TypeAdapter(declared)
             _field_adapters[(cls, name)] = adapter
         try:
             adapter.validate_python(value)

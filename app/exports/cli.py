@@ -14,14 +14,23 @@ from app.extensions import db
 cli = AppGroup("export", help="Export responses, comments, summaries and reports.")
 
 
-def _run(kind: str, fmt: str, scope_type: str, scope_id: int, out: str, **options: str) -> None:
+def _run(
+    kind: str,
+    fmt: str,
+    scope_type: str,
+    scope_id: int,
+    out: str,
+    *,
+    lang: str = "sv",
+    delimiter: str = ",",
+) -> None:
     try:
         scope = resolve_scope(scope_type, scope_id)
     except ScopeNotFound as exc:
         raise click.ClickException(f"No {scope_type} with id {scope_id}.") from exc
     access = Access.system()
     try:
-        result = build_export(kind, fmt, scope, access, **options)  # type: ignore[arg-type]
+        result = build_export(kind, fmt, scope, access, lang=lang, delimiter=delimiter)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     path = Path(out)

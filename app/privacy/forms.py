@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -68,7 +70,7 @@ class EraseForm(FlaskForm):
     )
     confirm = BooleanField(_l("I have checked the request and want to erase now"))
 
-    def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not (self.email.data or self.reference.data):
