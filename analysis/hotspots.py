@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 from pyproj import Transformer
-from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+from scipy.spatial import cKDTree
 
 from analysis.indicators import gini, normalized_hhi
 from analysis.models import CodedContribution, Contribution

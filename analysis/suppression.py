@@ -35,6 +35,55 @@ class SuppressedTable:
     primary: tuple[tuple[bool, ...], ...]
 
 
+def _protect(values: list[int], mask: list[bool], total_hidden: bool) -> tuple[int, bool]:
+    """Return (index to hide or -1, hide the total) for one line."""
+    if total_hidden or sum(mask) != 1:
+        return -1, False
+    candidates = [(v, k) for k, v in enumerate(values) if not mask[k] and v > 0]
+    if candidates:
+        return min(candidates)[1], False
+    return -1, True
+
+
+def _secondary(
+    rows: list[list[int]],
+    hidden: list[list[bool]],
+    row_hidden: list[bool],
+    col_hidden: list[bool],
+    grand_hidden: bool,
+) -> bool:
+    """Hide more cells and totals (in place) until no hidden value can be recovered by
+    subtraction; return whether the grand total ends up hidden."""
+    n_rows = len(rows)
+    n_cols = len(rows[0]) if rows else 0
+    row_tot = [sum(r) for r in rows]
+    col_tot = [sum(rows[i][j] for i in range(n_rows)) for j in range(n_cols)]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n_rows):
+            k, hide_total = _protect(rows[i], hidden[i], row_hidden[i])
+            if k >= 0:
+                hidden[i][k] = changed = True
+            elif hide_total:
+                row_hidden[i] = changed = True
+        for j in range(n_cols):
+            col = [rows[i][j] for i in range(n_rows)]
+            mask = [hidden[i][j] for i in range(n_rows)]
+            k, hide_total = _protect(col, mask, col_hidden[j])
+            if k >= 0:
+                hidden[k][j] = changed = True
+            elif hide_total:
+                col_hidden[j] = changed = True
+        for totals, mask in ((row_tot, row_hidden), (col_tot, col_hidden)):
+            k, hide_grand = _protect(totals, mask, grand_hidden)
+            if k >= 0:
+                mask[k] = changed = True
+            elif hide_grand:
+                grand_hidden = changed = True
+    return grand_hidden
+
+
 def suppress_table(
     table: Sequence[Sequence[int]],
     threshold: int = MIN_COUNT,
@@ -65,38 +114,7 @@ def suppress_table(
     col_hidden = [small(v) for v in col_tot]
     grand_hidden = small(grand)
 
-    def protect(values: list[int], mask: list[bool], total_hidden: bool) -> tuple[int, bool]:
-        """Return (index to hide or -1, hide the total) for one line."""
-        if total_hidden or sum(mask) != 1:
-            return -1, False
-        candidates = [(v, k) for k, v in enumerate(values) if not mask[k] and v > 0]
-        if candidates:
-            return min(candidates)[1], False
-        return -1, True
-
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n_rows):
-            k, hide_total = protect(rows[i], hidden[i], row_hidden[i])
-            if k >= 0:
-                hidden[i][k] = changed = True
-            elif hide_total:
-                row_hidden[i] = changed = True
-        for j in range(n_cols):
-            col = [rows[i][j] for i in range(n_rows)]
-            mask = [hidden[i][j] for i in range(n_rows)]
-            k, hide_total = protect(col, mask, col_hidden[j])
-            if k >= 0:
-                hidden[k][j] = changed = True
-            elif hide_total:
-                col_hidden[j] = changed = True
-        for totals, mask in ((row_tot, row_hidden), (col_tot, col_hidden)):
-            k, hide_grand = protect(totals, mask, grand_hidden)
-            if k >= 0:
-                mask[k] = changed = True
-            elif hide_grand:
-                grand_hidden = changed = True
+    grand_hidden = _secondary(rows, hidden, row_hidden, col_hidden, grand_hidden)
 
     label = _label(threshold)
 

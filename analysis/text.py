@@ -23,8 +23,8 @@ def _snowball(language: str) -> Callable[[str], str]:
     The package's own data folder goes first on ``nltk.data.path``, so any nltk resource the
     package ever needs is read from the project, never fetched.
     """
-    import nltk  # type: ignore[import-untyped]
-    from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
+    import nltk
+    from nltk.stem.snowball import SnowballStemmer
 
     if str(DATA_DIR) not in nltk.data.path:
         nltk.data.path.insert(0, str(DATA_DIR))

@@ -177,7 +177,6 @@ def _bind_extensions(app: Flask) -> None:
 
     from app.accounts.models import User
 
-    @login_manager.user_loader
     def load_user(value: str) -> User | None:
         try:
             user_id, version = (int(part) for part in value.split(":", 1))
@@ -187,6 +186,8 @@ def _bind_extensions(app: Flask) -> None:
         if user is None or user.session_version != version:
             return None
         return user
+
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -287,7 +288,9 @@ def _register_template_helpers(app: Flask) -> None:
 
     content.register(app)
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # by jinja2.ext.i18n
+        gettext, ngettext, newstyle=True
+    )
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -24,9 +24,11 @@ def measure(base: str, paths: list[str]) -> None:
             context = browser.new_context(**p.devices["Pixel 7"])
             context.route(
                 "**/*",
-                lambda route: route.continue_()
-                if urlsplit(route.request.url).netloc == host
-                else route.abort(),
+                lambda route: (
+                    route.continue_()
+                    if urlsplit(route.request.url).netloc == host
+                    else route.abort()
+                ),
             )
             page = context.new_page()
             cdp = context.new_cdp_session(page)
@@ -36,11 +38,13 @@ def measure(base: str, paths: list[str]) -> None:
             kinds: dict[str, str] = {}
             cdp.on(
                 "Network.responseReceived",
-                lambda e: kinds.__setitem__(e["requestId"], e["type"]),
+                lambda e, kinds=kinds: kinds.__setitem__(e["requestId"], e["type"]),
             )
             cdp.on(
                 "Network.loadingFinished",
-                lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+                lambda e, sizes=sizes: sizes.__setitem__(
+                    e["requestId"], int(e["encodedDataLength"])
+                ),
             )
             page.goto(base + path, wait_until="networkidle")
             first = sum(sizes.values())

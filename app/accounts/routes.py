@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -35,6 +35,7 @@ from app.accounts.services import (
     verify_email,
 )
 from app.accounts.tokens import Purpose, TokenError, read_token
+from app.core.auth import login_required
 from app.core.i18n import current_language
 from app.core.participants import current_participant
 from app.core.security import safe_next

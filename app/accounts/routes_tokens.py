@@ -9,13 +9,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts import bp
+from app.accounts.models import User
 from app.api.tokens import (
     TokenRefused,
     create_token,
@@ -24,6 +23,9 @@ from app.api.tokens import (
     user_tokens,
 )
 from app.audit.services import record
+from app.core.auth import logged_in_user, login_required
+from app.core.forms import FlaskForm
+from app.organizations.models import Organization
 
 Page = Response | tuple[str, int] | str
 
@@ -36,9 +38,9 @@ class TokenForm(FlaskForm):
     organization = SelectField(_l("Organization"), coerce=int)
 
 
-def _staff_user():  # type: ignore[no-untyped-def]
+def _staff_user() -> tuple[User, list[Organization]]:
     """The logged-in user, who must be staff of some organization (else 404)."""
-    user = current_user._get_current_object()
+    user = logged_in_user()
     organizations = token_organizations(user)
     if not organizations:
         abort(404)

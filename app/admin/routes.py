@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
@@ -23,6 +23,7 @@ from app.accounts.services import (
     set_superadmin,
 )
 from app.admin import bp
+from app.core.auth import logged_in_user, login_required
 from app.core.permissions import Action, Actor, actor_from, can, require
 from app.extensions import db
 from app.organizations.forms import (
@@ -58,7 +59,7 @@ def _actor() -> Actor:
 
 
 def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return logged_in_user()
 
 
 def _status() -> int:

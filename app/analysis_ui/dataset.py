@@ -175,7 +175,7 @@ def _survey_ids(stage_ids: Sequence[int]) -> dict[int, int]:
             Activity.survey_id.is_not(None),
         )
     )
-    return {sid: stage_id for sid, stage_id in rows}
+    return {sid: stage_id for sid, stage_id in rows if sid is not None}
 
 
 def _comment_items(comments: Iterable[Comment]) -> list[Item]:
@@ -531,7 +531,8 @@ def answer_threads(stage_ids: Sequence[int], comments: Sequence[Comment]) -> lis
         )
         .group_by(Comment.parent_id)
     ):
-        first_reply[parent_id] = at
+        if parent_id is not None:  # excluded by the query; for the type checker
+            first_reply[parent_id] = at
     threads = []
     for c in comments:
         if not c.needs_answer and c.id not in first_reply:

@@ -104,9 +104,10 @@ def register_auto_coding() -> None:
         return
     sa.event.listen(db.session, "after_flush", _after_flush)
     sa.event.listen(db.session, "before_commit", _before_commit)
-    sa.event.listen(
-        db.session,
-        "after_soft_rollback",
-        lambda s, previous: previous.parent is None and _after_rollback(s),
-    )
+
+    def after_soft_rollback(session: Any, previous: Any) -> None:
+        if previous.parent is None:  # the outermost transaction
+            _after_rollback(session)
+
+    sa.event.listen(db.session, "after_soft_rollback", after_soft_rollback)
     _registered = True

@@ -72,7 +72,7 @@ def compute_scope(scope: Any, data: dataset.ScopeData | None = None) -> dict[str
 def compute_project(project: Project) -> dict[str, Any]:
     """The same document over all stages of ``project`` (participants counted once)."""
     first = project.stages[0] if project.stages else None
-    data = dataset.stages_data(first, [s.id for s in project.stages])  # type: ignore[arg-type]
+    data = dataset.stages_data(first, [s.id for s in project.stages])
     return _compute(project, data, None)
 
 
@@ -100,7 +100,7 @@ def _compute(project: Project, data: dataset.StageData, stage: Stage | None) -> 
                 ThemeAssignment(t, final[it.key].confidence.get(t, 1.0))
                 for t in final[it.key].themes
             ),
-            final[it.key].valence,  # type: ignore[arg-type]
+            final[it.key].valence,  # type: ignore[arg-type]  # one of VALENCES, typed str
             coder.source,
             coder.version,
         )
@@ -207,14 +207,15 @@ def _representation(
                     "ratio": _r(pg.ratio, 3) if pg and visible else None,
                 }
             )
+        claimed = dim_report if compared else None
         out["dimensions"].append(
             {
                 "dimension": dim,
-                "dissimilarity": _r(dim_report.dissimilarity, 4) if compared else None,
+                "dissimilarity": _r(claimed.dissimilarity, 4) if claimed else None,
                 "total": table.col_totals[0],
                 "stated": suppress_value(stated),
                 "groups": lines,
-                "under_represented": list(dim_report.under_represented) if compared else [],
+                "under_represented": list(claimed.under_represented) if claimed else [],
             }
         )
     return out
@@ -222,7 +223,7 @@ def _representation(
 
 def _themes(citems: list[Any], themes: list[str]) -> list[dict[str, Any]]:
     shares = theme_shares(citems, themes)
-    out = []
+    out: list[dict[str, Any]] = []
     for t in themes:
         p = shares[t]
         out.append(
@@ -278,7 +279,7 @@ def _hotspots(
         for c in th.result.cells:
             matrix[c.i][c.j] = c.count
         table = suppress_table(matrix, MIN_COUNT)
-        cells = []
+        cells: list[dict[str, Any]] = []
         for c in th.result.cells:
             if not c.kind:
                 continue

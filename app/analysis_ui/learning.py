@@ -142,7 +142,7 @@ def reviewed(projects: Sequence[Project], coder: Coder) -> list[Reviewed]:
                     id=it.key,
                     text=c.text,
                     themes=frozenset(t for t in f.themes if t in known),
-                    valence=valence,  # type: ignore[arg-type]  # checked above
+                    valence=valence,
                     lang=c.lang,
                     channel=c.channel,
                     category=c.category,

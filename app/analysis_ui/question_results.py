@@ -46,6 +46,7 @@ from app.surveys.models import (
 )
 from app.surveys.questions import kind_for
 from app.surveys.questions.base import QuestionKind, count_in_bins
+from app.surveys.questions.scales import Likert
 
 DIMENSIONS = ("age_band", "gender", "district", "relation")
 UNKNOWN = "unknown"
@@ -199,8 +200,8 @@ class Results:
 def _count_columns(kind: QuestionKind, summary: dict[str, Any], lang: str) -> list[str]:
     """The labels of the count columns of a question (one per option, step or bin)."""
     qtype = kind.type
-    if qtype in (QuestionType.LIKERT,):
-        return [f"{i}. {label}" for i, label in enumerate(kind.step_labels(lang), start=1)]  # type: ignore[attr-defined]
+    if isinstance(kind, Likert):
+        return [f"{i}. {label}" for i, label in enumerate(kind.step_labels(lang), start=1)]
     if qtype == QuestionType.SCALE:
         settings = kind.question.settings or {}
         low = (

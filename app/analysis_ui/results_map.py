@@ -167,7 +167,8 @@ def load(stage: Stage, lang: str) -> MapData:
     for it in items:
         kind = "comment" if it.target_type == TargetType.COMMENT else "feature"
         geom = geometry.get((kind, it.target_id))
-        if geom is None:
+        lon, lat = it.contribution.lon, it.contribution.lat
+        if geom is None or lon is None or lat is None:
             continue
         question_id, category_id = feature_info.get(it.target_id, (None, None))
         f = final[it.key]
@@ -176,8 +177,8 @@ def load(stage: Stage, lang: str) -> MapData:
                 key=it.key,
                 kind=kind,
                 geometry=geom,
-                lon=float(it.contribution.lon),  # type: ignore[arg-type]
-                lat=float(it.contribution.lat),  # type: ignore[arg-type]
+                lon=float(lon),
+                lat=float(lat),
                 participant=it.contribution.participant_id or it.key,
                 text=it.contribution.text if it.quotable else "",
                 themes=tuple(f.themes),

@@ -8,13 +8,14 @@ the review screen. Nothing here shows who wrote a contribution.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from analysis.indicators import stage_coverage
 from app.analysis_ui import bp, evidence, queries, services
@@ -23,20 +24,22 @@ from app.analysis_ui.dataset import stage_infos
 from app.analysis_ui.forms import PopulationForm, RecomputeForm
 from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
+from app.core.auth import login_required
 from app.core.i18n import tr
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import Project, Stage
 
-for _name, _fn in {
+_TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "fmt_number": evidence.number,
     "fmt_percent": evidence.percent,
     "fmt_count": evidence.count,
     "fmt_fraction": evidence.fraction,
     "fmt_interval": evidence.interval,
     "analysis_glossary": evidence.glossary,
-}.items():
+}
+for _name, _fn in _TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_fn, _name)
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from analysis.suppression import suppress_value
 from app.analysis_ui import bp
 from app.analysis_ui.indicators import VERSION
 from app.analysis_ui.models import IndicatorSnapshot
+from app.core.auth import login_required
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
 from app.projects.models import Project, ProjectStatus, Stage

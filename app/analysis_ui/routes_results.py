@@ -7,12 +7,13 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from flask import jsonify, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from analysis.hotspots import CELL_SIZE, FDR_Q
 from app.analysis_ui import bp, results_map
 from app.analysis_ui.question_results import Results, question_results, surveys_of
 from app.analysis_ui.routes import _stage
+from app.core.auth import login_required
 from app.core.i18n import current_language
 from app.core.permissions import is_staff_of
 from app.projects.models import Project, Stage

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.analysis_ui import bp, learning, review, services
 from app.analysis_ui.dataset import Item, parse_key, target_items
@@ -24,6 +24,7 @@ from app.analysis_ui.forms import (
 )
 from app.analysis_ui.routes import _helpers, _stage
 from app.audit.services import record
+from app.core.auth import login_required
 from app.core.i18n import tr
 from app.core.permissions import Action
 from app.projects.models import Stage

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -35,7 +35,7 @@ from app.analysis_ui.models import (
 )
 from app.core.models import utcnow
 from app.extensions import db
-from app.projects.models import Project, Stage
+from app.projects.models import Stage
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,17 @@ def _coder_from_extra(extra_json: str) -> Coder:
     return Coder(load_codebook(extra=json.loads(extra_json)))
 
 
-def coder_for(project: Project | None) -> Coder:
+class CodingScope(Protocol):
+    """Whose themes and model a coder uses: a project, or an organization's own scope."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organization_id(self) -> int: ...
+
+
+def coder_for(project: CodingScope | None) -> Coder:
     """The coder of ``project``: the default codebook plus its organization's and its own
     themes and patterns (stored ``Codebook`` rows), combined with the model learned from its
     reviews where that beat the rules (``learning.with_model``). Falls back to the default
@@ -71,7 +81,7 @@ def coder_for(project: Project | None) -> Coder:
     return with_model(project, _rules_coder_for(project))
 
 
-def _rules_coder_for(project: Project | None) -> Coder:
+def _rules_coder_for(project: CodingScope | None) -> Coder:
     if project is None:
         return default_coder()
     extra = themes.extension(themes.extension_rows(project), with_patterns_only=True)
@@ -368,7 +378,8 @@ def valence_corrections(items: Sequence[Item]) -> dict[str, str]:
                     ContributionReview.valence.is_not(None),
                 )
             ):
-                out[dataset.key_of(target_type, target_id)] = val
+                if val is not None:  # excluded by the query; for the type checker
+                    out[dataset.key_of(target_type, target_id)] = val
     return out
 
 
@@ -526,43 +537,52 @@ def parse_population_csv(raw: bytes) -> tuple[list[PopulationLine], list[tuple[i
         if len(row) != len(header):
             errors.append((number, _("Expected %(n)s columns.", n=len(header))))
             continue
-        district, age, gender, count_text = (c.strip() for c in row[:4])
-        problems = []
-        if not district:
-            problems.append(_("The district is empty."))
-        elif len(district) > 100:
-            problems.append(_("The district name is too long."))
-        if age not in AGE_BANDS:
-            problems.append(_("Unknown age band “%(value)s”.", value=age))
-        if gender not in GENDERS:
-            problems.append(_("Unknown gender “%(value)s”.", value=gender))
-        try:
-            count = int(count_text)
-        except ValueError:
-            count = -1
-            problems.append(_("The count must be a whole number."))
-        else:
-            if count < 0:
-                problems.append(_("The count cannot be negative."))
-        year = None
-        if has_year:
-            year_text = row[4].strip()
-            if year_text:
-                if year_text.isdigit() and 1900 <= int(year_text) <= 2100:
-                    year = int(year_text)
-                else:
-                    problems.append(_("The year must be between 1900 and 2100."))
-        key = (district.casefold(), age, gender, year)
+        line, problems = _population_line(row, has_year)
+        key = (line.district.casefold(), line.age_band, line.gender, line.year)
         if not problems and key in seen:
             problems.append(_("Same district, age band and gender as line %(n)s.", n=seen[key]))
         if problems:
             errors.append((number, " ".join(problems)))
             continue
         seen[key] = number
-        out.append(PopulationLine(district, age, gender, count, year))
+        out.append(line)
     if not out and not errors:
         errors.append((2, _("The file has no rows.")))
     return out, errors
+
+
+def _population_line(row: Sequence[str], has_year: bool) -> tuple[PopulationLine, list[str]]:
+    """One data row of the population file and what is wrong with it (the line is only
+    meaningful when the list is empty)."""
+    from flask_babel import gettext as _
+
+    district, age, gender, count_text = (c.strip() for c in row[:4])
+    problems = []
+    if not district:
+        problems.append(_("The district is empty."))
+    elif len(district) > 100:
+        problems.append(_("The district name is too long."))
+    if age not in AGE_BANDS:
+        problems.append(_("Unknown age band “%(value)s”.", value=age))
+    if gender not in GENDERS:
+        problems.append(_("Unknown gender “%(value)s”.", value=gender))
+    try:
+        count = int(count_text)
+    except ValueError:
+        count = -1
+        problems.append(_("The count must be a whole number."))
+    else:
+        if count < 0:
+            problems.append(_("The count cannot be negative."))
+    year = None
+    if has_year:
+        year_text = row[4].strip()
+        if year_text:
+            if year_text.isdigit() and 1900 <= int(year_text) <= 2100:
+                year = int(year_text)
+            else:
+                problems.append(_("The year must be between 1900 and 2100."))
+    return PopulationLine(district, age, gender, count, year), problems
 
 
 def replace_population(

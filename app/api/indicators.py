@@ -30,6 +30,7 @@ def stage_indicators(stage_id: int) -> Any:
         return api_error(401)
     stage = db.session.get(Stage, stage_id)
     require_staff(actor_from(current_user), Action.VIEW_ANALYSIS, stage)
+    assert stage is not None  # noqa: S101 (require_staff aborted otherwise)
     snapshot = snapshot_of(stage)
     if snapshot is not None and snapshot.data.get("version") == VERSION:
         data, computed_at = dict(snapshot.data), snapshot.computed_at

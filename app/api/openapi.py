@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import jsonify
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.api import bp
 from app.api import schemas as docs
@@ -250,10 +250,10 @@ def components() -> dict[str, Any]:
     answers: set[type[BaseModel]] = {docs.Error, docs.Geometry}
     for op in OPERATIONS:
         answers.update(op.ok.values() if isinstance(op.ok, Mapping) else [op.ok])
-    models = [(m, "validation") for m in sorted(requests, key=lambda m: m.__name__)] + [
-        (m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)
-    ]
-    _keys, top = models_json_schema(models, ref_template=REF)  # type: ignore[arg-type]
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "validation") for m in sorted(requests, key=lambda m: m.__name__)
+    ] + [(m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)]
+    _keys, top = models_json_schema(models, ref_template=REF)
     return dict(sorted(top.get("$defs", {}).items()))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+import sqlalchemy as sa
+
 from app.accounts.models import ApiToken, User, hash_token
 from app.core.models import utcnow
 from app.extensions import db
@@ -73,7 +75,7 @@ def find_active_token(clear: str) -> ApiToken | None:
     """The live token with this clear text, or ``None`` (unknown, revoked, user gone)."""
     if not clear or len(clear) > 200:
         return None
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     user = token.user

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.comments.models import FlagReason
 from app.comments.schemas import MAX_BODY, MAX_NICKNAME, MAX_NOTE
+from app.core.forms import FlaskForm
 
 
 def _text(value: str | None) -> str | None:

@@ -16,7 +16,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import Field
 
 from app.comments import bp, queries, services
@@ -24,6 +23,7 @@ from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
 from app.comments.models import Comment, CommentStatus
 from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.core.errors import Conflict, Invalid, status_of
+from app.core.forms import FlaskForm
 from app.core.htmx import is_htmx, render
 from app.core.i18n import current_language
 from app.core.participants import created_participant, current_participant

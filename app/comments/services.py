@@ -249,7 +249,7 @@ def comments_changed(stage_id: int) -> None:
 
 def _by_client_id(stage: Stage, client_id: str) -> Comment | None:
     return db.session.scalar(
-        db.select(Comment).where(Comment.stage_id == stage.id, Comment.client_id == client_id)
+        sa.select(Comment).where(Comment.stage_id == stage.id, Comment.client_id == client_id)
     )
 
 

@@ -90,7 +90,8 @@ def bot_trap(endpoint: str | None = None, **values: Any) -> Markup:
 
 
 class BotSuspected(UnprocessableEntity):
-    pass
+    #: The message the error handler shows instead of the status's usual one.
+    user_message: str | None = None
 
 
 def register_bot_trap(app: Flask) -> None:
@@ -102,7 +103,7 @@ def register_bot_trap(app: Flask) -> None:
             return
         minimum = float(current_app.config.get("BOT_TRAP_MIN_SECONDS", 2))
         error = BotSuspected()
-        error.user_message = _(  # type: ignore[attr-defined]
+        error.user_message = _(
             "We could not accept the form. Please wait a moment and send it again."
         )
         if request.form.get(HONEYPOT):

@@ -184,49 +184,55 @@ def database_unavailable(error: BaseException) -> Any:
     return response
 
 
+def _http_error_reply(error: HTTPException, status: int) -> tuple[str, str | None, dict[str, str]]:
+    """The message, machine code and extra headers that answer ``error``."""
+    message = messages().get(status, error.description or "")
+    headers = {}
+    if status == 429:
+        retry = getattr(error, "retry_after", None) or (
+            error.get_response().headers.get("Retry-After") if error.response else None
+        )
+        if retry:
+            headers["Retry-After"] = str(retry)
+            message = _("Too many requests. Please try again in %(s)s seconds.", s=retry)
+    if isinstance(error, CSRFError):
+        message = _("The form has expired or lacks its security token. Reload and retry.")
+        code = "csrf"
+    else:
+        code = None
+    description = getattr(error, "user_message", None)
+    if description:
+        message = description
+    return message, code, headers
+
+
+def _error_page(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
+    """The error page (a fragment for htmx) with ``status``."""
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    response = current_app.make_response(
+        (render_template(template, status=status, message=message), status)
+    )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     def handle(error: HTTPException) -> Any:
         status = error.code or 500
         if status >= 500:
             db.session.rollback()
-        message = messages().get(status, error.description or "")
-        headers = {}
-        if status == 429:
-            retry = getattr(error, "retry_after", None) or (
-                error.get_response().headers.get("Retry-After") if error.response else None
-            )
-            if retry:
-                headers["Retry-After"] = str(retry)
-                message = _("Too many requests. Please try again in %(s)s seconds.", s=retry)
-        if isinstance(error, CSRFError):
-            message = _("The form has expired or lacks its security token. Reload and retry.")
-            code = "csrf"
-        else:
-            code = None
-        description = getattr(error, "user_message", None)
-        if description:
-            message = description
+        message, code, headers = _http_error_reply(error, status)
         if wants_json():
             return api_error(status, message, code=code, headers=headers)
-        return error_page(status, message, headers)
-
-    def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
-        template = (
-            "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-        )
-        response = app.make_response(
-            (render_template(template, status=status, message=message), status)
-        )
-        for key, value in (headers or {}).items():
-            response.headers[key] = value
-        return response
+        return _error_page(status, message, headers)
 
     @app.errorhandler(DomainError)
     def refused(error: DomainError) -> Any:
         """A use case a service refused and the view did not handle itself."""
         if wants_json():
             return domain_error_response(error)
-        return error_page(status_of(error), error.message)
+        return _error_page(status_of(error), error.message)
 
     for status in CODES:
         if status in (500, 503):

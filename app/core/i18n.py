@@ -20,10 +20,10 @@ def select_locale() -> str:
         return asked
     chosen = session.get("lang")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(current_user.locale)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def current_language() -> str:

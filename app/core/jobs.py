@@ -32,12 +32,15 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context, has_request_context
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,8 @@ def resolve(path: str) -> Callable[..., Any]:
 
 def _the_app() -> Flask:
     """The application itself rather than the context-bound proxy, to hand to other threads."""
-    # LocalProxy's method; Flask's stubs type ``current_app`` as a plain Flask.
-    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    # Flask types ``current_app`` as a plain Flask; it is the LocalProxy behind it that knows.
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
 
 
 def mode(app: Flask) -> str:

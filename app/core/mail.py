@@ -74,4 +74,4 @@ def outbox() -> list[EmailMessage]:
     if not folder.exists():
         return []
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]  # type: ignore[misc]
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
+import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -42,7 +43,7 @@ def _store_once(participant: Participant, same: Any) -> Participant:
             db.session.add(participant)
             db.session.flush()
     except IntegrityError:
-        existing = db.session.scalar(db.select(Participant).where(same))
+        existing = db.session.scalar(sa.select(Participant).where(same))
         if existing is None:
             raise
         return existing
@@ -53,7 +54,7 @@ def _store_once(participant: Participant, same: Any) -> Participant:
 def current_participant(create: bool = False) -> Participant | None:
     """The participant of this request; created (and a cookie set) only when ``create``."""
     if "participant" in g and (g.participant is not None or not create):
-        return g.participant
+        return cast("Participant | None", g.participant)
     participant: Participant | None = None
     if getattr(current_user, "is_authenticated", False):
         participant = db.session.scalar(

@@ -14,6 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
@@ -111,9 +112,7 @@ def register_abuse_limits(app: Flask) -> None:
                     reset_at, _remaining = strategy.get_window_stats(
                         item, request.endpoint or "", key
                     )
-                    error = TooManyRequests()
-                    error.retry_after = max(1, math.ceil(reset_at - time.time()))  # type: ignore[attr-defined]
-                    raise error
+                    raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
 # -- One person, one voice: bursts of new participants from one address ----------------------
@@ -204,7 +203,8 @@ class RedisBurstLog:
                 try:
                     pipe.watch(name)
                     pipe.zremrangebyscore(name, "-inf", now - longest)
-                    raw = pipe.zrange(name, 0, -1, withscores=True)
+                    # Watched and before multi(), the pipeline answers at once.
+                    raw = cast(list[tuple[bytes, float]], pipe.zrange(name, 0, -1, withscores=True))
                     entries = [(float(score), int(m)) for m, score in raw]
                     admission = _decide(entries, member, now, windows)
                     pipe.multi()
@@ -226,12 +226,17 @@ def _burst_log() -> MemoryBurstLog | RedisBurstLog:
     return log
 
 
+class TooManyNewParticipants(TooManyRequests):
+    """A 429 that tells people why (the error handler shows ``user_message``)."""
+
+    user_message: str | None = None
+
+
 def too_many_new_participants(retry_after: int) -> TooManyRequests:
     from flask_babel import gettext as _
 
-    error = TooManyRequests()
-    error.retry_after = retry_after  # type: ignore[attr-defined]
-    error.user_message = _(  # type: ignore[attr-defined]
+    error = TooManyNewParticipants(retry_after=retry_after)
+    error.user_message = _(
         "Many people have just taken part from your network, more than we accept in a short "
         "time. Please try again in %(s)s seconds. Nothing you sent was stored.",
         s=retry_after,

@@ -105,11 +105,11 @@ class PlatsdialogRequest(Request):
         self.form = _clean_multidict(self.form)
 
     @property
-    def args(self) -> Any:  # type: ignore[override]
+    def args(self) -> Any:
         args, self.out_of_range_args = _without_out_of_range(_clean_multidict(super().args))
         return args
 
-    def get_json(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def get_json(self, *args: Any, **kwargs: Any) -> Any:
         silent = kwargs.get("silent", args[1] if len(args) > 1 else False)
         try:
             value = super().get_json(*args, **kwargs)

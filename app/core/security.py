@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, abort, request
@@ -10,6 +10,9 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as PlainResponse
 from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -72,12 +75,17 @@ def configure_hosts_and_proxy(app: Flask) -> None:
         if base_host and base_host not in hosts:
             hosts.insert(0, base_host)
     app.config["TRUSTED_HOSTS"] = hosts or None
-    if hosts:
-        app.wsgi_app = _TrustedHosts(app.wsgi_app, hosts)  # type: ignore[method-assign]
     x_for = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     x_proto = int(app.config.get("PROXY_FIX_X_PROTO") or 0)
+    if not (hosts or x_for or x_proto):
+        return
+    wsgi: WSGIApplication = app.wsgi_app
+    if hosts:
+        wsgi = _TrustedHosts(wsgi, hosts)
     if x_for or x_proto:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)  # type: ignore[method-assign]
+        wsgi = ProxyFix(wsgi, x_for=x_for, x_proto=x_proto)
+    # Flask's documented way to add WSGI middleware.
+    app.wsgi_app = wsgi  # type: ignore[method-assign,assignment]  # replaces the method
 
 
 def register_security_headers(app: Flask) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, request
 from werkzeug.wrappers import Response
@@ -45,7 +46,8 @@ def register_static_handling(app: Flask) -> None:
             if response.direct_passthrough:
                 wrapped = response.response
                 response.direct_passthrough = False
-                response.set_data(b"".join(wrapped))  # type: ignore[arg-type]
+                # A file sent directly (send_file) yields bytes.
+                response.set_data(b"".join(cast("Iterable[bytes]", wrapped)))
                 close = getattr(wrapped, "close", None)
                 if close is not None:
                     close()

@@ -63,7 +63,8 @@ class Schema(BaseModel):
         if adapter is None:
             field = cls.model_fields[name]
             # A type built at run time from the field's declaration (mypy cannot follow it).
-            adapter = TypeAdapter(Annotated[field.annotation, *field.metadata])  # type: ignore[arg-type]
+            declared: Any = Annotated[field.annotation, *field.metadata]
+            adapter = TypeAdapter(declared)
             _field_adapters[(cls, name)] = adapter
         try:
             adapter.validate_python(value)
@@ -104,40 +105,45 @@ class Schema(BaseModel):
         return generic_message(error)
 
 
+#: Generic messages of pydantic error types, by the exact type; ``ctx`` is the error's context.
+_MESSAGE_OF_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda ctx: _("This field is required."),
+    "extra_forbidden": lambda ctx: _("This field is not known."),
+    "string_too_long": lambda ctx: _("Enter at most %(n)s characters.", n=ctx.get("max_length")),
+    "string_too_short": lambda ctx: _("Enter at least %(n)s characters.", n=ctx.get("min_length")),
+    "string_pattern_mismatch": lambda ctx: _("This is not in the expected format."),
+    "greater_than": lambda ctx: _("Enter at least %(n)s.", n=ctx.get("ge", ctx.get("gt"))),
+    "greater_than_equal": lambda ctx: _("Enter at least %(n)s.", n=ctx.get("ge", ctx.get("gt"))),
+    "less_than": lambda ctx: _("Enter at most %(n)s.", n=ctx.get("le", ctx.get("lt"))),
+    "less_than_equal": lambda ctx: _("Enter at most %(n)s.", n=ctx.get("le", ctx.get("lt"))),
+    "enum": lambda ctx: _("Choose one of the allowed values."),
+    "literal_error": lambda ctx: _("Choose one of the allowed values."),
+    "list_type": lambda ctx: _("Enter a list."),
+    "tuple_type": lambda ctx: _("Enter a list."),
+    "too_long": lambda ctx: _("Enter at most %(n)s items.", n=ctx.get("max_length")),
+    "too_short": lambda ctx: _("Enter at least %(n)s items.", n=ctx.get("min_length")),
+    "dict_type": lambda ctx: _("Enter an object."),
+    "model_type": lambda ctx: _("Enter an object."),
+    "model_attributes_type": lambda ctx: _("Enter an object."),
+    "mapping_type": lambda ctx: _("Enter an object."),
+}
+
+#: Generic messages of the other pydantic error types, by how the type begins.
+_MESSAGE_OF_PREFIX: tuple[tuple[tuple[str, ...], Callable[[], str]], ...] = (
+    (("string",), lambda: _("Enter text.")),
+    (("int",), lambda: _("Enter a whole number.")),
+    (("float", "decimal", "finite"), lambda: _("Enter a number.")),
+    (("bool",), lambda: _("Enter true or false.")),
+)
+
+
 def generic_message(error: ErrorDetails) -> str:
     """A translated message for a pydantic error type that no schema words itself."""
     kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind == "extra_forbidden":
-        return _("This field is not known.")
-    if kind == "string_too_long":
-        return _("Enter at most %(n)s characters.", n=ctx.get("max_length"))
-    if kind == "string_too_short":
-        return _("Enter at least %(n)s characters.", n=ctx.get("min_length"))
-    if kind == "string_pattern_mismatch":
-        return _("This is not in the expected format.")
-    if kind.startswith("string"):
-        return _("Enter text.")
-    if kind in ("greater_than", "greater_than_equal"):
-        return _("Enter at least %(n)s.", n=ctx.get("ge", ctx.get("gt")))
-    if kind in ("less_than", "less_than_equal"):
-        return _("Enter at most %(n)s.", n=ctx.get("le", ctx.get("lt")))
-    if kind.startswith("int"):
-        return _("Enter a whole number.")
-    if kind.startswith(("float", "decimal", "finite")):
-        return _("Enter a number.")
-    if kind.startswith("bool"):
-        return _("Enter true or false.")
-    if kind in ("enum", "literal_error"):
-        return _("Choose one of the allowed values.")
-    if kind in ("list_type", "tuple_type"):
-        return _("Enter a list.")
-    if kind == "too_long":
-        return _("Enter at most %(n)s items.", n=ctx.get("max_length"))
-    if kind == "too_short":
-        return _("Enter at least %(n)s items.", n=ctx.get("min_length"))
-    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
-        return _("Enter an object.")
+    exact = _MESSAGE_OF_TYPE.get(kind)
+    if exact is not None:
+        return exact(error.get("ctx") or {})
+    for prefixes, message in _MESSAGE_OF_PREFIX:
+        if kind.startswith(prefixes):
+            return message()
     return _("This value is not valid.")

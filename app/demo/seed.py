@@ -643,8 +643,18 @@ class Seeder:
         # Supports, mostly on a few popular comments (rows by id, so flush first).
         db.session.flush()
         supporters = list(dict.fromkeys(seen_participants))
-        for comment in top + replies:
-            if comment in hidden or comment in pending:
+        self.supports(top + replies, hidden + pending, supporters)
+        self.moderation(
+            org, moderator, rnd, top + replies, candidates[3:], hidden, supporters
+        )
+
+    def supports(
+        self, comments: list[Comment], skip: list[Comment], supporters: list[Participant]
+    ) -> None:
+        """Supports on ``comments`` except ``skip``, mostly on a few popular ones."""
+        rng = self.rng
+        for comment in comments:
+            if comment in skip:
                 continue
             if comment.parent is None:
                 k = int(rng.paretovariate(1.6)) - 1
@@ -662,9 +672,22 @@ class Seeder:
                 )
                 comment.supports_count += 1
 
+    def moderation(
+        self,
+        org: Organization,
+        moderator: User,
+        rnd: Round,
+        comments: list[Comment],
+        unanswered: list[Comment],
+        hidden: list[Comment],
+        supporters: list[Participant],
+    ) -> None:
+        """Flags (unresolved ones wait in the queue), the hidden comments' decisions and, under
+        pre-moderation, the approvals of the published ones."""
+        rng = self.rng
         # Flags: unresolved ones wait in the moderation queue; the hidden ones were acted on.
         reasons = {body: (reason, flag) for body, reason, flag in HIDDEN_TEXTS}
-        flagged = rng.sample(candidates[3:], 3)
+        flagged = rng.sample(unanswered, 3)
         for comment in flagged + hidden:
             is_hidden = comment in hidden
             for p in rng.sample(supporters, 3 if is_hidden else rng.randint(1, 2)):
@@ -689,16 +712,16 @@ class Seeder:
                 comment.flags_count += 1
         db.session.flush()
         for comment in hidden:
-            reason = reasons[comment.body][0]
+            public_reason = reasons[comment.body][0]
             comment.status = CommentStatus.HIDDEN
-            comment.hidden_reason = reason
+            comment.hidden_reason = public_reason
             when = comment.created_at + timedelta(hours=9)
             db.session.add(
                 ModerationDecision(
                     comment_id=comment.id,
                     moderator_id=moderator.id,
                     action=ModerationAction.HIDE,
-                    reason=reason,
+                    reason=public_reason,
                     created_at=when,
                 )
             )
@@ -707,11 +730,11 @@ class Seeder:
                 actor=moderator,
                 organization_id=org.id,
                 obj=comment,
-                reason=reason,
+                reason=public_reason,
             )
             event.created_at = when
         if rnd.premoderated:
-            for comment in top + replies:
+            for comment in comments:
                 if comment.status == CommentStatus.PUBLISHED and comment.participant is not None:
                     db.session.add(
                         ModerationDecision(

@@ -38,7 +38,16 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _run(kind: str, fmt: str, scope_type: str, scope_id: int, out: str, **options: str) -> None:
+def _run(
+    kind: str,
+    fmt: str,
+    scope_type: str,
+    scope_id: int,
+    out: str,
+    *,
+    lang: str = "sv",
+    delimiter: str = ";",
+) -> None:
     quiet_libraries()
     try:
         scope = resolve_scope(scope_type, scope_id)
@@ -47,7 +56,7 @@ def _run(kind: str, fmt: str, scope_type: str, scope_id: int, out: str, **option
     access = Access.system()
     try:
         check_request(kind, fmt, scope, access)
-        result = build_export(kind, fmt, scope, access, **options)  # type: ignore[arg-type]
+        result = build_export(kind, fmt, scope, access, lang=lang, delimiter=delimiter)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     path = Path(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -66,11 +67,10 @@ def create_job(
 
 def _set_progress(job_id: int, value: int) -> None:
     """Write progress in its own transaction so the export's session stays untouched."""
+    table = cast(sa.Table, ExportJob.__table__)  # a mapped class's table is a Table
     with db.engine.begin() as conn:
         conn.execute(
-            sa.update(ExportJob.__table__)  # type: ignore[arg-type]
-            .where(ExportJob.__table__.c.id == job_id)
-            .values(progress=max(0, min(99, value)))
+            sa.update(table).where(table.c.id == job_id).values(progress=max(0, min(99, value)))
         )
 
 

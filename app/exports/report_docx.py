@@ -455,21 +455,21 @@ def _contexts(items: Sequence[Item], lang: str) -> dict[str, str]:
     comment_ids = [it.target_id for it in items if it.target_type == TargetType.COMMENT]
     discussion: dict[int, str] = {}
     for start in range(0, len(comment_ids), dataset.CHUNK):
-        for cid, title in db.session.execute(
+        for cid, activity_title in db.session.execute(
             sa.select(Comment.id, Activity.title)
             .join(Activity, Comment.activity_id == Activity.id)
             .where(Comment.id.in_(comment_ids[start : start + dataset.CHUNK]))
         ):
-            discussion[cid] = translated(title, lang) if title else ""
+            discussion[cid] = translated(activity_title, lang) if activity_title else ""
     question_ids = sorted({it.question_id for it in items if it.question_id is not None})
     prompts: dict[int, str] = {}
     for start in range(0, len(question_ids), dataset.CHUNK):
-        for qid, prompt in db.session.execute(
+        for qid, prompt_text in db.session.execute(
             sa.select(Question.id, Question.prompt).where(
                 Question.id.in_(question_ids[start : start + dataset.CHUNK])
             )
         ):
-            prompts[qid] = " ".join(translated(prompt, lang).split())
+            prompts[qid] = " ".join(translated(prompt_text, lang).split())
     out: dict[str, str] = {}
     for it in items:
         if it.target_type == TargetType.COMMENT:
@@ -507,7 +507,8 @@ def _answers(items: Sequence[Item]) -> dict[str, str]:
             )
             .order_by(Comment.created_at, Comment.id)
         ):
-            out[dataset.key_of(TargetType.COMMENT, parent_id)].append((body or "").strip())
+            if parent_id is not None:  # excluded by the query; for the type checker
+                out[dataset.key_of(TargetType.COMMENT, parent_id)].append((body or "").strip())
     return {k: "\n\n".join(v for v in vs if v) for k, vs in out.items()}
 
 
@@ -700,7 +701,7 @@ def _summary(document: Any, data: ReportData) -> None:
     if f.key_figures:
         # The key figures of the analysis page and the summary, the same numbers.
         _caption(document, _("Key figures"))
-        widths = (7.0, 9.0)
+        widths: tuple[float, ...] = (7.0, 9.0)
         table = _table(document, [_("Fact"), _("Value")], widths)
         for label, value in f.key_figures:
             cells = _row(table, widths)

@@ -9,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from app.core.auth import login_required
 from app.core.htmx import is_htmx, render
 from app.core.models import translated
 from app.core.permissions import Action, actor_from, can, require

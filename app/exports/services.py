@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.core.permissions import Action, Actor, can
-from app.exports.queries import Scope, load_dataset
+from app.exports.queries import Dataset, Scope, load_dataset
 
 #: Formats each kind of export comes in.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -133,28 +133,12 @@ def _build(
     delimiter: str,
     progress: Progress,
 ) -> ExportFile:
-    from app.exports import geo, tables, tabular
+    from app.exports import geo
 
     stem = file_stem(kind, scope)
-    if kind == "summary":
-        from app.exports import summary
+    if kind in ("summary", "report"):
+        return _document(kind, fmt, scope, access, stem=stem, lang=lang, progress=progress)
 
-        progress(5)
-        context = summary.build_context(
-            scope, lang=lang, staff=not access.aggregate_only, progress=progress
-        )
-        html = summary.render_html(context, for_print=fmt == "pdf")
-        progress(85)
-        if fmt == "html":
-            return ExportFile(f"{stem}.html", html.encode("utf-8"), MIMETYPES["html"])
-        return ExportFile(f"{stem}.pdf", summary.render_pdf(html), MIMETYPES["pdf"])
-    if kind == "report":
-        from app.exports import report_docx
-
-        data = report_docx.build_report(scope, lang=lang, progress=progress)
-        return ExportFile(f"{stem}.docx", data, MIMETYPES["docx"])
-
-    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
     data = load_dataset(
         scope,
         # The responses workbook of a stage or project carries its comments on a sheet too.
@@ -171,7 +155,6 @@ def _build(
     )
     progress(20)
     from app.analysis_ui import dataset
-    from app.analysis_ui.indicators import compute_scope
 
     analysis = dataset.scope_data(
         scope, dataset.Options(include_hidden=access.hidden and not access.aggregate_only)
@@ -180,25 +163,8 @@ def _build(
     progress(40)
 
     if access.aggregate_only:
-        # The same theme figures as the analysis page and the summary (one document).
-        parts = [tables.theme_table(compute_scope(scope), lang=lang, threshold=threshold)]
-        if kind == "responses":
-            parts.insert(0, tables.question_counts_table(data, lang=lang, threshold=threshold))
-        intro = [
-            _(
-                "Aggregated results: counts of distinct participants; groups smaller than "
-                "%(n)s are shown as <%(n)s.",
-                n=threshold,
-            )
-        ]
-        readme = tables.readme_table(parts, intro)
-        progress(80)
-        if fmt == "xlsx":
-            return ExportFile(
-                f"{stem}.xlsx", tabular.xlsx_bytes([*parts, readme]), MIMETYPES["xlsx"]
-            )
-        return ExportFile(
-            f"{stem}.zip", tabular.csv_zip_bytes([*parts, readme], delimiter), MIMETYPES["zip"]
+        return _aggregated(
+            kind, fmt, scope, data, stem=stem, lang=lang, delimiter=delimiter, progress=progress
         )
 
     if fmt in ("geojson", "gpkg"):
@@ -213,6 +179,94 @@ def _build(
             )
         payload, ext = geo.gpkg_bytes(features, stem)
         return ExportFile(f"{stem}-sweref99tm.{ext}", payload, MIMETYPES[ext])
+
+    return _tables(
+        kind,
+        fmt,
+        scope,
+        access,
+        data,
+        results,
+        stem=stem,
+        lang=lang,
+        delimiter=delimiter,
+        progress=progress,
+    )
+
+
+def _document(
+    kind: str, fmt: str, scope: Scope, access: Access, *, stem: str, lang: str, progress: Progress
+) -> ExportFile:
+    """The summary (HTML or PDF) or the report (Word)."""
+    if kind == "summary":
+        from app.exports import summary
+
+        progress(5)
+        context = summary.build_context(
+            scope, lang=lang, staff=not access.aggregate_only, progress=progress
+        )
+        html = summary.render_html(context, for_print=fmt == "pdf")
+        progress(85)
+        if fmt == "html":
+            return ExportFile(f"{stem}.html", html.encode("utf-8"), MIMETYPES["html"])
+        return ExportFile(f"{stem}.pdf", summary.render_pdf(html), MIMETYPES["pdf"])
+    from app.exports import report_docx
+
+    data = report_docx.build_report(scope, lang=lang, progress=progress)
+    return ExportFile(f"{stem}.docx", data, MIMETYPES["docx"])
+
+
+def _aggregated(
+    kind: str,
+    fmt: str,
+    scope: Scope,
+    data: Dataset,
+    *,
+    stem: str,
+    lang: str,
+    delimiter: str,
+    progress: Progress,
+) -> ExportFile:
+    """Counts of distinct participants only, small groups suppressed (a partner's export)."""
+    from app.analysis_ui.indicators import compute_scope
+    from app.exports import tables, tabular
+
+    threshold = int(current_app.config.get("SUPPRESSION_THRESHOLD", 5))
+    # The same theme figures as the analysis page and the summary (one document).
+    parts = [tables.theme_table(compute_scope(scope), lang=lang, threshold=threshold)]
+    if kind == "responses":
+        parts.insert(0, tables.question_counts_table(data, lang=lang, threshold=threshold))
+    intro = [
+        _(
+            "Aggregated results: counts of distinct participants; groups smaller than "
+            "%(n)s are shown as <%(n)s.",
+            n=threshold,
+        )
+    ]
+    readme = tables.readme_table(parts, intro)
+    progress(80)
+    if fmt == "xlsx":
+        return ExportFile(f"{stem}.xlsx", tabular.xlsx_bytes([*parts, readme]), MIMETYPES["xlsx"])
+    return ExportFile(
+        f"{stem}.zip", tabular.csv_zip_bytes([*parts, readme], delimiter), MIMETYPES["zip"]
+    )
+
+
+def _tables(
+    kind: str,
+    fmt: str,
+    scope: Scope,
+    access: Access,
+    data: Dataset,
+    results: dict[str, Any],
+    *,
+    stem: str,
+    lang: str,
+    delimiter: str,
+    progress: Progress,
+) -> ExportFile:
+    """Individual rows: one CSV, a zip of CSVs or a workbook with a read-me sheet."""
+    from app.exports import tables, tabular
 
     sheets: list[tables.Table] = []
     if kind == "comments":

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -56,7 +56,9 @@ def _local_date(value: datetime) -> date:
     return value.astimezone(zone).date()
 
 
-def _trend(response_times: list[datetime], comment_times: list[datetime]) -> list[tuple]:
+def _trend(
+    response_times: list[datetime], comment_times: list[datetime]
+) -> list[tuple[date, int, int]]:
     """(day, responses, comments) for every day from the first to the last contribution."""
     r = Counter(_local_date(t) for t in response_times)
     c = Counter(_local_date(t) for t in comment_times)
@@ -153,7 +155,9 @@ def _maps(
     placed = [it for it in items if it.contribution.lon is not None]
     if not placed or participants < threshold:
         return []
-    xy = to_sweref([it.contribution.lon for it in placed], [it.contribution.lat for it in placed])
+    xy = to_sweref(  # every placed contribution has both coordinates
+        [it.contribution.lon or 0.0 for it in placed], [it.contribution.lat or 0.0 for it in placed]
+    )
     area_pts = np.array([p for ring in area for p in ring]) if area else np.empty((0, 2))
     study = np.vstack([xy, area_pts]) if len(area_pts) else xy
     cell = CELL_SIZE  # the same cells as the analysis pages (analysis.hotspots)
@@ -324,7 +328,7 @@ def build_context(
     flagged = dataset._open_flags([c.id for c in resident_comments])
     by_id = {c.id: c for c in live_comments if c.id not in flagged}
     official = [
-        {"question": by_id.get(c.parent_id), "answer": c}
+        {"question": by_id.get(c.parent_id) if c.parent_id is not None else None, "answer": c}
         for c in live_comments
         if c.is_official and c.status == CommentStatus.PUBLISHED
     ]
@@ -476,6 +480,7 @@ def render_pdf(html: str) -> bytes:
 
     stylesheet = CSS(string=(STATIC / "summary-print.css").read_text(encoding="utf-8"))
     # PDF/UA-1: a tagged PDF (structure tree, language, title) screen readers can follow.
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(
+    pdf = HTML(string=html, base_url=str(STATIC)).write_pdf(
         stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
     )
+    return cast(bytes, pdf)  # WeasyPrint ships no types

@@ -22,7 +22,7 @@ from analysis.suppression import suppress_table, suppress_value
 from app.analysis_ui.evidence import question_type_label
 from app.analysis_ui.services import Final as Result
 from app.core.models import translated
-from app.exports.queries import Dataset, option_label, participant_key
+from app.exports.queries import Dataset, FeatureRow, option_label, participant_key
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
     MAP_TYPES,
@@ -103,6 +103,134 @@ def _multi(value: Any) -> tuple[list[int], str | None]:
     return [], None
 
 
+#: Answers of one response: question id → (value, text).
+Answers = dict[int, tuple[Any, str | None]]
+#: The cells of one question's columns for a response (its id and answers).
+Writer = Callable[[int, Answers], list[Any]]
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What every column of a question names: its title, the archived note, its type."""
+
+    title: str
+    archived: str
+    qtype: str
+
+
+def _multi_columns(q: Question, head: _Heading, lang: str) -> tuple[list[Column], Writer]:
+    """One 0/1 column per option, plus the "other" text."""
+    opts = _options(q)
+    columns = [
+        Column(
+            f"{head.title}: {option_label(o, lang)}",
+            _("1 if the option was chosen, 0 if not (%(type)s).", type=head.qtype) + head.archived,
+        )
+        for o in opts
+    ]
+    has_other = any(o.is_other for o in opts)
+    if has_other:
+        columns.append(
+            Column(f"{head.title}: " + _("other"), _("The 'other' text.") + head.archived)
+        )
+
+    def write_multi(rid: int, answers: Answers) -> list[Any]:
+        if q.id not in answers:
+            return [None] * (len(opts) + (1 if has_other else 0))
+        chosen, other_text = _multi(answers[q.id][0])
+        cells: list[Any] = [1 if o.id in chosen else 0 for o in opts]
+        if has_other:
+            cells.append(other_text or "")
+        return cells
+
+    return columns, write_multi
+
+
+def _rank_columns(q: Question, head: _Heading, lang: str) -> tuple[list[Column], Writer]:
+    """One column per option holding its rank."""
+    opts = _options(q)
+    columns = [
+        Column(
+            f"{head.title}: {option_label(o, lang)}",
+            _("Rank the resident gave this option (1 = first).") + head.archived,
+        )
+        for o in opts
+    ]
+
+    def write_rank(rid: int, answers: Answers) -> list[Any]:
+        if q.id not in answers or not isinstance(answers[q.id][0], list):
+            return [None] * len(opts)
+        order = answers[q.id][0]
+        return [order.index(o.id) + 1 if o.id in order else None for o in opts]
+
+    return columns, write_rank
+
+
+def _map_columns(
+    data: Dataset,
+    q: Question,
+    head: _Heading,
+    lang: str,
+    with_wkt: bool,
+    features: dict[tuple[int, int], list[FeatureRow]],
+) -> tuple[list[Column], Writer]:
+    """The number of places drawn, the text alternative and (for CSV) the places as WKT."""
+    columns = [
+        Column(f"{head.title}: " + _("features"), _("Number of places drawn.") + head.archived),
+        Column(
+            f"{head.title}: " + _("text alternative"),
+            _("Named place or description given instead of drawing.") + head.archived,
+        ),
+    ]
+    if with_wkt:
+        columns.append(
+            Column(
+                f"{head.title}: WKT",
+                _("The places drawn, as WKT in WGS84 (lon lat).") + head.archived,
+            )
+        )
+
+    def write_map(rid: int, answers: Answers) -> list[Any]:
+        feats = features.get((rid, q.id), [])
+        value = answers.get(q.id, (None, None))[0]
+        alt = ""
+        if isinstance(value, dict):
+            if value.get("place") is not None:
+                alt = _value_label(data, value["place"], lang)
+            elif value.get("description"):
+                alt = str(value["description"])
+        cells: list[Any] = [len(feats) if q.id in answers else None, alt]
+        if with_wkt:
+            cells.append(" | ".join(_wkt(f.geometry) for f in feats))
+        return cells
+
+    return columns, write_map
+
+
+def _one_column(
+    data: Dataset, q: Question, head: _Heading, lang: str
+) -> tuple[list[Column], Writer]:
+    """The chosen option, the number or the text in one column."""
+    if q.type in (QuestionType.SINGLE_CHOICE, *DEMOGRAPHIC_TYPES):
+        desc = _("The chosen option (%(type)s).", type=head.qtype)
+    elif q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
+        desc = _("The number given (%(type)s).", type=head.qtype)
+    else:
+        desc = _("The text written (%(type)s).", type=head.qtype)
+
+    def write_one(rid: int, answers: Answers) -> list[Any]:
+        if q.id not in answers:
+            return [None]
+        value, text = answers[q.id]
+        if q.type in (QuestionType.SINGLE_CHOICE, *DEMOGRAPHIC_TYPES):
+            return [_value_label(data, value, lang)]
+        if q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
+            return [value if isinstance(value, (int, float)) else None]
+        return [text if text is not None else (value if isinstance(value, str) else "")]
+
+    return [Column(head.title, desc + head.archived)], write_one
+
+
 def responses_table(
     data: Dataset,
     survey: Survey,
@@ -131,113 +259,29 @@ def responses_table(
             Column("nickname", _("Nickname the resident chose (personal data).")),
             Column("email", _("Email of the resident's account (personal data).")),
         ]
-    writers: list[Callable[[int, dict[int, tuple[Any, str | None]]], list[Any]]] = []
-    feature_counts: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    writers: list[Writer] = []
+    features: dict[tuple[int, int], list[FeatureRow]] = defaultdict(list)
     for f in data.features:
-        feature_counts[(f.response_id, f.question_id)].append(f)
+        features[(f.response_id, f.question_id)].append(f)
 
     for q in data.questions.get(survey.id, []):
         if q.type in DEMOGRAPHIC_TYPES and not personal:
             continue
-        title = question_title(q, lang)
-        archived = _(" The question is archived.") if q.archived_at is not None else ""
-        qtype = question_type_label(question_type_label(str(q.type)))
+        head = _Heading(
+            title=question_title(q, lang),
+            archived=_(" The question is archived.") if q.archived_at is not None else "",
+            qtype=question_type_label(question_type_label(str(q.type))),
+        )
         if q.type == QuestionType.MULTI_CHOICE:
-            opts = _options(q)
-            for o in opts:
-                columns.append(
-                    Column(
-                        f"{title}: {option_label(o, lang)}",
-                        _("1 if the option was chosen, 0 if not (%(type)s).", type=qtype)
-                        + archived,
-                    )
-                )
-            has_other = any(o.is_other for o in opts)
-            if has_other:
-                columns.append(Column(f"{title}: " + _("other"), _("The 'other' text.") + archived))
-
-            def write_multi(
-                rid: int, answers: dict, q: Question = q, opts: list = opts, other: bool = has_other
-            ) -> list[Any]:
-                if q.id not in answers:
-                    return [None] * (len(opts) + (1 if other else 0))
-                chosen, other_text = _multi(answers[q.id][0])
-                cells: list[Any] = [1 if o.id in chosen else 0 for o in opts]
-                if other:
-                    cells.append(other_text or "")
-                return cells
-
-            writers.append(write_multi)
+            q_columns, writer = _multi_columns(q, head, lang)
         elif q.type == QuestionType.RANKING:
-            opts = _options(q)
-            for o in opts:
-                columns.append(
-                    Column(
-                        f"{title}: {option_label(o, lang)}",
-                        _("Rank the resident gave this option (1 = first).") + archived,
-                    )
-                )
-
-            def write_rank(rid: int, answers: dict, q: Question = q, opts: list = opts) -> list:
-                if q.id not in answers or not isinstance(answers[q.id][0], list):
-                    return [None] * len(opts)
-                order = answers[q.id][0]
-                return [order.index(o.id) + 1 if o.id in order else None for o in opts]
-
-            writers.append(write_rank)
+            q_columns, writer = _rank_columns(q, head, lang)
         elif q.type in MAP_TYPES:
-            columns.append(
-                Column(f"{title}: " + _("features"), _("Number of places drawn.") + archived)
-            )
-            columns.append(
-                Column(
-                    f"{title}: " + _("text alternative"),
-                    _("Named place or description given instead of drawing.") + archived,
-                )
-            )
-            if with_wkt:
-                columns.append(
-                    Column(
-                        f"{title}: WKT",
-                        _("The places drawn, as WKT in WGS84 (lon lat).") + archived,
-                    )
-                )
-
-            def write_map(rid: int, answers: dict, q: Question = q) -> list[Any]:
-                feats = feature_counts.get((rid, q.id), [])
-                value = answers.get(q.id, (None, None))[0]
-                alt = ""
-                if isinstance(value, dict):
-                    if value.get("place") is not None:
-                        alt = _value_label(data, value["place"], lang)
-                    elif value.get("description"):
-                        alt = str(value["description"])
-                cells: list[Any] = [len(feats) if q.id in answers else None, alt]
-                if with_wkt:
-                    cells.append(" | ".join(_wkt(f.geometry) for f in feats))
-                return cells
-
-            writers.append(write_map)
+            q_columns, writer = _map_columns(data, q, head, lang, with_wkt, features)
         else:
-            if q.type in (QuestionType.SINGLE_CHOICE, *DEMOGRAPHIC_TYPES):
-                desc = _("The chosen option (%(type)s).", type=qtype)
-            elif q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
-                desc = _("The number given (%(type)s).", type=qtype)
-            else:
-                desc = _("The text written (%(type)s).", type=qtype)
-            columns.append(Column(title, desc + archived))
-
-            def write_one(rid: int, answers: dict, q: Question = q) -> list[Any]:
-                if q.id not in answers:
-                    return [None]
-                value, text = answers[q.id]
-                if q.type in (QuestionType.SINGLE_CHOICE, *DEMOGRAPHIC_TYPES):
-                    return [_value_label(data, value, lang)]
-                if q.type in (QuestionType.LIKERT, QuestionType.SCALE, QuestionType.NUMBER):
-                    return [value if isinstance(value, (int, float)) else None]
-                return [text if text is not None else (value if isinstance(value, str) else "")]
-
-            writers.append(write_one)
+            q_columns, writer = _one_column(data, q, head, lang)
+        columns += q_columns
+        writers.append(writer)
 
     table = Table(f"S{survey.id} {translated(survey.title, lang)}".strip(), columns)
     rows = data.responses.get(survey.id, [])

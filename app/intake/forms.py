@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from app.comments.models import ContributionChannel, SenderType
+from app.core.forms import FlaskForm
 from app.core.models import translated
 from app.intake.models import RegisterKind
 

@@ -9,10 +9,11 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.comments.models import Comment
+from app.core.auth import login_required
 from app.core.errors import Invalid
 from app.core.permissions import Action, can, is_partner, is_staff_of
 from app.extensions import db

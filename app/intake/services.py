@@ -31,7 +31,7 @@ from app.core.errors import Invalid
 from app.core.geo import GeometryError
 from app.extensions import db
 from app.intake.models import Attachment, RegisterEntry, RegisterKind, Sender
-from app.projects.models import ModerationMode, Project, Stage
+from app.projects.models import Activity, ModerationMode, Project, Stage
 from app.projects.services import ProjectError, clean_image
 
 #: Channels a staff member may choose on the intake form.
@@ -91,24 +91,26 @@ def _sniff_attachment(data: bytes) -> tuple[bytes, str, str]:
     return cleaned, ext, types.get(ext, "application/octet-stream")
 
 
-def register_contribution(project: Project, data: Registration, *, actor: User) -> Comment:
-    """Store a contribution registered by hand as a comment in the stage's discussion.
-
-    Returns the comment (pending when the discussion is pre-moderated). Raises ``Invalid``
-    with per-field messages before anything is written.
-    """
-    errors: dict[str, str] = {}
-    stage = db.session.get(Stage, data.stage_id) if data.stage_id else None
+def _stage_and_discussion(
+    project: Project, stage_id: int | None, errors: dict[str, str]
+) -> tuple[Stage | None, Activity | None]:
+    """The project's stage and the discussion contributions are filed under (or an error)."""
+    stage = db.session.get(Stage, stage_id) if stage_id else None
     if stage is None or stage.project_id != project.id:
         errors["stage"] = _("Choose a stage of this project.")
-        activity = None
-    else:
-        activity = discussion_of(stage)
-        if activity is None:
-            errors["stage"] = _(
-                "This stage has no discussion to file contributions under. Add one to the stage "
-                "first."
-            )
+        return stage, None
+    activity = discussion_of(stage)
+    if activity is None:
+        errors["stage"] = _(
+            "This stage has no discussion to file contributions under. Add one to the stage first."
+        )
+    return stage, activity
+
+
+def _channel_and_sender_type(
+    data: Registration, errors: dict[str, str]
+) -> tuple[ContributionChannel, SenderType]:
+    """How the contribution arrived and who sent it (placeholders with an error when unknown)."""
     try:
         channel = ContributionChannel(data.channel)
         if channel not in INTAKE_CHANNELS:
@@ -121,6 +123,64 @@ def register_contribution(project: Project, data: Registration, *, actor: User) 
     except ValueError:
         errors["sender_type"] = _("Choose who sent it.")
         sender_type = SenderType.RESIDENT
+    return channel, sender_type
+
+
+def _register_entry(
+    project: Project, entry_id: int | None, errors: dict[str, str]
+) -> RegisterEntry | None:
+    """The entry of the project's register the sender is, if one was chosen."""
+    if not entry_id:
+        return None
+    entry = db.session.get(RegisterEntry, entry_id)
+    if entry is None or entry.project_id != project.id:
+        errors["register_entry"] = _("Choose an entry of this project's register.")
+        return None
+    return entry
+
+
+def _set_place(
+    comment: Comment, lat: float | None, lon: float | None, errors: dict[str, str]
+) -> None:
+    """Give ``comment`` the point it is about, if both coordinates were given."""
+    if (lat is None) != (lon is None):
+        errors["lat"] = _("Give both latitude and longitude, or neither.")
+    elif lat is not None and lon is not None:
+        try:
+            comment.set_geometry({"type": "Point", "coordinates": [lon, lat]})
+        except GeometryError as exc:
+            errors["lat"] = str(exc)
+
+
+def _store_attachment(
+    project: Project, comment: Comment, stored: tuple[bytes, str, str], name: str
+) -> None:
+    """Write the sniffed file under the upload folder and add its row."""
+    content, ext, content_type = stored
+    relative = f"intake/{project.id}/{uuid.uuid4().hex}.{ext}"
+    path = Path(current_app.config["UPLOAD_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    db.session.add(
+        Attachment(
+            comment_id=comment.id,
+            filename=Path(name or f"bilaga.{ext}").name[:200],
+            path=relative,
+            content_type=content_type,
+            size=len(content),
+        )
+    )
+
+
+def register_contribution(project: Project, data: Registration, *, actor: User) -> Comment:
+    """Store a contribution registered by hand as a comment in the stage's discussion.
+
+    Returns the comment (pending when the discussion is pre-moderated). Raises ``Invalid``
+    with per-field messages before anything is written.
+    """
+    errors: dict[str, str] = {}
+    stage, activity = _stage_and_discussion(project, data.stage_id, errors)
+    channel, sender_type = _channel_and_sender_type(data, errors)
     body = (data.body or "").strip()
     if not body:
         errors["body"] = _("Type the text of the contribution.")
@@ -130,23 +190,12 @@ def register_contribution(project: Project, data: Registration, *, actor: User) 
         errors["received_on"] = _("Give the date it was received.")
     elif data.received_on > datetime.now(ZoneInfo("UTC")).date():
         errors["received_on"] = _("The date received cannot be in the future.")
-    entry = None
-    if data.register_entry_id:
-        entry = db.session.get(RegisterEntry, data.register_entry_id)
-        if entry is None or entry.project_id != project.id:
-            errors["register_entry"] = _("Choose an entry of this project's register.")
-            entry = None
+    entry = _register_entry(project, data.register_entry_id, errors)
     name = (data.sender_name or "").strip() or (entry.name if entry else "")
     if sender_type in NAMED_SENDERS and not name:
         errors["sender_name"] = _("Give the sender's name for this sender type.")
     comment = Comment(body=body, channel=channel, sender_type=sender_type)
-    if (data.lat is None) != (data.lon is None):
-        errors["lat"] = _("Give both latitude and longitude, or neither.")
-    elif data.lat is not None and data.lon is not None:
-        try:
-            comment.set_geometry({"type": "Point", "coordinates": [data.lon, data.lat]})
-        except GeometryError as exc:
-            errors["lat"] = str(exc)
+    _set_place(comment, data.lat, data.lon, errors)
     stored: tuple[bytes, str, str] | None = None
     if data.attachment:
         try:
@@ -175,20 +224,7 @@ def register_contribution(project: Project, data: Registration, *, actor: User) 
             )
         )
     if stored is not None:
-        content, ext, content_type = stored
-        relative = f"intake/{project.id}/{uuid.uuid4().hex}.{ext}"
-        path = Path(current_app.config["UPLOAD_DIR"]) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        db.session.add(
-            Attachment(
-                comment_id=comment.id,
-                filename=Path(data.attachment_name or f"bilaga.{ext}").name[:200],
-                path=relative,
-                content_type=content_type,
-                size=len(content),
-            )
-        )
+        _store_attachment(project, comment, stored, data.attachment_name)
     db.session.flush()
     record(
         "intake.register",
@@ -410,11 +446,11 @@ def import_sakagare(project: Project, raw: bytes, *, actor: User) -> ImportResul
         if errors:
             result.errors.append((line, " ".join(errors.values())))
             continue
-        key = (data.property_designation.lower(), data.name.lower())
-        if key in existing:
+        identity = (data.property_designation.lower(), data.name.lower())
+        if identity in existing:
             result.skipped += 1
             continue
-        existing.add(key)
+        existing.add(identity)
         entry = RegisterEntry(project_id=project.id)
         _apply(entry, data)
         db.session.add(entry)

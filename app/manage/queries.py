@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
@@ -85,7 +85,10 @@ def preload_tree(project: Project) -> None:
     ).unique().all()
 
 
-def load_child(model: type[Document] | type[ProjectPartner], project: Project, obj_id: int) -> Any:
+_Child = TypeVar("_Child", Document, ProjectPartner)
+
+
+def load_child(model: type[_Child], project: Project, obj_id: int) -> _Child:
     """A document or partner of ``project`` (404 when it belongs to another project)."""
     obj = db.session.get(model, obj_id)
     if obj is None or obj.project_id != project.id:

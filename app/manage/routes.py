@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.core.auth import login_required
 from app.manage import bp
 from app.manage.queries import build_dashboard, choose_organization, sparkline_points
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.audit.labels import action_label, object_label
 from app.audit.services import record
+from app.core.auth import login_required
 from app.core.permissions import Action, require
 from app.exports.tables import Column, Table, local_time
 from app.exports.tabular import csv_bytes

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.analysis_ui.themes import theme_choices
+from app.core.auth import login_required
 from app.core.permissions import Action
 from app.manage import bp
 from app.manage.queries import load_stage

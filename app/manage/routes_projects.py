@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
+from app.core.auth import login_required
 from app.core.geo import GeometryError
 from app.core.i18n import tr
 from app.core.permissions import Action, require

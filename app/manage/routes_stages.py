@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.core.auth import login_required
 from app.manage import bp
 from app.manage.queries import load_activity, load_project, load_stage, preload_tree
 from app.projects import services

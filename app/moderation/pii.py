@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from app.comments.models import Comment
 
 PHONE = "phone"
 EMAIL = "email"
@@ -118,20 +122,20 @@ def highlight(text: str | None) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
 
 
-def screen(contribution: object, text_attribute: str = "body") -> list[Match]:
+def screen(contribution: Comment, text_attribute: str = "body") -> list[Match]:
     """Note the personal data in a comment being stored, and hold it back for moderation
     (status pending) when it has a phone number, an e-mail address or a personnummer."""
     from app.comments.models import CommentStatus
 
     matches = find(getattr(contribution, text_attribute, None))
-    contribution.personal_data = kinds(matches)  # type: ignore[attr-defined]
+    contribution.personal_data = kinds(matches)
     status = getattr(contribution, "status", None)
     if holds_back(matches) and status in (None, CommentStatus.PUBLISHED):
-        contribution.status = CommentStatus.PENDING  # type: ignore[attr-defined]
+        contribution.status = CommentStatus.PENDING
     return matches
 
 
-def flag_for_review(comment: object) -> None:
+def flag_for_review(comment: Comment) -> None:
     """A published comment naming a street address gets a system flag (no participant,
     reason personal data) so a moderator looks at it; dismissing the flag ends that."""
     from app.comments.models import CommentStatus, Flag, FlagReason
@@ -140,7 +144,7 @@ def flag_for_review(comment: object) -> None:
     found = (getattr(comment, "personal_data", None) or "").split(",")
     if STREET not in found or getattr(comment, "status", None) != CommentStatus.PUBLISHED:
         return
-    comment_id = comment.id  # type: ignore[attr-defined]
+    comment_id = comment.id
     exists = db.session.scalar(
         db.select(Flag.id).where(
             Flag.comment_id == comment_id,

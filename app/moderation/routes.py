@@ -8,15 +8,16 @@ get the changed queue item back instead. Every decision is checked per comment w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.comments.models import Comment
 from app.core import permissions
+from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
@@ -251,9 +252,19 @@ def needs_answer(comment_id: int) -> Any:
 def time_to_answer(comment: Comment) -> str | None:
     if comment.answered_at is None:
         return None
-    return format_timedelta(
-        comment.answered_at - comment.created_at, granularity="minute", threshold=1.0
+    return str(
+        format_timedelta(
+            comment.answered_at - comment.created_at, granularity="minute", threshold=1.0
+        )
     )
+
+
+class AnswerFilters(TypedDict):
+    """The filters of the official answers list (keyword arguments of ``answer_list``)."""
+
+    project_id: int | None
+    assignee: str | None
+    sort: str
 
 
 @bp.get("/answers")
@@ -266,7 +277,7 @@ def answers() -> Any:
     org_ids = queries.organization_ids(current_user)
     actor = actor_from(current_user)
     sort = request.args.get("sort", "oldest")
-    filters = {
+    filters: AnswerFilters = {
         "project_id": request.args.get("project", type=int),
         "assignee": request.args.get("assignee") or None,
         "sort": sort if sort in work.SORTS else "oldest",

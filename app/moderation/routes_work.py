@@ -11,9 +11,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.comments.models import Comment
+from app.core.auth import login_required
 from app.core.permissions import Action, actor_from, can
 from app.core.security import safe_next
 from app.extensions import db

@@ -9,7 +9,7 @@ when the action does not apply to the comment's state (409).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
@@ -137,7 +137,15 @@ def dismiss_flags(
     return _decide(comment, moderator, ModerationAction.DISMISS_FLAGS, text, flags=resolved)
 
 
-ACTIONS = {
+class Decide(Protocol):
+    """A moderator's decision on one comment (see :data:`ACTIONS`)."""
+
+    def __call__(
+        self, comment: Comment, *, moderator: Any, reason: str | None
+    ) -> ModerationDecision: ...
+
+
+ACTIONS: dict[str, Decide] = {
     "hide": hide,
     "restore": restore,
     "approve": approve,

@@ -74,7 +74,7 @@ def colleagues(comment: Comment) -> list[User]:
 
 def assignment_of(comment: Comment) -> AnswerAssignment | None:
     return db.session.scalar(
-        db.select(AnswerAssignment).where(AnswerAssignment.comment_id == comment.id)
+        sa.select(AnswerAssignment).where(AnswerAssignment.comment_id == comment.id)
     )
 
 

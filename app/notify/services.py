@@ -59,7 +59,7 @@ def set_preference(user: User, value: str) -> None:
 
 def _language(user: User) -> str:
     languages = list(current_app.config.get("LANGUAGES") or ["sv", "en"])
-    return user.locale if user.locale in languages else "sv"
+    return user.locale if user.locale is not None and user.locale in languages else "sv"
 
 
 def _organization_of(comment: Comment) -> Organization:

@@ -10,7 +10,7 @@ from flask import current_app, jsonify, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
-from app.extensions import csrf, db, limiter
+from app.extensions import db, limiter
 from app.ops import bp
 
 #: Static files every page may need offline (the app shell and vendored libraries).
@@ -58,7 +58,6 @@ def _shell_urls() -> list[str]:
 
 @bp.get("/healthz")
 @limiter.exempt
-@csrf.exempt
 def healthz() -> tuple[Response, int]:
     """Report whether the app can reach its database (for load balancers and monitors)."""
     try:

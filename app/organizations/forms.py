@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,10 +13,8 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -32,6 +29,7 @@ from wtforms.validators import (
 )
 
 from app.accounts.forms import EMAIL_MAX, LANGUAGE_NAMES, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from app.core.forms import FlaskForm, MultiCheckboxField
 from app.organizations.models import ErasureMode, Role
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -64,13 +62,6 @@ def role_choices() -> list[SelectChoice]:
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes in a list; keyboard and screen-reader friendly, unlike a multi-select."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class OrganizationForm(FlaskForm):

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +49,7 @@ class LastAdmin(Exception):
 
 
 def find_organization(slug: str) -> Organization | None:
-    return db.session.scalar(db.select(Organization).where(Organization.slug == slug.strip()))
+    return db.session.scalar(sa.select(Organization).where(Organization.slug == slug.strip()))
 
 
 def _flush_or_duplicate(slug: str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +16,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.core.forms import FlaskForm
 
 
 class DeleteOwnForm(FlaskForm):
@@ -67,7 +70,7 @@ class EraseForm(FlaskForm):
     )
     confirm = BooleanField(_l("I have checked the request and want to erase now"))
 
-    def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not (self.email.data or self.reference.data):

@@ -10,12 +10,13 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, User
 from app.accounts.passwords import verify_password
 from app.comments.models import Comment
+from app.core.auth import login_required
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db

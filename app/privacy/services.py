@@ -132,7 +132,8 @@ def _redact_texts(
 
     comments, answers = _texts_in_scope(participant, organization)
     changed = 0
-    for contribution in [*comments, *answers]:
+    contributions: list[Comment | Answer] = [*comments, *answers]
+    for contribution in contributions:
         text = redaction.text_of(contribution)
         spans = [(m.start, m.end) for m in pii.find(text)]
         for words in extra:
@@ -525,10 +526,15 @@ def enforce_retention(now: datetime | None = None, *, dry_run: bool = False) -> 
         report.responses += counts["responses"]
         report.comments += counts["comments"]
         report.organizations[organization.slug] = counts
-        touched.update(pid for _id, pid in [*response_rows, *comment_rows])
+        touched.update(pid for _id, pid in [*response_rows, *comment_rows] if pid is not None)
         if not dry_run and (response_rows or comment_rows):
             _unlink([r.id for r in response_rows], [c.id for c in comment_rows])
-            record("privacy.retention", organization_id=organization.id, **counts)
+            record(
+                "privacy.retention",
+                organization_id=organization.id,
+                responses=counts["responses"],
+                comments=counts["comments"],
+            )
     if not dry_run:
         db.session.flush()
         for participant in db.session.scalars(

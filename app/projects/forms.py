@@ -12,22 +12,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
     EmailField,
     Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.analysis_ui.themes import theme_choices
+from app.core.forms import FlaskForm, MultiCheckboxField
 from app.extensions import db
 from app.projects.models import (
     DocumentKind,
@@ -116,11 +114,6 @@ def moderation_label(mode: ModerationMode | str) -> str:
         ModerationMode.PRE: _("Moderate before publishing"),
     }
     return str(labels[ModerationMode(mode)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # --- multilingual fields -------------------------------------------------------------------

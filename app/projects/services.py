@@ -370,11 +370,11 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
                 probe.verify()
             if kind not in IMAGE_FORMATS:
                 raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image."))
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data)) as opened:
                 if kind == "JPEG":
-                    image.draft("RGB", (max_side, max_side))  # decode JPEG at a reduced size
+                    opened.draft("RGB", (max_side, max_side))  # decode JPEG at a reduced size
                 # Apply the camera's orientation before the EXIF block is dropped.
-                image = ImageOps.exif_transpose(image)
+                image = ImageOps.exif_transpose(opened)
                 if max(image.size) > max_side:
                     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
                 out = io.BytesIO()

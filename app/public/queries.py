@@ -165,7 +165,7 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def project_by_slugs(org: str, slug: str) -> Project | None:
     """A project with everything its page shows, loaded in a few queries."""
     return db.session.scalar(
-        db.select(Project)
+        sa.select(Project)
         .join(Organization)
         .where(Organization.slug == org, Project.slug == slug)
         .options(

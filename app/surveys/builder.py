@@ -179,7 +179,9 @@ def pages_of(survey: Survey) -> list[int]:
     return pages or [1]
 
 
-def condition_candidates(survey: Survey, question: Question | None, page: int | None = None):
+def condition_candidates(
+    survey: Survey, question: Question | None, page: int | None = None
+) -> list[tuple[Question, list[QuestionOption]]]:
     """Earlier choice questions ``question`` may depend on: (question, options) pairs."""
     result = []
     for other in survey.active_questions:
@@ -456,7 +458,9 @@ def _parse_condition(value: str | None) -> tuple[int, int] | None:
     return qid, oid
 
 
-def _validate_settings(qtype: QuestionType, raw: dict[str, Any], languages: list[str]):
+def _validate_settings(
+    qtype: QuestionType, raw: dict[str, Any], languages: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Keep only the settings of ``qtype`` and check them. Returns (settings, errors)."""
     errors: dict[str, str] = {}
     settings: dict[str, Any] = {}
@@ -507,6 +511,36 @@ def _validate_settings(qtype: QuestionType, raw: dict[str, Any], languages: list
     return settings, errors
 
 
+def _check_counts(min_count: int | None, max_count: int | None, errors: dict[str, str]) -> None:
+    """How many choices or places a question asks for: 0 or more, the minimum first."""
+    for name, value in (("min_count", min_count), ("max_count", max_count)):
+        if value is not None and value < 0:
+            errors[name] = _("Enter 0 or more.")
+    if min_count is not None and max_count is not None and min_count > max_count:
+        errors["max_count"] = _("The maximum must not be smaller than the minimum.")
+
+
+def _checked_condition(
+    question: Question, data: QuestionInput, errors: dict[str, str]
+) -> tuple[int, int] | None:
+    """The (question id, option id) the question is shown on, if it is one the form offered."""
+    condition = _parse_condition(data.condition)
+    if data.condition and condition is None:
+        errors["condition"] = _("Choose a condition from the list.")
+    if condition is not None:
+        allowed = {
+            (q.id, o.id)
+            for q, options in condition_candidates(question.survey, question, page=data.page)
+            for o in options
+        }
+        if condition not in allowed:
+            errors["condition"] = _(
+                "A condition must point to an option of an earlier choice question on "
+                "this or an earlier page."
+            )
+    return condition
+
+
 def update_question(question: Question, data: QuestionInput, *, default_lang: str) -> Question:
     """Apply the question form. Raises BuilderError (invalid) or BuilderConflict (refused)."""
     survey = question.survey
@@ -531,30 +565,8 @@ def update_question(question: Question, data: QuestionInput, *, default_lang: st
         errors["page"] = _("The page must be 1 or more.")
     if data.theme_hint and data.theme_hint not in theme_ids(project_of_survey(question.survey)):
         errors["theme_hint"] = _("Choose a theme from the list.")
-    for name in ("min_count", "max_count"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            errors[name] = _("Enter 0 or more.")
-    if (
-        data.min_count is not None
-        and data.max_count is not None
-        and data.min_count > data.max_count
-    ):
-        errors["max_count"] = _("The maximum must not be smaller than the minimum.")
-    condition = _parse_condition(data.condition)
-    if data.condition and condition is None:
-        errors["condition"] = _("Choose a condition from the list.")
-    if condition is not None:
-        allowed = {
-            (q.id, o.id)
-            for q, options in condition_candidates(survey, question, page=data.page)
-            for o in options
-        }
-        if condition not in allowed:
-            errors["condition"] = _(
-                "A condition must point to an option of an earlier choice question on "
-                "this or an earlier page."
-            )
+    _check_counts(data.min_count, data.max_count, errors)
+    condition = _checked_condition(question, data, errors)
     if qtype == question.type:
         settings, setting_errors = _validate_settings(qtype, data.settings, survey.languages or [])
         errors.update(setting_errors)
@@ -646,7 +658,9 @@ def _move_to_page(question: Question, page: int) -> None:
     )
 
 
-def move_question(question: Question, *, direction: str | None = None, page: int | None = None):
+def move_question(
+    question: Question, *, direction: str | None = None, page: int | None = None
+) -> Question:
     """Move a question up or down (across page boundaries) or to another page.
 
     Raises BuilderConflict if the move would break a display condition."""
@@ -777,7 +791,7 @@ def _validate_option(
 
 def _apply_option(
     option: QuestionOption, kind: OptionKind, label: dict[str, str], data: OptionInput
-):
+) -> None:
     option.kind = kind
     option.label = label
     option.code = (data.code or "").strip() or None

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from app.core.forms import FlaskForm
 from app.surveys.schemas import NICKNAME_MAX_LENGTH
 
 

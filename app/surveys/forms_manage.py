@@ -11,21 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.analysis_ui.themes import theme_choices
+from app.core.forms import FlaskForm, MultiCheckboxField
 from app.surveys.builder import ICONS, icon_labels
 from app.surveys.models import QuestionType, Resubmission
 
@@ -58,11 +56,6 @@ def type_labels() -> dict[str, Any]:
 
 def type_choices() -> list[tuple[str, Any]]:
     return [(str(k), v) for k, v in type_labels().items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _optional_int(label: Any, **kw: Any) -> IntegerField:

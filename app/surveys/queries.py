@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Participant
@@ -20,7 +21,7 @@ def survey_for_answering(survey_id: int) -> Survey | None:
     staff edit counts on the very next request in every worker.
     """
     return db.session.scalar(
-        db.select(Survey)
+        sa.select(Survey)
         .where(Survey.id == survey_id)
         .options(
             selectinload(Survey.questions).selectinload(Question.options),
@@ -32,7 +33,7 @@ def survey_for_answering(survey_id: int) -> Survey | None:
 def response_by_client_id(survey_id: int, client_id: str) -> Response | None:
     """The response stored under ``client_id`` for this survey, if any."""
     return db.session.scalar(
-        db.select(Response).where(Response.survey_id == survey_id, Response.client_id == client_id)
+        sa.select(Response).where(Response.survey_id == survey_id, Response.client_id == client_id)
     )
 
 
@@ -42,7 +43,7 @@ def earlier_response(
     """The participant's first stored response to this survey, if any (``with_answers``:
     its answers and their features loaded too, to replace them)."""
     stmt = (
-        db.select(Response)
+        sa.select(Response)
         .where(Response.survey_id == survey_id, Response.participant_id == participant_id)
         .order_by(Response.id)
         .limit(1)

@@ -280,7 +280,7 @@ def _render_page(
     # Every other page rides along, hidden, so a page opened once holds the whole survey and
     # survey-offline.js can finish it without the network; the server still reads only the
     # inputs of the page it rendered.
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for number in flow.pages:
         if number == page:
             blocks.append({"page": number, "items": items, "current": True})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -20,12 +21,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.analysis_ui.themes import theme_choices
 from app.audit.services import record
 from app.core import permissions
+from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
@@ -93,7 +95,7 @@ def _audit(action: str, survey: Survey, obj: Any = None, **data: Any) -> None:
 
 def _survey(survey_id: int) -> Survey:
     survey = db.session.scalar(
-        db.select(Survey)
+        sa.select(Survey)
         .where(Survey.id == survey_id)
         .options(selectinload(Survey.questions).selectinload(Question.options))
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.audit.services import record
+from app.core.auth import login_required
 from app.core.permissions import Action, actor_from, require_staff
 from app.extensions import db
 from app.surveys import bp

@@ -21,6 +21,7 @@ from app.surveys.models import OptionKind, Question, QuestionOption, QuestionTyp
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
+    from typing_extensions import TypeIs
 
     from app.surveys.models import Answer
 
@@ -58,7 +59,7 @@ class Cleaned:
     features: list[CleanedFeature] = field(default_factory=list)
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeIs[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

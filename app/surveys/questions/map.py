@@ -150,55 +150,59 @@ class MapQuestion(QuestionKind):
         cleaned: list[CleanedFeature] = []
         for number, feature in enumerate(features, start=1):
             prefix = _("Place %(n)s:", n=number) + " "
-            if not isinstance(feature, dict) or feature.get("type") != "Feature":
-                raise AnswerError("invalid_geojson", prefix + geometry_message("invalid_geojson"))
-            try:
-                shape = geo.parse_geometry(
-                    feature.get("geometry"),
-                    allowed={self.geometry_type},
-                    within=within,
-                    max_vertices=MAX_VERTICES,
-                )
-            except geo.GeometryError as error:
-                raise AnswerError(error.code, prefix + geometry_message(error.code)) from None
-            properties = feature.get("properties") or {}
-            if not isinstance(properties, dict):
-                raise AnswerError("invalid_geojson", prefix + geometry_message("invalid_geojson"))
-            category = properties.get("category")
-            if isinstance(category, str) and category.isdigit():
-                category = int(category)
-            if categories:
-                if category in (None, ""):
-                    raise AnswerError("category_missing", prefix + _("Please choose a category."))
-                if not is_int(category) or category not in categories:
-                    raise AnswerError(
-                        "invalid_category", prefix + _("Please choose one of the categories.")
-                    )
-            elif category not in (None, ""):
-                raise AnswerError(
-                    "invalid_category", prefix + _("Please choose one of the categories.")
-                )
-            comment = properties.get("comment")
-            try:
-                comment_text = (
-                    clean_text(comment, max_length=self.max_comment_length)
-                    if comment not in (None, "")
-                    else ""
-                )
-            except AnswerError as error:
-                raise AnswerError(error.code, prefix + error.message) from None
-            if self.require_comment and not comment_text:
-                raise AnswerError("comment_missing", prefix + _("Please write a comment."))
-            cleaned.append(
-                CleanedFeature(
-                    geometry=geo.to_geojson(shape),
-                    category_id=category if categories else None,
-                    comment=comment_text or None,
-                )
-            )
+            cleaned.append(self._clean_feature(feature, prefix, categories, within))
         # Each marking's comment is stored once, on the marking: it is one contribution (bidrag).
         # The answer itself carries no text, or the same words would be counted twice.
         return Cleaned(value=None, text=None, features=cleaned)
+
+    def _clean_feature(
+        self, feature: Any, prefix: str, categories: set[int], within: Any
+    ) -> CleanedFeature:
+        """One marking: its geometry, category and comment; errors start with ``prefix``."""
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise AnswerError("invalid_geojson", prefix + geometry_message("invalid_geojson"))
+        try:
+            shape = geo.parse_geometry(
+                feature.get("geometry"),
+                allowed={self.geometry_type},
+                within=within,
+                max_vertices=MAX_VERTICES,
+            )
+        except geo.GeometryError as error:
+            raise AnswerError(error.code, prefix + geometry_message(error.code)) from None
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise AnswerError("invalid_geojson", prefix + geometry_message("invalid_geojson"))
+        category = properties.get("category")
+        if isinstance(category, str) and category.isdigit():
+            category = int(category)
+        if categories:
+            if category in (None, ""):
+                raise AnswerError("category_missing", prefix + _("Please choose a category."))
+            if not is_int(category) or category not in categories:
+                raise AnswerError(
+                    "invalid_category", prefix + _("Please choose one of the categories.")
+                )
+        elif category not in (None, ""):
+            raise AnswerError(
+                "invalid_category", prefix + _("Please choose one of the categories.")
+            )
+        comment = properties.get("comment")
+        try:
+            comment_text = (
+                clean_text(comment, max_length=self.max_comment_length)
+                if comment not in (None, "")
+                else ""
+            )
+        except AnswerError as error:
+            raise AnswerError(error.code, prefix + error.message) from None
+        if self.require_comment and not comment_text:
+            raise AnswerError("comment_missing", prefix + _("Please write a comment."))
+        return CleanedFeature(
+            geometry=geo.to_geojson(shape),
+            category_id=category if categories else None,
+            comment=comment_text or None,
+        )
 
     def from_form(self, formdata: Any) -> dict[str, Any] | None:
         raw_features = (formdata.get(f"{self.name}_features") or "").strip()

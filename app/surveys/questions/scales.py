@@ -127,11 +127,11 @@ class Number(QuestionKind):
         if not text:
             return None
         try:
-            number: float | int = float(text)
+            number = float(text)
         except ValueError:
             return {"value": text}
         if number.is_integer() and "." not in text and "e" not in text.lower():
-            number = int(number)
+            return {"value": int(number)}
         return {"value": number}
 
     def unit(self, language: str) -> str:
