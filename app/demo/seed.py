@@ -644,9 +644,7 @@ class Seeder:
         db.session.flush()
         supporters = list(dict.fromkeys(seen_participants))
         self.supports(top + replies, hidden + pending, supporters)
-        self.moderation(
-            org, moderator, rnd, top + replies, candidates[3:], hidden, supporters
-        )
+        self.moderation(org, moderator, rnd, top + replies, candidates[3:], hidden, supporters)
 
     def supports(
         self, comments: list[Comment], skip: list[Comment], supporters: list[Participant]
