@@ -79,7 +79,7 @@ def local_time(value: datetime | None, style: str = "short") -> str:
     language: the one filter for every time staff or residents see."""
     if value is None:
         return ""
-    return format_datetime(value, style)
+    return str(format_datetime(value, style))
 
 
 def now() -> datetime:

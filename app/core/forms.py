@@ -3,7 +3,11 @@ see: Flask-WTF and WTForms 3.3 ship no type information (their classes are ``Any
 
 from __future__ import annotations
 
+from typing import Any
+
 import flask_wtf
+import wtforms
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, widgets
 
 
@@ -16,3 +20,21 @@ class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]  # WTForms 
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class SubForm(wtforms.Form):  # type: ignore[misc]  # WTForms 3.3 ships no types
+    """A form nested in another (``FormField``): no CSRF token of its own."""
+
+
+class DecimalField(wtforms.FloatField):  # type: ignore[misc]  # WTForms 3.3 ships no types
+    """A decimal number that also takes a Swedish decimal comma ("59,2345"); blank is None."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = float(str(valuelist[0]).strip().replace(",", "."))
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_l("Give a number, such as 59.2345.")) from exc

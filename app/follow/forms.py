@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import Email, Length, Optional
 
 from app.accounts.forms import EMAIL_MAX
+from app.core.forms import FlaskForm
 
 
 class FollowForm(FlaskForm):

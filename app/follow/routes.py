@@ -120,7 +120,6 @@ def confirm(token: str) -> Any:
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt  # mail clients post the one-click unsubscribe (RFC 8058) without a session
 def unsubscribe(token: str) -> Any:
     """GET: a page with a button (never stops anything by itself). POST: stop following."""
     try:
@@ -139,6 +138,10 @@ def unsubscribe(token: str) -> Any:
         project=found.project if found is not None else None,
         token=token,
     )
+
+
+# Mail clients post the one-click unsubscribe (RFC 8058) without a session.
+csrf.exempt(unsubscribe)
 
 
 @bp.post("/my/follows/<int:follow_id>/stop")

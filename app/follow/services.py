@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -130,12 +130,12 @@ def follow_of(project: Project, user: Any, participant: Participant | None) -> F
     """The current resident's follow of ``project`` (by account, else by this device)."""
     if user is not None and getattr(user, "is_authenticated", False):
         return db.session.scalar(
-            db.select(Follow).where(Follow.project_id == project.id, Follow.user_id == user.id)
+            sa.select(Follow).where(Follow.project_id == project.id, Follow.user_id == user.id)
         )
     if participant is None:
         return None
     return db.session.scalar(
-        db.select(Follow)
+        sa.select(Follow)
         .where(Follow.project_id == project.id, Follow.participant_id == participant.id)
         .order_by(Follow.id.desc())
         .limit(1)
@@ -166,7 +166,7 @@ def follow_with_account(
 ) -> tuple[Follow, bool]:
     """Follow ``project`` with an account. Returns (follow, whether a confirmation mail goes
     out): a verified address is confirmed at once, another one by a link."""
-    follow = db.session.scalar(
+    follow: Follow | None = db.session.scalar(
         db.select(Follow).where(Follow.project_id == project.id, Follow.user_id == user.id)
     )
     if follow is None:
@@ -195,7 +195,7 @@ def follow_with_address(
     is already confirmed for it (the answer is the same either way, so the form tells
     nobody which addresses follow what)."""
     address = _normalise(email)
-    follow = db.session.scalar(
+    follow: Follow | None = db.session.scalar(
         db.select(Follow).where(Follow.project_id == project.id, Follow.email == address)
     )
     if follow is None:
@@ -235,7 +235,7 @@ def purge_expired(now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _deleted(result)
 
 
 def follower_count(project: Project) -> int:
@@ -274,7 +274,7 @@ def forget_participant(participant: Participant, project_ids: list[int] | None =
     if project_ids is not None:
         stmt = stmt.where(Follow.project_id.in_(project_ids or [-1]))
     result = db.session.execute(stmt.execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _deleted(result)
 
 
 def forget_address(email: str) -> int:
@@ -286,7 +286,7 @@ def forget_address(email: str) -> int:
         .where(sa.or_(Follow.email == address, Follow.user_id.in_(user_ids)))
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _deleted(result)
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -518,3 +518,8 @@ def send_confirmation(follow_id: int) -> bool:
         )
     send_mail(follow.address, subject, body)
     return True
+
+
+def _deleted(result: Any) -> int:
+    """How many rows a bulk DELETE removed (``CursorResult.rowcount``)."""
+    return int(cast(sa.CursorResult[Any], result).rowcount or 0)

@@ -147,7 +147,7 @@ def stage_edit(stage_id: int) -> Page:
             form.closes_at.errors = [exc.message]
         else:
             flash(_("The stage was saved."), "success")
-            if published and stage.feedback.published_at is None:
+            if published and stage.feedback is not None and stage.feedback.published_at is None:
                 flash(
                     _(
                         "The stage is open again, so its feedback went back to draft. "

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.core.auth import login_required
 from app.core.models import MAX_ID
 from app.extensions import db
 from app.manage.queries import load_stage

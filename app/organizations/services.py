@@ -242,8 +242,8 @@ def set_logo(org: Organization, data: bytes, *, actor: User | None) -> str:
             probe.verify()
         if kind not in ("PNG", "JPEG"):
             raise LogoError(_("Upload the logo as a PNG or JPEG image."))
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGBA")
+        with Image.open(io.BytesIO(data)) as opened:
+            image = opened.convert("RGBA")
             image.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
             out = io.BytesIO()
             image.save(out, "PNG", optimize=True)

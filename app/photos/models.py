@@ -45,8 +45,10 @@ class Photo(Base):
     )
     removed_reason: Mapped[str | None] = mapped_column(sa.String(300), default=None)
 
+    # At most one photo per comment: joined to the comment's own query, so a thread page
+    # costs no query more with photos than without.
     comment: Mapped[Comment] = relationship(
-        backref=backref("photo", uselist=False, lazy="selectin", passive_deletes=True)
+        backref=backref("photo", uselist=False, lazy="joined", passive_deletes=True)
     )
 
     __table_args__ = (

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask_login import current_user
 
+from app.core.auth import login_required
+from app.core.forms import FlaskForm
 from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require_staff
 from app.core.security import safe_next

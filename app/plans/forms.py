@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import FieldList, FormField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from app.core.forms import DecimalField, FlaskForm, SubForm
 from app.plans.services import MAX_LAYERS
 
 CORNERS = ("tl", "tr", "bl")
@@ -25,22 +25,8 @@ class PlanUploadForm(FlaskForm):
     )
 
 
-class CoordinateField(FloatField):
-    """A decimal number; a Swedish decimal comma is accepted too."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            self.data = float(str(valuelist[0]).strip().replace(",", "."))
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(_l("Give a number, such as 59.2345.")) from exc
-
-
-def _coordinate(label: str) -> CoordinateField:
-    return CoordinateField(
+def _coordinate(label: Any) -> DecimalField:
+    return DecimalField(
         label, validators=[InputRequired(message=_l("Give a number, such as 59.2345."))]
     )
 
@@ -60,7 +46,7 @@ class PlacementForm(FlaskForm):
         ]
 
 
-class LayerForm(Form):
+class LayerForm(SubForm):
     name = StringField(_l("Name shown in the map"))
     type = SelectField(
         _l("Type"),

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.core.auth import login_required
 from app.core.permissions import Action, require
 from app.extensions import db
 from app.manage.queries import current_actor, load_stage

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.models import User
@@ -57,7 +58,7 @@ class Raster:
 
 def plan_of(stage: Stage) -> StagePlan | None:
     """The stage's plan map, if it has one."""
-    return db.session.scalar(db.select(StagePlan).where(StagePlan.stage_id == stage.id))
+    return db.session.scalar(sa.select(StagePlan).where(StagePlan.stage_id == stage.id))
 
 
 # --- reading uploads -----------------------------------------------------------------------

@@ -250,7 +250,8 @@ def parse_area(text: str | bytes) -> dict[str, Any]:
     crs = data.get("crs", crs)
     if crs is not None:
         data = geo.to_wgs84(data, geo.crs_epsg(crs))
-    return data
+    geometry: dict[str, Any] = data
+    return geometry
 
 
 #: How far (in degrees, about 10 km here) an area may reach beyond the municipal boundary.
@@ -454,8 +455,8 @@ def cover_copy_path(project: Project, size: str = "page") -> Path | None:
     if not source.is_file():
         return None
     width, height, quality = COVER_SIZES[size]
-    with Image.open(source) as image:
-        image = image.convert("RGB")
+    with Image.open(source) as opened:
+        image = opened.convert("RGB")
         if height is not None:
             image = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
         elif image.width > width:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -324,7 +325,7 @@ def project_cover(org: str, project: str, size: str) -> Any:
 
 
 def _organization_or_404(slug: str) -> Organization:
-    org = db.session.scalar(db.select(Organization).where(Organization.slug == slug))
+    org = db.session.scalar(sa.select(Organization).where(Organization.slug == slug))
     if org is None:
         abort(404)
     return org

@@ -421,7 +421,6 @@ def _render_review(
     ), status
 
 
-@csrf.exempt  # checked below: an expired token keeps the answers instead of a bare 400
 @bp.route("/s/<int:survey_id>", methods=["GET", "POST"])
 def take(survey_id: int) -> Any:
     """Answer a survey one page at a time, review the answers and submit them."""
@@ -462,6 +461,10 @@ def take(survey_id: int) -> Any:
     if page not in flow.pages:
         page = flow.first_page
     return _page_step(flow, form, page, action)
+
+
+# CSRF is checked inside: an expired token keeps the answers instead of a bare 400.
+csrf.exempt(take)
 
 
 def _expired(flow: Flow, form: SurveyStepForm, step: str) -> Any:
@@ -518,6 +521,7 @@ def _cleaned_of(answer: Answer) -> Cleaned:
         features=[
             CleanedFeature(geometry=f.geometry, category_id=f.category_id, comment=f.comment)
             for f in answer.features
+            if f.geometry is not None
         ],
     )
 
@@ -613,13 +617,11 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
             stage=_stage(flow.survey),
         ), status_of(error)
     # Post/redirect/get: Back and reload on the receipt never send the form again.
+    receipt: dict[str, Any] = {"survey_id": flow.survey.id, "client_id": response.client_id}
+    if flow.kiosk:
+        receipt["kiosk"] = 1
     return redirect(
-        url_for(
-            "surveys.receipt",
-            survey_id=flow.survey.id,
-            client_id=response.client_id,
-            **({"kiosk": 1} if flow.kiosk else {}),
-        ),
+        url_for("surveys.receipt", **receipt),
         code=303,
     )
 
@@ -686,7 +688,7 @@ def receipt(survey_id: int, client_id: str) -> Any:
     )
 
 
-def _answer_copy(survey: Survey, response: Any) -> list[dict[str, str]]:
+def _answer_copy(survey: Survey, response: Any) -> list[dict[str, Any]]:
     """The stored answers as question and answer, in the survey's order."""
     language = current_language()
     stored = {a.question_id: a for a in response.answers}

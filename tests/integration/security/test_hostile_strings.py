@@ -165,9 +165,9 @@ def test_hostile_comments_and_answers_are_shown_inert_and_exported_safely(
 
 
 def _cells(path: Path) -> list[object]:
-    if path.suffix == ".csv":
+    if path.suffix == ".csv":  # the CLI writes ";" like the export form (Excel in Swedish)
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [cell for row in csv.reader(handle) for cell in row]
+            return [cell for row in csv.reader(handle, delimiter=";") for cell in row]
     workbook = openpyxl.load_workbook(path, read_only=True)
     values = [
         cell
