@@ -47,6 +47,15 @@ CLI_MODULES = [
     "app.notify.cli",
 ]
 
+#: Each domain's permission rules, registered into the dispatcher of app.core.permissions.
+RULE_MODULES = [
+    "app.accounts.rules",
+    "app.organizations.rules",
+    "app.projects.rules",
+    "app.surveys.rules",
+    "app.comments.rules",
+]
+
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
@@ -91,6 +100,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.analysis_ui.hooks import register_auto_coding
 
     register_auto_coding()
+    for name in RULE_MODULES:
+        importlib.import_module(name).register()
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -199,8 +210,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.accounts.participants import set_participant_cookie
     from app.core.errors import DATABASE_DOWN, database_unavailable
-    from app.core.participants import set_participant_cookie
 
     @app.after_request
     def commit_boundary(response: Any) -> Any:
@@ -259,7 +270,7 @@ def _register_template_helpers(app: Flask) -> None:
     def may(action: str, obj: Any) -> bool:
         from flask_login import current_user
 
-        from app.core.participants import current_participant
+        from app.accounts.participants import current_participant
 
         return can(actor_from(current_user, current_participant()), action, obj)
 

@@ -18,6 +18,7 @@ from app.accounts.forms import (
     ResetPasswordForm,
     StaffNotifyForm,
 )
+from app.accounts.participants import current_participant
 from app.accounts.passwords import verify_password
 from app.accounts.services import (
     DuplicateEmail,
@@ -36,7 +37,6 @@ from app.accounts.services import (
 )
 from app.accounts.tokens import Purpose, TokenError, read_token
 from app.core.i18n import current_language
-from app.core.participants import current_participant
 from app.core.security import safe_next
 from app.extensions import db
 from app.notify.services import is_staff, set_preference

@@ -21,6 +21,7 @@ from flask import Response, abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import created_participant, current_participant
 from app.api import bp
 from app.comments import queries, services
 from app.comments.models import Comment
@@ -28,7 +29,6 @@ from app.comments.schemas import NewComment
 from app.core.errors import api_error
 from app.core.geo import GeometryError, parse_bbox
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
 from app.projects.models import Stage

@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Field
 
+from app.accounts.participants import created_participant, current_participant
 from app.comments import bp, queries, services
 from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
 from app.comments.models import Comment, CommentStatus
@@ -26,7 +27,6 @@ from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.core.errors import Conflict, Invalid
 from app.core.htmx import is_htmx, render
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db

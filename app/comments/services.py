@@ -26,9 +26,10 @@ from app.comments.schemas import new_client_id as new_client_id
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
 from app.core.models import MAX_ID, utcnow
-from app.core.permissions import Action, Actor, can, is_staff_of
+from app.core.permissions import Action, Actor, can
 from app.extensions import db
 from app.moderation import pii
+from app.organizations.rules import is_staff_of
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
-from app.extensions import compress
+from app.core.extensions import compress
 
 YEAR = 31_536_000
 

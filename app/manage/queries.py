@@ -10,15 +10,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.accounts.participants import current_actor
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus, Flag
 from app.core.models import utcnow
-from app.core.participants import current_participant
-from app.core.permissions import Action, Actor, actor_from, can, staff_actions
+from app.core.permissions import Action, Actor, can, staff_actions
 from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.organizations.models import Membership, Organization
@@ -30,10 +29,6 @@ CLOSING_DAYS = 14
 AUDIT_PAGE_SIZE = 50
 EXPORT_DAYS = 7
 EDIT = (Action.MANAGE_PROJECT,)
-
-
-def current_actor() -> Actor:
-    return actor_from(current_user, current_participant(create=False))
 
 
 def _allow(obj: Any, actions: tuple[Action, ...]) -> Any:

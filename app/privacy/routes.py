@@ -14,9 +14,9 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, User
+from app.accounts.participants import current_participant
 from app.accounts.passwords import verify_password
 from app.comments.models import Comment
-from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
 from app.moderation import pii

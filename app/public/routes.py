@@ -19,12 +19,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app.accounts.participants import current_participant, ensure_device_token
 from app.comments import queries as comment_queries
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
 from app.comments.services import discussion_of, new_client_id
 from app.core.htmx import render
-from app.core.participants import current_participant, ensure_device_token
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db

@@ -21,14 +21,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.accounts.models import Participant, hash_token
-from app.audit.services import record
-from app.core.errors import Conflict, DomainError, Invalid, status_of
-from app.core.i18n import current_language
-from app.core.participants import (
+from app.accounts.participants import (
     created_participant,
     current_participant,
     ensure_device_token,
 )
+from app.audit.services import record
+from app.core.errors import Conflict, DomainError, Invalid, status_of
+from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, require
 from app.extensions import db
 from app.projects.models import ParticipationPolicy

@@ -29,10 +29,12 @@ from app.core import permissions
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
-from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.core.permissions import Action, actor_from, can, project_of
 from app.core.security import CSP
 from app.extensions import db
+from app.organizations.rules import is_staff_of
 from app.projects.models import Stage
+from app.projects.rules import is_partner
 from app.surveys import bp
 from app.surveys import builder as svc
 from app.surveys.forms_manage import (
