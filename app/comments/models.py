@@ -90,7 +90,7 @@ class Comment(GeometryMixin, Base):
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     #: Shown publicly when hidden ("removed by a moderator: <reason>").
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(300), default=None)
-    #: Kinds of personal data found in the body ("email,street"; app.moderation.pii).
+    #: Kinds of personal data found in the body ("email,street"; app.core.pii).
     personal_data: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     client_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
     supports_count: Mapped[int] = mapped_column(default=0)

@@ -17,23 +17,52 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
-from app.comments.models import Comment, CommentStatus, Flag, Support
+from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.comments.schemas import (  # MAX_BODY and new_client_id re-exported for callers
     MAX_BODY as MAX_BODY,
 )
 from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.comments.schemas import new_client_id as new_client_id
+from app.core import pii
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
 from app.core.models import MAX_ID, utcnow
 from app.core.permissions import Action, Actor, can
 from app.extensions import db
-from app.moderation import pii
 from app.organizations.rules import is_staff_of
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
 MAX_DEPTH = 2
+
+
+def screen_personal_data(comment: Comment) -> list[pii.Match]:
+    """Note the personal data in a comment being stored, and hold it back for moderation
+    (status pending) when it has a phone number, an e-mail address or a personnummer."""
+    matches = pii.find(comment.body)
+    comment.personal_data = pii.kinds(matches)
+    if pii.holds_back(matches) and comment.status in (None, CommentStatus.PUBLISHED):
+        comment.status = CommentStatus.PENDING
+    return matches
+
+
+def flag_personal_data(comment: Comment) -> None:
+    """A published comment naming a street address gets a system flag (no participant,
+    reason personal data) so a moderator looks at it; dismissing the flag ends that."""
+    found = (comment.personal_data or "").split(",")
+    if pii.STREET not in found or comment.status != CommentStatus.PUBLISHED:
+        return
+    exists = db.session.scalar(
+        db.select(Flag.id).where(
+            Flag.comment_id == comment.id,
+            Flag.participant_id.is_(None),
+            Flag.reason == FlagReason.PERSONAL_DATA,
+            Flag.resolved_at.is_(None),
+        )
+    )
+    if exists is None:
+        db.session.add(Flag(comment_id=comment.id, reason=FlagReason.PERSONAL_DATA))
+        db.session.flush()
 
 
 def discussion_of(stage: Stage) -> Activity | None:
@@ -189,7 +218,7 @@ def post_comment(
     elif activity.moderation == ModerationMode.PRE and not is_staff_of(actor.user, stage):
         comment.status = CommentStatus.PENDING
     if not comment.is_official:
-        pii.screen(comment)  # personal data: held back for moderation, or marked
+        screen_personal_data(comment)  # personal data: held back for moderation, or marked
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
     comments_changed(stage.id)
@@ -209,7 +238,7 @@ def post_comment(
                 raise
             return _same_author(existing, participant), False
     if not comment.is_official:
-        pii.flag_for_review(comment)
+        flag_personal_data(comment)
     _notify_pending(comment)
     return comment, True
 
@@ -349,9 +378,9 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     comment.body = change.body
     comment.edited_at = utcnow()
     if not comment.is_official:
-        pii.screen(comment)
+        screen_personal_data(comment)
     db.session.flush()
-    pii.flag_for_review(comment)
+    flag_personal_data(comment)
     return comment
 
 

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.comments.models import Comment
+from app.core import pii
 from app.extensions import db
-from app.moderation import pii
 from app.surveys.models import Answer
 
 #: What stands where text was removed.

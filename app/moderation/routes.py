@@ -26,6 +26,7 @@ from app.moderation import bp, pii, queries, redaction, services, work
 from app.moderation.forms import AnswerForm, BulkForm, DecisionForm
 from app.organizations.rules import is_staff_of
 from app.projects.rules import is_partner
+from app.projects.urls import stage_url
 
 
 def flag_label(reason: str) -> str:
@@ -90,10 +91,6 @@ def location_of(comment: Comment) -> tuple[float, float] | None:
 
 
 def stage_link(comment: Comment) -> str | None:
-    try:
-        from app.public.routes import stage_url
-    except ImportError:  # the public stage page is optional for this view
-        return None
     return f"{stage_url(comment.stage)}#c-{comment.id}"
 
 

@@ -17,9 +17,9 @@ from app.accounts.models import Participant, User
 from app.accounts.participants import current_participant
 from app.accounts.passwords import verify_password
 from app.comments.models import Comment
+from app.core import pii
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
-from app.moderation import pii
 from app.organizations.models import Organization
 from app.privacy import bp
 from app.privacy.forms import DeleteAccountForm, DeleteOwnForm, EraseForm

@@ -127,7 +127,8 @@ def _redact_texts(
 ) -> int:
     """Remove the personal data (and ``extra`` words) from the contributions' text with the
     redaction service; returns how many texts changed."""
-    from app.moderation import pii, redaction
+    from app.core import pii
+    from app.moderation import redaction
 
     comments, answers = _texts_in_scope(participant, organization)
     changed = 0

@@ -18,11 +18,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
+from app.core import pii
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.extensions import db
-from app.moderation import pii
 from app.projects.models import ParticipationPolicy, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -337,7 +337,7 @@ def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
             question_id=question_id,
             value=cleaned.value,
             text=cleaned.text,
-            # Kinds of personal data in the free text (app.moderation.pii).
+            # Kinds of personal data in the free text (app.core.pii).
             personal_data=pii.kinds(pii.find(cleaned.text)) if cleaned.text else None,
         )
         for position, item in enumerate(cleaned.features):
