@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.comments.models import Comment
-from app.core import permissions
+from app.core import permissions, pii
 from app.core.htmx import is_htmx
 from app.core.i18n import current_language
 from app.core.permissions import Action, actor_from, can, project_of
 from app.core.security import safe_next
 from app.extensions import db
-from app.moderation import bp, pii, queries, redaction, services, work
+from app.moderation import bp, queries, redaction, services, work
 from app.moderation.forms import AnswerForm, BulkForm, DecisionForm
 from app.organizations.rules import is_staff_of
 from app.projects.rules import is_partner
