@@ -28,6 +28,7 @@ from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
 from app.core.models import MAX_ID, utcnow
 from app.core.permissions import Action, Actor, can
+from app.core.signals import contribution_created, contribution_edited
 from app.extensions import db
 from app.organizations.rules import is_staff_of
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
@@ -237,6 +238,7 @@ def post_comment(
             if existing is None:
                 raise
             return _same_author(existing, participant), False
+    contribution_created.send(comment)
     if not comment.is_official:
         flag_personal_data(comment)
     _notify_pending(comment)
@@ -375,12 +377,15 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     if not can(actor, Action.EDIT_COMMENT, comment):
         raise Forbidden(_("You can only edit your own comment, within 15 minutes of posting it."))
     comments_changed(comment.stage_id)
+    changed = comment.body != change.body
     comment.body = change.body
     comment.edited_at = utcnow()
     if not comment.is_official:
         screen_personal_data(comment)
     db.session.flush()
     flag_personal_data(comment)
+    if changed:
+        contribution_edited.send(comment)
     return comment
 
 

@@ -22,6 +22,7 @@ from app.analysis_ui.models import Codebook, PopulationRow, Theme
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
+from app.core.signals import contribution_created
 from app.demo import geography
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
@@ -460,6 +461,8 @@ class Seeder:
                 )
                 response.answers = (en_answerer if lang == "en" else answerer).answers(lang)
                 db.session.add(response)
+                for answer in response.answers:
+                    contribution_created.send(answer)
         discussion = Activity(
             stage=stage,
             kind=ActivityKind.DISCUSSION,
@@ -552,6 +555,7 @@ class Seeder:
                 created_at=when,
             )
             db.session.add(c)
+            contribution_created.send(c)
             if participant is not None:
                 seen_participants.append(participant)
             return c

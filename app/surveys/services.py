@@ -22,6 +22,7 @@ from app.core import pii
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
+from app.core.signals import contribution_created
 from app.extensions import db
 from app.projects.models import ParticipationPolicy, StageAction
 from app.surveys.models import (
@@ -292,7 +293,8 @@ def submit_response(
             raise Conflict(_("You have already answered this survey."), code="already_answered")
         earlier.answers.clear()
         db.session.flush()  # the old answers go first: one answer per question
-        earlier.answers.extend(_new_answers(validated))
+        answers = _new_answers(validated)
+        earlier.answers.extend(answers)
         earlier.language = validated.language
         earlier.channel = channel
         earlier.survey_version = survey.version
@@ -300,6 +302,7 @@ def submit_response(
         if validated.nickname and participant is not None:
             participant.nickname = validated.nickname
         db.session.flush()
+        _announce(answers)
         return earlier, True
 
     response = Response(
@@ -324,9 +327,16 @@ def submit_response(
         if stored is None:
             raise
         return stored, False
+    _announce(response.answers)
     if validated.nickname and participant is not None:
         participant.nickname = validated.nickname
     return response, True
+
+
+def _announce(answers: list[Answer]) -> None:
+    """Tell the subscribers (the analysis) about the new answers and their map features."""
+    for answer in answers:
+        contribution_created.send(answer)
 
 
 def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
