@@ -37,7 +37,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
 
 #: Domains that contribute a click group (``flask <name> ...``).
 CLI_MODULES = [
-    "app.accounts.cli",
+    "app.organizations.cli_users",
     "app.organizations.cli",
     "app.demo.cli",
     "app.exports.cli",
@@ -54,6 +54,13 @@ RULE_MODULES = [
     "app.projects.rules",
     "app.surveys.rules",
     "app.comments.rules",
+]
+
+#: Modules whose ``subscribe()`` connects them to other domains' signals (blinker).
+SUBSCRIBERS = [
+    "app.surveys.services",
+    "app.comments.services",
+    "app.notify.services",
 ]
 
 
@@ -102,6 +109,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_auto_coding()
     for name in RULE_MODULES:
         importlib.import_module(name).register()
+    for name in SUBSCRIBERS:
+        importlib.import_module(name).subscribe()
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -199,13 +208,16 @@ def _register_blueprints(app: Flask) -> None:
     """Import each domain's ``routes*.py`` modules, then register its blueprint.
 
     Route modules are imported here rather than from the package ``__init__`` so that
-    importing a domain's models (as the permissions module does) never pulls in its views.
+    importing a domain's models never pulls in its views. Every route module is imported
+    before any blueprint is registered: a package above may add pages to a lower package's
+    blueprint (``app/api/routes_tokens.py`` adds the token pages to the account pages).
     """
-    for name, prefix in BLUEPRINTS:
-        module = importlib.import_module(name)
+    packages = [(importlib.import_module(name), prefix) for name, prefix in BLUEPRINTS]
+    for module, _prefix in packages:
         for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
             if info.name.startswith("routes"):
-                importlib.import_module(f"{name}.{info.name}")
+                importlib.import_module(f"{module.__name__}.{info.name}")
+    for module, prefix in packages:
         app.register_blueprint(module.bp, url_prefix=prefix)
 
 
@@ -266,6 +278,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.core.i18n import current_language, enabled_languages, tr
     from app.core.permissions import Action, actor_from, can
     from app.intake.forms import sender_type_label
+    from app.organizations.forms import role_label
 
     def may(action: str, obj: Any) -> bool:
         from flask_login import current_user
@@ -286,6 +299,7 @@ def _register_template_helpers(app: Flask) -> None:
         Action=Action,
         channel_label=channel_label,
         sender_type_label=sender_type_label,
+        role_label=role_label,
         _=gettext,
         ngettext=ngettext,
     )

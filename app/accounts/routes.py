@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from app.accounts import bp
@@ -28,10 +27,12 @@ from app.accounts.services import (
     claim_device_participant,
     end_sessions,
     find_user,
+    is_staff,
     register,
     send_password_reset,
     send_verification,
     set_password,
+    set_preference,
     update_account,
     verify_email,
 )
@@ -39,9 +40,6 @@ from app.accounts.tokens import Purpose, TokenError, read_token
 from app.core.i18n import current_language
 from app.core.security import safe_next
 from app.extensions import db
-from app.notify.services import is_staff, set_preference
-from app.organizations.forms import role_label
-from app.organizations.models import Membership
 
 Page = Response | tuple[str, int] | str
 
@@ -234,18 +232,12 @@ def account() -> Page:
                         _("We have sent a link to your new email address to verify it."), "success"
                     )
                 return redirect(url_for("accounts.account"))
-    memberships = db.session.scalars(
-        db.select(Membership)
-        .where(Membership.user_id == user.id)
-        .options(joinedload(Membership.organization))
-    ).all()
     return render_template(
         "accounts/account.html",
         user=user,
         form=form,
         notify_form=StaffNotifyForm(obj=user) if is_staff(user) else None,
-        memberships=memberships,
-        role_label=role_label,
+        memberships=user.memberships,
     ), _status()
 
 

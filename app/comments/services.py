@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
+from app.comments import signals
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.comments.schemas import (  # MAX_BODY and new_client_id re-exported for callers
     MAX_BODY as MAX_BODY,
@@ -31,6 +32,7 @@ from app.core.permissions import Action, Actor, can
 from app.core.signals import contribution_created, contribution_edited
 from app.extensions import db
 from app.organizations.rules import is_staff_of
+from app.projects import signals as project_signals
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
@@ -247,9 +249,7 @@ def post_comment(
 
 def _notify_pending(comment: Comment) -> None:
     if comment.status == CommentStatus.PENDING:
-        from app.notify.services import comment_pending
-
-        comment_pending(comment)
+        signals.comment_awaits_moderation.send(comment)
 
 
 def comments_changed(stage_id: int) -> None:
@@ -363,9 +363,7 @@ def flag(
         ) from exc
     comment.flags_count = Comment.flags_count + 1
     db.session.flush()
-    from app.notify.services import comment_flagged
-
-    comment_flagged(item)
+    signals.comment_flagged.send(item)
     return item
 
 
@@ -402,3 +400,26 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     comment.set_geometry(None)
     db.session.flush()
     return comment
+
+
+# --- answers to the projects domain (app/projects/signals.py) --------------------------------
+
+
+def _count_comments(obj: Stage | Activity) -> tuple[str, int]:
+    column = Comment.activity_id if isinstance(obj, Activity) else Comment.stage_id
+    count = db.session.scalar(db.select(sa.func.count(Comment.id)).where(column == obj.id))
+    return "comments", int(count or 0)
+
+
+def _commenters(stage: Stage) -> sa.Select[Any]:
+    return (
+        db.select(Participant.user_id)
+        .join(Comment, Comment.participant_id == Participant.id)
+        .where(Comment.stage_id == stage.id)
+    )
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about comments (at app creation)."""
+    project_signals.counting_contributions.connect(_count_comments)
+    project_signals.selecting_contributors.connect(_commenters)

@@ -18,8 +18,8 @@ from shapely.geometry import shape
 
 from app.accounts.models import Participant, User
 from app.accounts.passwords import hash_password
-from app.analysis_ui.models import Codebook, PopulationRow, Theme
 from app.audit.services import record
+from app.codebook.models import Codebook, Theme
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
 from app.core.signals import contribution_created
@@ -30,7 +30,7 @@ from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
 from app.demo.texts import Writer
 from app.extensions import db
 from app.moderation.models import ModerationAction, ModerationDecision
-from app.organizations.models import Membership, Organization, Role
+from app.organizations.models import Membership, Organization, PopulationRow, Role
 from app.projects.models import (
     Activity,
     ActivityKind,

@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.analysis_ui.themes import theme_choices
+from app.codebook.themes import theme_choices
 from app.extensions import db
 from app.projects.models import (
     ModerationMode,

@@ -19,14 +19,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.accounts.models import Participant, User
+from app.accounts.models import User
 from app.audit.services import record
-from app.comments.models import Comment
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import Organization
+from app.projects import signals
 from app.projects.models import (
     Activity,
     ActivityKind,
@@ -43,7 +43,6 @@ from app.projects.models import (
     StageKind,
 )
 from app.projects.templates import TEMPLATES
-from app.surveys.models import Response, Survey, SurveyStatus
 
 AREA_TYPES = {"Polygon", "MultiPolygon"}
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -567,15 +566,13 @@ def move_stage(stage: Stage, direction: int, *, actor: User | None) -> None:
 
 def stage_contributions(stage: Stage) -> tuple[int, int]:
     """(responses, comments) stored in ``stage``'s activities."""
-    responses = db.session.scalar(
-        db.select(sa.func.count(Response.id))
-        .join(Activity, Activity.survey_id == Response.survey_id)
-        .where(Activity.stage_id == stage.id)
-    )
-    comments = db.session.scalar(
-        db.select(sa.func.count(Comment.id)).where(Comment.stage_id == stage.id)
-    )
-    return int(responses or 0), int(comments or 0)
+    counts = _contributions(stage)
+    return counts.get("responses", 0), counts.get("comments", 0)
+
+
+def _contributions(obj: Stage | Activity) -> dict[str, int]:
+    """Contributions in ``obj`` by kind, as the contribution domains count them."""
+    return {kind: int(n or 0) for _receiver, (kind, n) in signals.counting_contributions.send(obj)}
 
 
 def delete_stage(stage: Stage, *, actor: User | None) -> None:
@@ -628,14 +625,8 @@ def add_activity(
     survey = None
     if activity_kind == ActivityKind.SURVEY:
         organization = stage.project.organization
-        survey = Survey(
-            organization_id=stage.project.organization_id,
-            title=title or {lang: _("Survey") for lang in organization.languages[:1]},
-            status=SurveyStatus.DRAFT,
-            languages=list(organization.languages),
-        )
-        db.session.add(survey)
-        db.session.flush()
+        survey_title = title or {lang: _("Survey") for lang in organization.languages[:1]}
+        [(_receiver, survey)] = signals.creating_survey.send(stage, title=survey_title)
     activity = Activity(
         stage=stage,
         kind=activity_kind,
@@ -677,23 +668,7 @@ def update_activity(
 
 def remove_activity(activity: Activity, *, actor: User | None) -> None:
     """Remove an activity without contributions. Raises ``ProjectError`` when it has some."""
-    responses = 0
-    if activity.survey_id is not None:
-        responses = int(
-            db.session.scalar(
-                db.select(sa.func.count(Response.id)).where(
-                    Response.survey_id == activity.survey_id
-                )
-            )
-            or 0
-        )
-    comments = int(
-        db.session.scalar(
-            db.select(sa.func.count(Comment.id)).where(Comment.activity_id == activity.id)
-        )
-        or 0
-    )
-    if responses or comments:
+    if any(_contributions(activity).values()):
         raise ProjectError(
             "has_contributions",
             _("This activity has contributions from residents and cannot be removed."),
@@ -736,18 +711,8 @@ def save_feedback(
 
 def feedback_recipients(stage: Stage) -> list[User]:
     """Account holders who took part in ``stage`` and asked to hear about feedback."""
-    responded = (
-        db.select(Participant.user_id)
-        .join(Response, Response.participant_id == Participant.id)
-        .join(Activity, Activity.survey_id == Response.survey_id)
-        .where(Activity.stage_id == stage.id)
-    )
-    commented = (
-        db.select(Participant.user_id)
-        .join(Comment, Comment.participant_id == Participant.id)
-        .where(Comment.stage_id == stage.id)
-    )
-    ids = sa.union(responded, commented).subquery()
+    selects = [select for _receiver, select in signals.selecting_contributors.send(stage)]
+    ids = sa.union(*selects).subquery()
     return list(
         db.session.scalars(
             db.select(User)

@@ -17,10 +17,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.analysis_ui.models import PopulationRow
-from app.analysis_ui.themes import theme_ids
+from app.codebook.themes import theme_ids
 from app.core.models import utcnow
 from app.extensions import db
+from app.organizations.models import PopulationRow
 from app.projects.models import Activity, ActivityKind, Project, Stage
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,

@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.analysis_ui.themes import theme_choices
+from app.codebook.themes import theme_choices
 from app.surveys.builder import ICONS
 from app.surveys.models import QuestionType, Resubmission
 

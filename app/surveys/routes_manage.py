@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from app.analysis_ui.themes import theme_choices
 from app.audit.services import record
+from app.codebook.themes import theme_choices
 from app.core import permissions
 from app.core.htmx import is_htmx
 from app.core.i18n import tr

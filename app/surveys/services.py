@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,8 @@ from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
 from app.core.signals import contribution_created
 from app.extensions import db
-from app.projects.models import ParticipationPolicy, StageAction
+from app.projects import signals as project_signals
+from app.projects.models import Activity, ParticipationPolicy, Stage, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
     Answer,
@@ -382,3 +384,48 @@ def response_body(response: Response) -> dict[str, Any]:
         "language": response.language,
         "channel": Channel(response.channel).value,
     }
+
+
+# --- answers to the projects domain (app/projects/signals.py) --------------------------------
+
+
+def _count_responses(obj: Stage | Activity) -> tuple[str, int]:
+    query = db.select(sa.func.count(Response.id))
+    if isinstance(obj, Activity):
+        if obj.survey_id is None:
+            return "responses", 0
+        query = query.where(Response.survey_id == obj.survey_id)
+    else:
+        query = query.join(Activity, Activity.survey_id == Response.survey_id).where(
+            Activity.stage_id == obj.id
+        )
+    return "responses", int(db.session.scalar(query) or 0)
+
+
+def _respondents(stage: Stage) -> sa.Select[Any]:
+    return (
+        db.select(Participant.user_id)
+        .join(Response, Response.participant_id == Participant.id)
+        .join(Activity, Activity.survey_id == Response.survey_id)
+        .where(Activity.stage_id == stage.id)
+    )
+
+
+def _new_draft_survey(stage: Stage, *, title: dict[str, str]) -> Survey:
+    organization = stage.project.organization
+    survey = Survey(
+        organization_id=stage.project.organization_id,
+        title=title,
+        status=SurveyStatus.DRAFT,
+        languages=list(organization.languages),
+    )
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about surveys (at app creation)."""
+    project_signals.counting_contributions.connect(_count_responses)
+    project_signals.selecting_contributors.connect(_respondents)
+    project_signals.creating_survey.connect(_new_draft_survey)

@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
@@ -159,7 +157,6 @@ def test_core_imports_no_other_package_of_app() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the packages of app/ still form a cycle")
 def test_packages_of_app_import_each_other_without_cycles() -> None:
     graph = package_graph()
     cycle = find_cycle(graph)
