@@ -51,7 +51,8 @@ def _created(contribution: Any, **_: Any) -> None:
     elif isinstance(contribution, Answer):
         if (contribution.text or "").strip():
             _note(session, TargetType.ANSWER, contribution)
-        for feature in contribution.features:
+        # Only the features that came with it: never load the collection (a query each).
+        for feature in sa.inspect(contribution).dict.get("features", ()):
             _note(session, TargetType.FEATURE, feature)
 
 
