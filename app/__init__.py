@@ -24,7 +24,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
     ("app.accounts", None),
     ("app.surveys", None),
     ("app.comments", None),
-    ("app.photos", None),
+    ("app.comments.photos", None),
     ("app.manage", "/manage"),
     ("app.moderation", "/manage"),
     ("app.analysis_ui", "/manage"),
@@ -41,7 +41,7 @@ BLUEPRINTS: list[tuple[str, str | None]] = [
 
 #: Domains that contribute a click group (``flask <name> ...``).
 CLI_MODULES = [
-    "app.accounts.cli",
+    "app.organizations.cli_users",
     "app.organizations.cli",
     "app.demo.cli",
     "app.exports.cli",
@@ -50,6 +50,23 @@ CLI_MODULES = [
     "app.privacy.cli",
     "app.notify.cli",
     "app.follow.cli",
+]
+
+#: Each domain's permission rules, registered into the dispatcher of app.core.permissions.
+RULE_MODULES = [
+    "app.accounts.rules",
+    "app.organizations.rules",
+    "app.projects.rules",
+    "app.surveys.rules",
+    "app.comments.rules",
+]
+
+#: Modules whose ``subscribe()`` connects them to other domains' signals (blinker).
+SUBSCRIBERS = [
+    "app.surveys.services",
+    "app.comments.services",
+    "app.notify.services",
+    "app.follow.services",
 ]
 
 
@@ -96,6 +113,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.analysis_ui.hooks import register_auto_coding
 
     register_auto_coding()
+    for name in RULE_MODULES:
+        importlib.import_module(name).register()
+    for name in SUBSCRIBERS:
+        importlib.import_module(name).subscribe()
     for name in CLI_MODULES:
         module = importlib.import_module(name)
         app.cli.add_command(module.cli)
@@ -194,19 +215,22 @@ def _register_blueprints(app: Flask) -> None:
     """Import each domain's ``routes*.py`` modules, then register its blueprint.
 
     Route modules are imported here rather than from the package ``__init__`` so that
-    importing a domain's models (as the permissions module does) never pulls in its views.
+    importing a domain's models never pulls in its views. Every route module is imported
+    before any blueprint is registered: a package above may add pages to a lower package's
+    blueprint (``app/api/routes_tokens.py`` adds the token pages to the account pages).
     """
-    for name, prefix in BLUEPRINTS:
-        module = importlib.import_module(name)
+    packages = [(importlib.import_module(name), prefix) for name, prefix in BLUEPRINTS]
+    for module, _prefix in packages:
         for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
             if info.name.startswith("routes"):
-                importlib.import_module(f"{name}.{info.name}")
+                importlib.import_module(f"{module.__name__}.{info.name}")
+    for module, prefix in packages:
         app.register_blueprint(module.bp, url_prefix=prefix)
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.accounts.participants import set_participant_cookie
     from app.core.errors import DATABASE_DOWN, database_unavailable
-    from app.core.participants import set_participant_cookie
 
     @app.after_request
     def commit_boundary(response: Any) -> Any:
@@ -261,11 +285,14 @@ def _register_template_helpers(app: Flask) -> None:
     from app.core.i18n import current_language, enabled_languages, tr
     from app.core.permissions import Action, actor_from, can
     from app.intake.forms import sender_type_label
+    from app.organizations.forms import role_label
+    from app.projects.forms import document_kind_label
+    from app.surveys.builder import translation_gaps
 
     def may(action: str, obj: Any) -> bool:
         from flask_login import current_user
 
-        from app.core.participants import current_participant
+        from app.accounts.participants import current_participant
 
         return can(actor_from(current_user, current_participant()), action, obj)
 
@@ -281,6 +308,9 @@ def _register_template_helpers(app: Flask) -> None:
         Action=Action,
         channel_label=channel_label,
         sender_type_label=sender_type_label,
+        role_label=role_label,
+        document_kind_label=document_kind_label,
+        survey_translation_gaps=translation_gaps,
         _=gettext,
         ngettext=ngettext,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from app.accounts import bp
@@ -18,6 +17,7 @@ from app.accounts.forms import (
     ResetPasswordForm,
     StaffNotifyForm,
 )
+from app.accounts.participants import current_participant
 from app.accounts.passwords import verify_password
 from app.accounts.services import (
     DuplicateEmail,
@@ -27,22 +27,20 @@ from app.accounts.services import (
     claim_device_participant,
     end_sessions,
     find_user,
+    is_staff,
     register,
     send_password_reset,
     send_verification,
     set_password,
+    set_preference,
     update_account,
     verify_email,
 )
 from app.accounts.tokens import Purpose, TokenError, read_token
 from app.core.auth import login_required
 from app.core.i18n import current_language
-from app.core.participants import current_participant
 from app.core.security import safe_next
 from app.extensions import db
-from app.notify.services import is_staff, set_preference
-from app.organizations.forms import role_label
-from app.organizations.models import Membership
 
 Page = Response | tuple[str, int] | str
 
@@ -235,18 +233,12 @@ def account() -> Page:
                         _("We have sent a link to your new email address to verify it."), "success"
                     )
                 return redirect(url_for("accounts.account"))
-    memberships = db.session.scalars(
-        db.select(Membership)
-        .where(Membership.user_id == user.id)
-        .options(joinedload(Membership.organization))
-    ).all()
     return render_template(
         "accounts/account.html",
         user=user,
         form=form,
         notify_form=StaffNotifyForm(obj=user) if is_staff(user) else None,
-        memberships=memberships,
-        role_label=role_label,
+        memberships=user.memberships,
     ), _status()
 
 

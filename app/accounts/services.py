@@ -290,3 +290,20 @@ def claim_device_participant(user: User, participant: Participant | None) -> boo
     participant.user_id = user.id
     record("participant.claimed", actor=user, obj=participant)
     return True
+
+
+# --- staff notification preference (app/notify mails by it) ---------------------------------
+
+IMMEDIATELY, DAILY, OFF = "immediately", "daily", "off"
+CHOICES = (IMMEDIATELY, DAILY, OFF)
+
+
+def is_staff(user: User) -> bool:
+    return bool(user.is_superadmin or user.memberships)
+
+
+def set_preference(user: User, value: str) -> None:
+    if value not in CHOICES:
+        raise ValueError(value)
+    user.staff_notify = value
+    db.session.flush()

@@ -32,10 +32,11 @@ import sqlalchemy as sa
 from analysis.indicators import AnswerThread, CodedItem, StageInfo
 from analysis.models import CodedContribution, Contribution, ThemeAssignment
 from analysis.models import PopulationRow as PopRow
-from app.analysis_ui.models import Coding, PopulationRow, TargetType
+from app.analysis_ui.models import Coding, TargetType
 from app.comments.models import Comment, CommentStatus, Flag
 from app.core.models import translated
 from app.extensions import db
+from app.organizations.models import PopulationRow
 from app.projects.models import Activity, ActivityKind, Project, Stage, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,

@@ -1,7 +1,9 @@
 """Code new contributions automatically, whichever path wrote them (HTML form, API, import).
 
-After each flush the new or edited comments, free-text answers and map features are noted on
-the session. What happens next depends on ``AUTO_CODING``:
+Every write path announces new and edited contributions with the signals of
+:mod:`app.core.signals`; this module subscribes and notes the comments, free-text answers and
+map features on the session. At the session's commit (not a savepoint's release), what happens
+next depends on ``AUTO_CODING``:
 
 - ``background`` (default): a ``PendingCoding`` row per contribution is written in the same
   transaction, and a background job (``app.core.jobs.enqueue``: RQ with ``REDIS_URL``, else a
@@ -12,7 +14,7 @@ the session. What happens next depends on ``AUTO_CODING``:
 - ``sync``: they are coded just before the commit, in the same transaction.
 - ``off``: nothing is coded until ``flask analysis recode``.
 
-One hook instead of a call in every service keeps the rule in one place.
+The signal keeps the rule in one place without the writing domains knowing the analysis.
 """
 
 from __future__ import annotations
@@ -25,33 +27,54 @@ from flask import current_app, has_app_context, has_request_context
 from app.analysis_ui.models import PendingCoding, TargetType
 from app.comments.models import Comment
 from app.core.jobs import enqueue, register_jobs
+from app.core.signals import contribution_created, contribution_edited
 from app.extensions import db
-from app.surveys.models import Answer, AnswerFeature
+from app.surveys.models import Answer
 
 PENDING = "pd_pending_coding"
 RUNNING = "pd_coding_running"
 _registered = False
 
 
-def _note(session: Any, target: TargetType, target_id: int | None) -> None:
-    if target_id is not None:
-        session.info.setdefault(PENDING, {}).setdefault(target, set()).add(target_id)
+def _note(session: Any, target: TargetType, obj: Any) -> None:
+    """Remember ``obj`` for the commit (its id may come with the next flush)."""
+    session.info.setdefault(PENDING, {}).setdefault(target, []).append(obj)
 
 
-def _after_flush(session: Any, _context: Any) -> None:
+def _created(contribution: Any, **_: Any) -> None:
+    session = db.session()
     if session.info.get(RUNNING):
         return
-    for obj in session.new:
-        if isinstance(obj, Comment) and not obj.is_official:
-            _note(session, TargetType.COMMENT, obj.id)
-        elif isinstance(obj, Answer) and (obj.text or "").strip():
-            _note(session, TargetType.ANSWER, obj.id)
-        elif isinstance(obj, AnswerFeature):
-            _note(session, TargetType.FEATURE, obj.id)
-    for obj in session.dirty:
-        if isinstance(obj, Comment) and not obj.is_official and obj.deleted_at is None:
-            if sa.inspect(obj).attrs.body.history.has_changes():
-                _note(session, TargetType.COMMENT, obj.id)
+    if isinstance(contribution, Comment):
+        if not contribution.is_official:
+            _note(session, TargetType.COMMENT, contribution)
+    elif isinstance(contribution, Answer):
+        if (contribution.text or "").strip():
+            _note(session, TargetType.ANSWER, contribution)
+        # Only the features that came with it: never load the collection (a query each).
+        for feature in sa.inspect(contribution).dict.get("features", ()):
+            _note(session, TargetType.FEATURE, feature)
+
+
+def _edited(contribution: Any, **_: Any) -> None:
+    session = db.session()
+    if session.info.get(RUNNING):
+        return
+    if isinstance(contribution, Comment) and not contribution.is_official:
+        if contribution.deleted_at is None:
+            _note(session, TargetType.COMMENT, contribution)
+
+
+def _pending_ids(session: Any) -> dict[TargetType, set[int]]:
+    """The ids of what was noted, once flushed; rows gone again (rolled back with a
+    savepoint, deleted) are left out."""
+    noted = session.info.pop(PENDING, None) or {}
+    pending: dict[TargetType, set[int]] = {}
+    for target, objects in noted.items():
+        ids = {o.id for o in objects if o.id is not None and sa.inspect(o).persistent}
+        if ids:
+            pending[target] = ids
+    return pending
 
 
 def _mode() -> str:
@@ -63,8 +86,8 @@ def _before_commit(session: Any) -> None:
     # what it noted waits for the real one.
     if session.info.get(RUNNING) or not has_app_context() or session.in_nested_transaction():
         return
-    session.flush()  # note what this commit adds
-    pending = session.info.pop(PENDING, None)
+    session.flush()  # give what was noted its ids
+    pending = _pending_ids(session)
     if not pending:
         return
     mode = _mode()
@@ -97,12 +120,14 @@ def _after_rollback(session: Any) -> None:
 
 
 def register_auto_coding() -> None:
-    """Listen on the application's session (once per process)."""
+    """Subscribe to new and edited contributions; listen on the application's session for
+    its commit and rollback (once per process)."""
     global _registered
     register_jobs()
+    contribution_created.connect(_created)
+    contribution_edited.connect(_edited)
     if _registered:
         return
-    sa.event.listen(db.session, "after_flush", _after_flush)
     sa.event.listen(db.session, "before_commit", _before_commit)
 
     def after_soft_rollback(session: Any, previous: Any) -> None:

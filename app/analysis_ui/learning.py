@@ -39,15 +39,8 @@ from analysis.learned import Model, ModelError
 from analysis.models import VALENCES
 from analysis.text import content_tokens, get_stemmer
 from app.analysis_ui import dataset
-from app.analysis_ui.models import (
-    Codebook,
-    CoderModel,
-    Coding,
-    ContributionReview,
-    ReviewState,
-    TargetType,
-    Theme,
-)
+from app.analysis_ui.models import CoderModel, Coding, ContributionReview, ReviewState, TargetType
+from app.codebook.models import Codebook, Theme
 from app.core.jobs import enqueue
 from app.core.models import utcnow
 from app.extensions import db

@@ -7,47 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, enum_column, utcnow
-
-
-class Codebook(Base):
-    __tablename__ = "codebooks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Null for the platform default; set when an organization or project extends it.
-    organization_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE"), default=None
-    )
-    project_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("projects.id", ondelete="CASCADE"), default=None
-    )
-    name: Mapped[str] = mapped_column(sa.String(100))
-    version: Mapped[str] = mapped_column(sa.String(20), default="1")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    themes: Mapped[list[Theme]] = relationship(
-        back_populates="codebook", cascade="all, delete-orphan", order_by="Theme.position"
-    )
-
-
-class Theme(Base):
-    __tablename__ = "themes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    codebook_id: Mapped[int] = mapped_column(sa.ForeignKey("codebooks.id", ondelete="CASCADE"))
-    #: Stable theme id ("safety", "green", ...) used by reports, exports and codings.
-    key: Mapped[str] = mapped_column(sa.String(40))
-    position: Mapped[int] = mapped_column(default=0)
-    label: Mapped[dict[str, str]] = mapped_column(default=dict)
-    definition: Mapped[dict[str, str]] = mapped_column(default=dict)
-    #: Extra patterns per language for the automatic coder.
-    patterns: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-    codebook: Mapped[Codebook] = relationship(back_populates="themes")
-
-    __table_args__ = (sa.UniqueConstraint("codebook_id", "key"),)
 
 
 class TargetType(enum.StrEnum):
@@ -155,27 +117,6 @@ class PendingCoding(Base):
     target_type: Mapped[TargetType] = enum_column(TargetType, "coding_target")
     target_id: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
-class PopulationRow(Base):
-    """Official statistics: inhabitants by district × age band × gender."""
-
-    __tablename__ = "population_rows"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="CASCADE")
-    )
-    year: Mapped[int] = mapped_column()
-    district: Mapped[str] = mapped_column(sa.String(100))
-    age_band: Mapped[str] = mapped_column(sa.String(20))
-    gender: Mapped[str] = mapped_column(sa.String(20))
-    count: Mapped[int] = mapped_column()
-
-    __table_args__ = (
-        sa.UniqueConstraint("organization_id", "year", "district", "age_band", "gender"),
-        sa.CheckConstraint("count >= 0", name="count_nonnegative"),
-    )
 
 
 class IndicatorSnapshot(Base):

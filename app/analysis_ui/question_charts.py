@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from app.exports.charts import _frame
+from app.analysis_ui.charts import _frame
 
 BAR = "#005a9c"
 #: Diverging Likert colours, disagree (red-brown) to agree (blue), neutral grey.

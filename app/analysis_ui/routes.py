@@ -26,10 +26,12 @@ from app.analysis_ui.indicators import VERSION, compute_project
 from app.audit.services import record
 from app.core.auth import login_required
 from app.core.i18n import tr
-from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.core.permissions import Action, actor_from, can, project_of
 from app.extensions import db
 from app.organizations.models import Organization
+from app.organizations.rules import is_staff_of
 from app.projects.models import Project, Stage
+from app.projects.rules import is_partner
 
 _TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "fmt_number": evidence.number,

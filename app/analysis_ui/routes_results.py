@@ -15,7 +15,7 @@ from app.analysis_ui.question_results import Results, question_results, surveys_
 from app.analysis_ui.routes import _stage
 from app.core.auth import login_required
 from app.core.i18n import current_language
-from app.core.permissions import is_staff_of
+from app.organizations.rules import is_staff_of
 from app.projects.models import Project, Stage
 
 

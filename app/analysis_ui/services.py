@@ -23,7 +23,7 @@ from analysis.codebook import CodebookError, load_codebook
 from analysis.coder import Coder, default_coder
 from analysis.models import VALENCES, CodedContribution, ThemeAssignment
 from analysis.valence import valence as score_valence
-from app.analysis_ui import dataset, themes
+from app.analysis_ui import dataset
 from app.analysis_ui.dataset import Item
 from app.analysis_ui.models import (
     Coding,
@@ -33,6 +33,7 @@ from app.analysis_ui.models import (
     ReviewState,
     TargetType,
 )
+from app.codebook import themes
 from app.core.models import utcnow
 from app.extensions import db
 from app.projects.models import Stage
@@ -591,7 +592,7 @@ def replace_population(
     """Replace the organization's rows for every year in ``lines`` (flushed).
 
     Returns rows stored per year."""
-    from app.analysis_ui.models import PopulationRow
+    from app.organizations.models import PopulationRow
 
     by_year: dict[int, list[PopulationLine]] = defaultdict(list)
     for line in lines:

@@ -25,17 +25,17 @@ from flask import Response, abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import created_participant, current_participant
 from app.api import bp
 from app.comments import queries, services
 from app.comments.models import Comment
+from app.comments.photos import services as photos
 from app.comments.schemas import NewComment
 from app.core.errors import api_error
 from app.core.geo import GeometryError, parse_bbox
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
-from app.photos import services as photos
 from app.projects.models import Stage
 
 PER_PAGE = 50
@@ -71,7 +71,7 @@ def _photo_document(comment: Comment) -> dict[str, Any] | None:
     photo = getattr(comment, "photo", None)
     if photo is None or not photos.is_public(photo):
         return None
-    from app.photos.routes import photo_url
+    from app.comments.photos.routes import photo_url
 
     return {
         "thumbnail": photo_url(photo, "thumb"),

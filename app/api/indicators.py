@@ -18,8 +18,9 @@ from app.analysis_ui.indicators import VERSION, compute
 from app.analysis_ui.services import snapshot_of
 from app.api import bp
 from app.core.errors import api_error
-from app.core.permissions import Action, actor_from, is_staff_of, require_staff
+from app.core.permissions import Action, actor_from, require_staff
 from app.extensions import db
+from app.organizations.rules import is_staff_of
 from app.projects.models import Stage
 
 

@@ -15,9 +15,9 @@ from flask import abort, jsonify, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts.participants import current_participant
 from app.api import bp
 from app.core.i18n import tr
-from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
 from app.projects.models import Project, ProjectStatus, Stage

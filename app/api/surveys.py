@@ -20,13 +20,14 @@ from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import created_participant, current_participant
 from app.api import bp
 from app.audit.services import record
 from app.core.errors import api_error
 from app.core.i18n import current_language
 from app.core.models import translated
-from app.core.participants import created_participant, current_participant
-from app.core.permissions import Action, actor_from, can, is_staff_of, require
+from app.core.permissions import Action, actor_from, can, require
+from app.organizations.rules import is_staff_of
 from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
 from app.surveys.queries import (
     count_responses,

@@ -33,7 +33,7 @@ class CommentForm(FlaskForm):
     lat = StringField(_l("Latitude"))
     lon = StringField(_l("Longitude"))
     official = BooleanField(_l("Answer on behalf of the municipality"))
-    #: One photo (app/photos); checked and cleaned by ``app.photos.services.prepare``.
+    #: One photo, checked and cleaned by ``app.comments.photos.services.prepare``.
     photo = FileField(_l("Photo (optional)"))
     photo_alt = StringField(_l("Describe the photo"), render_kw={"maxlength": 300})
     client_id = HiddenField()

@@ -93,7 +93,7 @@ class Comment(GeometryMixin, Base):
     #: Refused while waiting for pre-moderation: it was never public, so it is not shown at
     #: all (a hidden comment that had been published keeps its place with the reason).
     rejected: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    #: Kinds of personal data found in the body ("email,street"; app.moderation.pii).
+    #: Kinds of personal data found in the body ("email,street"; app.core.pii).
     personal_data: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     client_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
     supports_count: Mapped[int] = mapped_column(default=0)

@@ -13,25 +13,61 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Field
 
+from app.accounts.participants import created_participant, current_participant
 from app.comments import bp, queries, services
 from app.comments.forms import CommentForm, ConfirmForm, EditForm, FlagForm
 from app.comments.models import Comment, CommentStatus
+from app.comments.photos import services as photos
 from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.core.errors import Conflict, Invalid, status_of
 from app.core.forms import FlaskForm
 from app.core.htmx import is_htmx, render
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, can, require
 from app.core.security import safe_next
 from app.extensions import db
-from app.photos import services as photos
 from app.projects.models import Stage
+from app.projects.urls import stage_url
+
+
+def discussion_context(
+    stage: Stage, form: CommentForm | None = None, *, sort: str = "newest", page: int = 1
+) -> dict[str, Any]:
+    """Everything the discussion partial needs (the stage page and the comment views)."""
+    participant = current_participant()
+    actor = actor_from(current_user, participant)
+    activity = services.discussion_of(stage)
+    viewer_id = participant.id if participant else None
+    thread = queries.thread(stage, sort=sort, page=page, viewer_id=viewer_id)
+    if form is None:
+        form = CommentForm(formdata=None)
+        form.client_id.data = services.new_client_id()
+    return {
+        "stage": stage,
+        "project": stage.project,
+        "activity": activity,
+        "thread": thread,
+        "form": form,
+        "can_comment": activity is not None
+        and can(actor, Action.COMMENT, stage, activity=activity),
+        "can_place": activity is not None
+        and can(actor, Action.PLACE_ON_MAP, stage, activity=activity),
+        "can_answer": can(actor, Action.ANSWER_OFFICIALLY, stage),
+        "needs_nickname": activity is not None
+        and activity.policy == "nickname"
+        and not (participant and participant.nickname),
+        "needs_account": activity is not None
+        and activity.policy == "account"
+        and not (actor.user and actor.user.email_verified_at),
+        "viewer_id": viewer_id,
+        "tile_url": current_app.config["TILE_URL"],
+        "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
+    }
 
 
 @bp.app_template_global("may_comment")
@@ -71,8 +107,6 @@ def _comment_or_404(comment_id: int) -> Comment:
 @bp.get("/comments/<int:comment_id>")
 def show(comment_id: int) -> Any:
     """A comment's own link: the page of the thread that shows it, at the comment."""
-    from app.public.routes import stage_url
-
     comment = _comment_or_404(comment_id)
     anchor = f"#c-{comment.id}"
     if comment.parent_id is not None:
@@ -86,8 +120,6 @@ def show(comment_id: int) -> Any:
 
 
 def _stage_url(stage: Stage, anchor: str = "") -> str:
-    from app.public.routes import stage_url
-
     return stage_url(stage) + (f"#{anchor}" if anchor else "")
 
 
@@ -151,8 +183,6 @@ def _post_comment(stage: Stage, form: CommentForm, parent: Comment | None = None
 def _discussion(
     stage: Stage, form: CommentForm | None = None, status: int = 200, notice: str | None = None
 ) -> Any:
-    from app.public.routes import discussion_context
-
     context = discussion_context(stage, form)
     context["notice"] = notice
     if is_htmx():
@@ -210,8 +240,6 @@ def reply(comment_id: int) -> Any:
 
 
 def _reply_form(parent: Comment, form: CommentForm, status: int = 200) -> Any:
-    from app.public.routes import discussion_context
-
     context = discussion_context(parent.stage, form)
     context.pop("thread")
     root = services.root_of(parent)

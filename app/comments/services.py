@@ -17,22 +17,55 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
-from app.comments.models import Comment, CommentStatus, Flag, Support
+from app.comments import signals
+from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.comments.schemas import (  # MAX_BODY and new_client_id re-exported for callers
     MAX_BODY as MAX_BODY,
 )
 from app.comments.schemas import EditComment, FlagComment, NewComment
 from app.comments.schemas import new_client_id as new_client_id
+from app.core import pii
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.geo import GeometryError
 from app.core.models import MAX_ID, utcnow
-from app.core.permissions import Action, Actor, can, is_staff_of
+from app.core.permissions import Action, Actor, can
+from app.core.signals import contribution_created, contribution_edited
 from app.extensions import db
-from app.moderation import pii
+from app.organizations.rules import is_staff_of
+from app.projects import signals as project_signals
 from app.projects.models import Activity, ActivityKind, ModerationMode, ParticipationPolicy, Stage
 
 #: Replies are shown (and stored) at most this many levels below a top-level comment.
 MAX_DEPTH = 2
+
+
+def screen_personal_data(comment: Comment) -> list[pii.Match]:
+    """Note the personal data in a comment being stored, and hold it back for moderation
+    (status pending) when it has a phone number, an e-mail address or a personnummer."""
+    matches = pii.find(comment.body)
+    comment.personal_data = pii.kinds(matches)
+    if pii.holds_back(matches) and comment.status in (None, CommentStatus.PUBLISHED):
+        comment.status = CommentStatus.PENDING
+    return matches
+
+
+def flag_personal_data(comment: Comment) -> None:
+    """A published comment naming a street address gets a system flag (no participant,
+    reason personal data) so a moderator looks at it; dismissing the flag ends that."""
+    found = (comment.personal_data or "").split(",")
+    if pii.STREET not in found or comment.status != CommentStatus.PUBLISHED:
+        return
+    exists = db.session.scalar(
+        db.select(Flag.id).where(
+            Flag.comment_id == comment.id,
+            Flag.participant_id.is_(None),
+            Flag.reason == FlagReason.PERSONAL_DATA,
+            Flag.resolved_at.is_(None),
+        )
+    )
+    if exists is None:
+        db.session.add(Flag(comment_id=comment.id, reason=FlagReason.PERSONAL_DATA))
+        db.session.flush()
 
 
 def discussion_of(stage: Stage) -> Activity | None:
@@ -188,7 +221,7 @@ def post_comment(
     elif activity.moderation == ModerationMode.PRE and not is_staff_of(actor.user, stage):
         comment.status = CommentStatus.PENDING
     if not comment.is_official:
-        pii.screen(comment)  # personal data: held back for moderation, or marked
+        screen_personal_data(comment)  # personal data: held back for moderation, or marked
     if official and parent is not None and parent.needs_answer:
         parent.answered_at = utcnow()
     comments_changed(stage.id)
@@ -207,24 +240,18 @@ def post_comment(
             if existing is None:
                 raise
             return _same_author(existing, participant), False
+    contribution_created.send(comment)
     if not comment.is_official:
-        pii.flag_for_review(comment)
+        flag_personal_data(comment)
     _notify_pending(comment)
-    _notify_followers(comment)
+    if comment.status == CommentStatus.PUBLISHED:
+        signals.comment_published.send(comment)
     return comment, True
-
-
-def _notify_followers(comment: Comment) -> None:
-    from app.follow.services import comment_replied
-
-    comment_replied(comment)  # the author of the parent hears of it, if they follow
 
 
 def _notify_pending(comment: Comment) -> None:
     if comment.status == CommentStatus.PENDING:
-        from app.notify.services import comment_pending
-
-        comment_pending(comment)
+        signals.comment_awaits_moderation.send(comment)
 
 
 def comments_changed(stage_id: int) -> None:
@@ -338,9 +365,7 @@ def flag(
         ) from exc
     comment.flags_count = Comment.flags_count + 1
     db.session.flush()
-    from app.notify.services import comment_flagged
-
-    comment_flagged(item)
+    signals.comment_flagged.send(item)
     return item
 
 
@@ -357,12 +382,15 @@ def edit(actor: Actor, comment: Comment, change: EditComment) -> Comment:
     if change.geometry is not None and comment.geometry is not None:
         # Only a placed comment moves: adding a place afterwards is not editing it.
         _place(actor, comment.stage, comment.activity, change.geometry, comment)
+    changed = comment.body != change.body
     comment.body = change.body
     comment.edited_at = utcnow()
     if not comment.is_official:
-        pii.screen(comment)
+        screen_personal_data(comment)
     db.session.flush()
-    pii.flag_for_review(comment)
+    flag_personal_data(comment)
+    if changed:
+        contribution_edited.send(comment)
     return comment
 
 
@@ -378,7 +406,30 @@ def delete(actor: Actor, comment: Comment) -> Comment:
     comment.body = ""
     comment.set_geometry(None)
     db.session.flush()
-    from app.photos.services import delete_of_comments
+    from app.comments.photos.services import delete_of_comments
 
     delete_of_comments([comment.id])  # its photo goes with the text
     return comment
+
+
+# --- answers to the projects domain (app/projects/signals.py) --------------------------------
+
+
+def _count_comments(obj: Stage | Activity) -> tuple[str, int]:
+    column = Comment.activity_id if isinstance(obj, Activity) else Comment.stage_id
+    count = db.session.scalar(db.select(sa.func.count(Comment.id)).where(column == obj.id))
+    return "comments", int(count or 0)
+
+
+def _commenters(stage: Stage) -> sa.Select[Any]:
+    return (
+        sa.select(Participant.user_id)
+        .join(Comment, Comment.participant_id == Participant.id)
+        .where(Comment.stage_id == stage.id)
+    )
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about comments (at app creation)."""
+    project_signals.counting_contributions.connect(_count_comments)
+    project_signals.selecting_contributors.connect(_commenters)

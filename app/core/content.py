@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds elements, never parses input
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import markdown as md
 import nh3
@@ -80,6 +81,24 @@ def local_time(value: datetime | None, style: str = "short") -> str:
     if value is None:
         return ""
     return str(format_datetime(value, style))
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A naive local time from a form, as an aware UTC time."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=_zone()).astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as a naive local time for a datetime-local input."""
+    if value is None:
+        return None
+    return value.astimezone(_zone()).replace(tzinfo=None)
 
 
 def now() -> datetime:
@@ -156,23 +175,15 @@ def absolute_url(path: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from app.core.translations import (
-        language_label,
-        survey_gaps,
-        translation_label,
-        translation_status,
-    )
-    from app.projects.forms import document_kind_label
+    from app.core.translations import language_label, translation_label, translation_status
 
     app.jinja_env.filters.update(markdown=render_markdown, localtime=local_time)
     app.jinja_env.globals.update(
         open_until=open_until,
         brand_color=brand_color,
         markdown_text=markdown_text,
-        document_kind_label=document_kind_label,
         absolute_url=absolute_url,
         translation_label=translation_label,
         translation_status=translation_status,
-        survey_translation_gaps=survey_gaps,
         language_label=language_label,
     )

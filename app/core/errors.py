@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.extensions import db
+from app.core.extensions import db
 
 CODES = {
     400: "bad_request",

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context, has_request_context
 
-from app.extensions import db
+from app.core.extensions import db
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy

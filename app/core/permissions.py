@@ -1,34 +1,26 @@
 """The one place that answers "may this user or participant do this action on this object".
 
 Views never re-implement a rule: they call :func:`can` (or :func:`require`, which aborts
-with 403/404). Staff rights come from memberships (organization roles) and project
-partnerships; resident rights come from the stage's allowed actions (data on the stage),
-its dates, and the activity's participation policy.
+with 403/404). This module knows no domain: it is a dispatcher. Each domain registers, at
+app creation, the rules for its own objects (``app/<domain>/rules.py``, see docs/design.md):
+
+* a *rule* decides one action on objects of one type (looked up along the object's class
+  hierarchy, ``object`` last);
+* an *owner* says which organization and project an object belongs to;
+* a *grant* lists the staff actions a user has on an object (organization roles, project
+  partnerships); an action without a rule is allowed exactly when it is granted;
+* an *insider* test tells staff and partners of an object from everyone else (403 or 404).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import AnonymousUserMixin
-
-from app.accounts.models import Participant, User
-from app.comments.models import Comment, CommentStatus
-from app.core.models import utcnow
-from app.organizations.models import Organization, Role
-from app.projects.models import (
-    Activity,
-    ActivityKind,
-    ParticipationPolicy,
-    Project,
-    Stage,
-    StageAction,
-)
-from app.surveys.models import Survey, SurveyStatus
 
 
 class Action(enum.StrEnum):
@@ -68,75 +60,19 @@ class Action(enum.StrEnum):
     VIEW_REGIONAL = "view_regional"
 
 
-RESIDENT_ACTIONS = {
-    Action.RESPOND,
-    Action.COMMENT,
-    Action.PLACE_ON_MAP,
-    Action.SUPPORT,
-    Action.FLAG,
-    Action.VIEW_ANSWERS,
-}
-
-#: What each organization role may do on objects of its own organization.
-ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.MODERATOR: frozenset(
-        {Action.VIEW_DASHBOARD, Action.MODERATE, Action.VIEW_HIDDEN, Action.REGISTER_INTAKE}
-    ),
-    Role.FACILITATOR: frozenset(
-        {
-            Action.VIEW_DASHBOARD,
-            Action.MODERATE,
-            Action.VIEW_HIDDEN,
-            Action.ANSWER_OFFICIALLY,
-            Action.VIEW_ANALYSIS,
-            Action.CODE,
-            Action.EXPORT,
-            Action.VIEW_PERSONAL_DATA,
-            Action.REGISTER_INTAKE,
-        }
-    ),
-    Role.PLANNER: frozenset(
-        {
-            Action.VIEW_DASHBOARD,
-            Action.CREATE_PROJECT,
-            Action.MANAGE_PROJECT,
-            Action.EDIT_SURVEY,
-            Action.MODERATE,
-            Action.VIEW_HIDDEN,
-            Action.ANSWER_OFFICIALLY,
-            Action.PUBLISH_FEEDBACK,
-            Action.VIEW_ANALYSIS,
-            Action.CODE,
-            Action.EXPORT,
-            Action.VIEW_PERSONAL_DATA,
-            Action.REGISTER_INTAKE,
-        }
-    ),
-}
-ROLE_ACTIONS[Role.ADMIN] = ROLE_ACTIONS[Role.PLANNER] | {
-    Action.VIEW_AUDIT,
-    Action.MANAGE_ORGANIZATION,
-    Action.MANAGE_MEMBERS,
-    Action.ERASE_PARTICIPANT,
-}
-
-#: What a project partner (another organization's member invited to a project) may do.
-PARTNER_ACTIONS = frozenset({Action.VIEW_ANALYSIS, Action.EXPORT})
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: a logged-in user (or none) and the resident participant (or none)."""
 
-    user: User | None = None
-    participant: Participant | None = None
+    user: Any = None
+    participant: Any = None
 
     @property
     def is_authenticated(self) -> bool:
         return self.user is not None
 
 
-def actor_from(user: Any, participant: Participant | None = None) -> Actor:
+def actor_from(user: Any, participant: Any = None) -> Actor:
     """The actor of a request. A deactivated user acts as an anonymous visitor: their
     session may outlive the deactivation, their rights must not."""
     if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "id", None):
@@ -148,154 +84,100 @@ def actor_from(user: Any, participant: Participant | None = None) -> Actor:
     return Actor(user, participant)
 
 
+#: ``rule(actor, action, obj, activity) -> bool``; ``activity`` narrows a stage to one of
+#: its activities (or is None).
+Rule = Callable[[Actor, Action, Any, Any], bool]
+#: ``grant(user, obj) -> actions``: staff actions of an active, non-superadmin user.
+Grant = Callable[[Any, Any], Iterable[Action]]
+#: ``insider(user, obj) -> bool``: is the user staff or a partner of the object?
+Insider = Callable[[Any, Any], bool]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """How to find the organization id and the project of objects of one type."""
+
+    organization_id: Callable[[Any], int | None]
+    project: Callable[[Any], Any]
+
+
+_rules: dict[tuple[Action, type], Rule] = {}
+_owners: dict[type, Owner] = {}
+_grants: dict[str, Grant] = {}
+_insiders: dict[str, Insider] = {}
+
+
+def add_rule(actions: Action | Iterable[Action], cls: type, rule: Rule) -> None:
+    """Let ``rule`` decide ``actions`` on instances of ``cls`` (and its subclasses)."""
+    for action in [actions] if isinstance(actions, Action) else actions:
+        _rules[(action, cls)] = rule
+
+
+def add_owner(
+    cls: type,
+    *,
+    organization_id: Callable[[Any], int | None],
+    project: Callable[[Any], Any] = lambda obj: None,
+) -> None:
+    _owners[cls] = Owner(organization_id, project)
+
+
+def add_grant(name: str, grant: Grant) -> None:
+    """Register a source of staff rights (registering the same name again replaces it)."""
+    _grants[name] = grant
+
+
+def add_insider(name: str, insider: Insider) -> None:
+    _insiders[name] = insider
+
+
+def _owner(obj: Any) -> Owner | None:
+    for cls in type(obj).__mro__:
+        owner = _owners.get(cls)
+        if owner is not None:
+            return owner
+    return None
+
+
 def organization_id_of(obj: Any) -> int | None:
     """The organization that owns ``obj``."""
-    if isinstance(obj, Organization):
-        return obj.id
-    if isinstance(obj, (Project, Survey)):
-        return obj.organization_id
-    if isinstance(obj, Stage):
-        return obj.project.organization_id
-    if isinstance(obj, Activity):
-        return obj.stage.project.organization_id
-    if isinstance(obj, Comment):
-        return obj.stage.project.organization_id
-    return None
+    owner = _owner(obj)
+    return owner.organization_id(obj) if owner else None
 
 
-def project_of(obj: Any) -> Project | None:
-    if isinstance(obj, Project):
-        return obj
-    if isinstance(obj, Stage):
-        return obj.project
-    if isinstance(obj, Activity):
-        return obj.stage.project
-    if isinstance(obj, Comment):
-        return obj.stage.project
-    if isinstance(obj, Survey) and obj.activity is not None:
-        return obj.activity.stage.project
-    return None
+def project_of(obj: Any) -> Any:
+    """The project ``obj`` belongs to, if any."""
+    owner = _owner(obj)
+    return owner.project(obj) if owner else None
 
 
-def roles_in(user: User | None, organization_id: int | None) -> set[Role]:
-    if user is None or organization_id is None:
-        return set()
-    return {m.role for m in user.memberships if m.organization_id == organization_id}
-
-
-def is_partner(user: User | None, project: Project | None) -> bool:
-    if user is None or project is None:
-        return False
-    own_orgs = {m.organization_id for m in user.memberships}
-    return any(
-        p.user_id == user.id or (p.organization_id is not None and p.organization_id in own_orgs)
-        for p in project.partners
-    )
-
-
-def staff_actions(user: User | None, obj: Any) -> set[Action]:
+def staff_actions(user: Any, obj: Any) -> set[Action]:
     """Every staff action ``user`` may take on ``obj``."""
     if user is None or not user.is_active:
         return set()
     if user.is_superadmin:
         return set(Action)
     actions: set[Action] = set()
-    for role in roles_in(user, organization_id_of(obj)):
-        actions |= ROLE_ACTIONS[role]
-    if is_partner(user, project_of(obj)):
-        actions |= PARTNER_ACTIONS
+    for grant in _grants.values():
+        actions.update(grant(user, obj))
     return actions
 
 
-def is_staff_of(user: User | None, obj: Any) -> bool:
-    if user is None or not user.is_active:
-        return False
-    return bool(user.is_superadmin or roles_in(user, organization_id_of(obj)))
+def _rule(action: Action, obj: Any) -> Rule | None:
+    for cls in type(obj).__mro__:
+        rule = _rules.get((action, cls))
+        if rule is not None:
+            return rule
+    return None
 
 
-def _policy_allows(actor: Actor, activity: Activity | None) -> bool:
-    if activity is None or activity.policy != ParticipationPolicy.ACCOUNT:
-        return True
-    user = actor.user
-    return user is not None and user.is_active and user.email_verified_at is not None
-
-
-def _own(actor: Actor, comment: Comment) -> bool:
-    return actor.participant is not None and comment.participant_id == actor.participant.id
-
-
-def _visible(actor: Actor, project: Project) -> bool:
-    return project.is_published or is_staff_of(actor.user, project)
-
-
-def can(actor: Actor, action: Action | str, obj: Any, *, activity: Activity | None = None) -> bool:
+def can(actor: Actor, action: Action | str, obj: Any, *, activity: Any = None) -> bool:
     """May ``actor`` do ``action`` on ``obj``? Pure decision: no side effects."""
     action = Action(action)
-    user = actor.user
-
-    if action == Action.ADMINISTER_PLATFORM:
-        return bool(user and user.is_active and user.is_superadmin)
-
-    if action == Action.VIEW_REGIONAL:
-        # Any staff member or partner of any organization; the view holds aggregates only.
-        return bool(user and user.is_active and (user.is_superadmin or user.memberships))
-
-    if action == Action.VIEW:
-        # A draft survey stays with staff even when its project is published.
-        if isinstance(obj, Survey) and obj.status == SurveyStatus.DRAFT:
-            if not is_staff_of(user, obj):
-                return False
-        # A comment waiting for approval is seen by its author and by moderating staff only;
-        # hidden and deleted comments keep their place (with a notice instead of the text).
-        if isinstance(obj, Comment) and (obj.status == CommentStatus.PENDING or obj.rejected):
-            if not _own(actor, obj) and Action.VIEW_HIDDEN not in staff_actions(user, obj):
-                return False
-        project = project_of(obj)
-        if project is not None:
-            return _visible(actor, project)
-        return True
-
-    if action in RESIDENT_ACTIONS:
-        stage = obj if isinstance(obj, Stage) else None
-        if isinstance(obj, Activity):
-            stage, activity = obj.stage, obj
-        if isinstance(obj, Comment):
-            stage = obj.stage
-            activity = activity or obj.activity
-            if obj.status != CommentStatus.PUBLISHED or obj.deleted_at is not None:
-                return False
-            if action == Action.SUPPORT and obj.is_official:
-                return False
-        if isinstance(obj, Survey):
-            activity = obj.activity
-            stage = activity.stage if activity else None
-            if obj.status != SurveyStatus.OPEN:
-                return False
-        if stage is None or not stage.project.is_published and not is_staff_of(user, stage):
-            return False
-        if action == Action.VIEW_ANSWERS:
-            return stage.allows(StageAction.VIEW_ANSWERS) or is_staff_of(user, stage)
-        if not stage.is_open or not stage.allows(action.value):
-            return False
-        if action == Action.RESPOND and activity is not None:
-            if activity.kind != ActivityKind.SURVEY:
-                return False
-        if action in (Action.COMMENT, Action.PLACE_ON_MAP) and activity is not None:
-            if activity.kind != ActivityKind.DISCUSSION:
-                return False
-        return _policy_allows(actor, activity)
-
-    if action in (Action.EDIT_COMMENT, Action.DELETE_COMMENT):
-        if not isinstance(obj, Comment) or obj.deleted_at is not None or obj.is_official:
-            return False
-        if not _own(actor, obj):
-            return False
-        if action == Action.DELETE_COMMENT:
-            return True
-        window = timedelta(minutes=current_app.config["COMMENT_EDIT_WINDOW_MINUTES"])
-        return obj.status != CommentStatus.HIDDEN and utcnow() - obj.created_at <= window
-
-    return action in staff_actions(user, obj)
+    rule = _rule(action, obj)
+    if rule is None:
+        return action in staff_actions(actor.user, obj)
+    return rule(actor, action, obj, activity)
 
 
 def require(actor: Actor, action: Action | str, obj: Any, **kwargs: Any) -> None:
@@ -319,6 +201,21 @@ def require_staff(actor: Actor, action: Action | str, obj: Any) -> None:
         abort(404)
     if can(actor, action, obj):
         return
-    if is_staff_of(actor.user, obj) or is_partner(actor.user, project_of(obj)):
+    if any(insider(actor.user, obj) for insider in _insiders.values()):
         abort(403)
     abort(404)
+
+
+def allow_or_abort(actor: Actor, obj: Any, actions: Iterable[Action]) -> Any:
+    """``obj`` when ``actor`` may take one of ``actions`` on it; else abort.
+
+    Objects of organizations the actor has no tie to answer 404, exactly like ids that do
+    not exist (``obj`` None); staff or partners without the right answer 403.
+    """
+    if obj is None:
+        abort(404)
+    if any(can(actor, action, obj) for action in actions):
+        return obj
+    if not staff_actions(actor.user, obj):
+        abort(404)
+    abort(403)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
@@ -95,7 +94,7 @@ ABUSE_LIMITS: dict[str, list[Rule]] = {
 
 
 def register_abuse_limits(app: Flask) -> None:
-    from app.extensions import limiter
+    from app.core.extensions import limiter
 
     @app.before_request
     def check_abuse_limits() -> None:
@@ -244,19 +243,18 @@ def too_many_new_participants(retry_after: int) -> TooManyRequests:
     return error
 
 
-def count_new_participant(participant_id: int) -> None:
+def count_new_participant(participant_id: int) -> list[int]:
     """Count a participant this request has just made against its client's address.
 
     Raises 429 (nothing of the request is committed then, the participant included) when
-    the address has made too many participants lately; marks the recent ones as possible
-    duplicates when the short window is full. Off with ``RATELIMIT_ENABLED=false``.
+    the address has made too many participants lately. Returns the ids of the recent ones
+    to mark as possible duplicates when the short window is full (else an empty list).
+    Off with ``RATELIMIT_ENABLED=false``.
     """
-    from app.accounts.models import Participant
     from app.core import models
-    from app.extensions import db
 
     if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
+        return []
     windows = burst_windows()
     now = models.utcnow().timestamp()
     admission = _burst_log().admit(ip_key(), participant_id, now, windows)
@@ -264,9 +262,5 @@ def count_new_participant(participant_id: int) -> None:
         raise too_many_new_participants(admission.retry_after)
     mark_at = int(current_app.config.get("BURST_SUSPECT_AT", windows[0].amount // 2) or 0)
     if mark_at and len(admission.recent) >= mark_at:
-        db.session.execute(
-            sa.update(Participant)
-            .where(Participant.id.in_(admission.recent))
-            .values(burst_suspect=True)
-            .execution_options(synchronize_session=False)
-        )
+        return list(admission.recent)
+    return []

@@ -10,7 +10,7 @@ from typing import Any, cast
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
-from app.extensions import compress
+from app.core.extensions import compress
 
 YEAR = 31_536_000
 

@@ -102,17 +102,14 @@ def _missing(value: dict[str, str] | None, lang: str) -> bool:
     )
 
 
-def survey_gaps(survey: Any) -> dict[str, list[str]]:
+def survey_gaps(survey: Any, organization_languages: Iterable[str]) -> dict[str, list[str]]:
     """For the builder: per language of the survey's organization, the texts missing in it
     ("Question 2: What do you think?", "Option "Bad" of question 2")."""
     from flask_babel import gettext as _
 
     from app.core.i18n import tr
-    from app.extensions import db
-    from app.organizations.models import Organization
 
-    org = db.session.get(Organization, survey.organization_id)
-    languages = [lang for lang in (org.languages if org else []) if lang != source_language()]
+    languages = [lang for lang in organization_languages if lang != source_language()]
     gaps: dict[str, list[str]] = {}
     for lang in languages:
         found: list[str] = []

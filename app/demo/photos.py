@@ -1,5 +1,5 @@
 """Demo photos on some residents' comments, drawn with Pillow at seed time (nothing fetched):
-a park, a street lamp, a crossing, a bench. Stored through ``app.photos.services`` as a
+a park, a street lamp, a crossing, a bench. Stored through ``app.comments.photos.services`` as a
 resident's upload would be, with the resident's own description."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from app.comments.models import Comment, CommentStatus
+from app.comments.photos import services
+from app.comments.photos.models import Photo
 from app.extensions import db
-from app.photos import services
-from app.photos.models import Photo
 
 SKY, GRASS, ASPHALT = (150, 190, 225), (92, 150, 70), (95, 95, 100)
 

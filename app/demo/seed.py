@@ -18,10 +18,11 @@ from shapely.geometry import shape
 
 from app.accounts.models import Participant, User
 from app.accounts.passwords import hash_password
-from app.analysis_ui.models import Codebook, PopulationRow, Theme
 from app.audit.services import record
+from app.codebook.models import Codebook, Theme
 from app.comments.models import Comment, CommentStatus, Flag, FlagReason, Support
 from app.core.models import utcnow
+from app.core.signals import contribution_created
 from app.demo import geography, images
 from app.demo import plans as demo_plans
 from app.demo.follow import seed_follow_and_meetings
@@ -32,7 +33,7 @@ from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
 from app.demo.texts import Writer
 from app.extensions import db
 from app.moderation.models import ModerationAction, ModerationDecision
-from app.organizations.models import Membership, Organization, Role
+from app.organizations.models import Membership, Organization, PopulationRow, Role
 from app.projects.models import (
     Activity,
     ActivityKind,
@@ -470,6 +471,8 @@ class Seeder:
                 )
                 response.answers = (en_answerer if lang == "en" else answerer).answers(lang)
                 db.session.add(response)
+                for answer in response.answers:
+                    contribution_created.send(answer)
         discussion = Activity(
             stage=stage,
             kind=ActivityKind.DISCUSSION,
@@ -562,6 +565,7 @@ class Seeder:
                 created_at=when,
             )
             db.session.add(c)
+            contribution_created.send(c)
             if participant is not None:
                 seen_participants.append(participant)
             return c

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Participant, User
 from app.comments.models import Comment, CommentStatus
+from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.projects.models import Activity, Project, Stage
 from app.surveys.models import (
@@ -340,3 +341,22 @@ def option_label(option: QuestionOption, lang: str = "sv") -> str:
     from app.core.models import translated
 
     return translated(option.label, lang) or option.code or str(option.id)
+
+
+def project_export(project: Project) -> ExportJob | None:
+    """The newest finished export of the whole project's responses and comments, or None.
+    An archived project may be deleted only once such an export exists (public records)."""
+    jobs = db.session.scalars(
+        sa.select(ExportJob)
+        .where(
+            ExportJob.organization_id == project.organization_id,
+            ExportJob.kind == "responses",
+            ExportJob.status == JobStatus.DONE,
+        )
+        .order_by(ExportJob.id.desc())
+    )
+    for job in jobs:
+        params = job.params or {}
+        if params.get("scope_type") == "project" and str(params.get("scope_id")) == str(project.id):
+            return job
+    return None

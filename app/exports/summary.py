@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from analysis.hotspots import CELL_SIZE, FDR_Q, hotspots, to_sweref
 from analysis.suppression import suppress_value
-from app.analysis_ui import dataset, evidence
+from app.analysis_ui import charts, dataset, evidence
 from app.analysis_ui.dataset import Item
 from app.analysis_ui.evidence import MIN_PARTICIPANTS
 from app.analysis_ui.indicators import compute_scope
@@ -37,7 +37,6 @@ from app.analysis_ui.queries import visible_quotes
 from app.analysis_ui.question_results import question_results
 from app.comments.models import CommentStatus
 from app.core.models import translated
-from app.exports import charts
 from app.exports.folium_map import summary_map
 from app.exports.queries import Scope, load_dataset
 from app.organizations.services import logo_file

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.participants import created_participant, current_participant
 from app.core.i18n import current_language
-from app.core.participants import created_participant, current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import csrf, db
 from app.follow import bp

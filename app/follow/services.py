@@ -32,12 +32,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant, User
+from app.comments import signals as comment_signals
 from app.comments.models import Comment, CommentStatus
 from app.core.jobs import enqueue
 from app.core.mail import external_url, send_mail
 from app.core.models import translated, utcnow
 from app.extensions import db
 from app.follow.models import Follow, FollowMail
+from app.projects import signals as project_signals
 from app.projects.models import Feedback, Project, Stage
 
 log = logging.getLogger(__name__)
@@ -523,3 +525,10 @@ def send_confirmation(follow_id: int) -> bool:
 def _deleted(result: Any) -> int:
     """How many rows a bulk DELETE removed (``CursorResult.rowcount``)."""
     return int(cast(sa.CursorResult[Any], result).rowcount or 0)
+
+
+def subscribe() -> None:
+    """Listen to the projects and comments domains (at app creation)."""
+    project_signals.stage_made_current.connect(stage_opened)
+    project_signals.feedback_published.connect(feedback_published)
+    comment_signals.comment_published.connect(comment_replied)

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.participants import current_actor
 from app.comments.models import Comment
 from app.core.auth import login_required
 from app.core.errors import Invalid
-from app.core.permissions import Action, can, is_partner, is_staff_of
+from app.core.permissions import Action, can
 from app.extensions import db
 from app.intake import bp, queries
 from app.intake import services as svc
@@ -28,9 +29,10 @@ from app.intake.forms import (
     sender_type_short_labels,
 )
 from app.intake.models import Attachment, RegisterEntry
-from app.manage.queries import current_actor
 from app.meetings.services import link_note
+from app.organizations.rules import is_staff_of
 from app.projects.models import Project
+from app.projects.rules import is_partner
 
 Page = str | tuple[str, int] | Response
 

@@ -29,6 +29,7 @@ from app.comments.models import (
 from app.comments.services import discussion_of
 from app.core.errors import Invalid
 from app.core.geo import GeometryError
+from app.core.signals import contribution_created
 from app.extensions import db
 from app.intake.models import Attachment, RegisterEntry, RegisterKind, Sender
 from app.projects.models import Activity, ModerationMode, Project, Stage
@@ -214,6 +215,7 @@ def register_contribution(project: Project, data: Registration, *, actor: User) 
         comment.status = CommentStatus.PENDING
     db.session.add(comment)
     db.session.flush()
+    contribution_created.send(comment)
     if name:
         db.session.add(
             Sender(

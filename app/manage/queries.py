@@ -10,15 +10,14 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.accounts.participants import current_actor
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus, Flag
 from app.core.models import utcnow
-from app.core.participants import current_participant
-from app.core.permissions import Action, Actor, actor_from, can, staff_actions
+from app.core.permissions import Action, Actor, allow_or_abort, can
 from app.exports.models import ExportJob, JobStatus
 from app.extensions import db
 from app.organizations.models import Membership, Organization
@@ -32,24 +31,10 @@ EXPORT_DAYS = 7
 EDIT = (Action.MANAGE_PROJECT,)
 
 
-def current_actor() -> Actor:
-    return actor_from(current_user, current_participant(create=False))
-
-
 def _allow(obj: Any, actions: tuple[Action, ...]) -> Any:
-    """Abort unless the current user may take one of ``actions`` on ``obj``.
-
-    Objects of organizations the user has no tie to answer 404, exactly like ids that do
-    not exist; staff or partners without the right answer 403.
-    """
-    if obj is None:
-        abort(404)
-    actor = current_actor()
-    if any(can(actor, action, obj) for action in actions):
-        return obj
-    if not staff_actions(actor.user, obj):
-        abort(404)
-    abort(403)
+    """Abort unless the current user may take one of ``actions`` on ``obj`` (404 for other
+    organizations' objects, 403 without the right; ``permissions.allow_or_abort``)."""
+    return allow_or_abort(current_actor(), obj, actions)
 
 
 def load_project(project_id: int, *actions: Action) -> Project:

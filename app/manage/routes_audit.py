@@ -9,6 +9,7 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import current_actor
 from app.audit.labels import action_label, object_label
 from app.audit.services import record
 from app.core.auth import login_required
@@ -21,7 +22,6 @@ from app.manage.queries import (
     all_audit_events,
     audit_events,
     choose_organization,
-    current_actor,
     organization_staff,
 )
 

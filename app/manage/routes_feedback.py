@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.analysis_ui.themes import theme_choices
+from app.codebook.themes import theme_choices
 from app.core.auth import login_required
 from app.core.permissions import Action
 from app.manage import bp

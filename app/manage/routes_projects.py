@@ -11,15 +11,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
+from app.accounts.participants import current_actor
 from app.core.auth import login_required
 from app.core.geo import GeometryError
 from app.core.i18n import tr
 from app.core.permissions import Action, require
+from app.exports import queries as export_queries
 from app.extensions import db
 from app.manage import bp
 from app.manage.queries import (
     choose_organization,
-    current_actor,
     load_child,
     load_project,
     preload_tree,
@@ -428,7 +429,7 @@ def project_delete(project_id: int) -> Page:
     deleted; the planner confirms by typing the project's address name."""
     project = load_project(project_id)
     counts = services.deletion_counts(project)
-    export = services.deletion_export(project)
+    export = export_queries.project_export(project)
     error = None
     if request.method == "POST":
         if request.form.get("confirm_slug", "").strip() != project.slug:
@@ -437,7 +438,7 @@ def project_delete(project_id: int) -> Page:
             title = tr(project.title)
             org_slug = project.organization.slug
             try:
-                services.delete_project(project, actor=current_user)
+                services.delete_project(project, export=export, actor=current_user)
             except ProjectError as exc:
                 error = exc.message
             else:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.core.auth import login_required
+from app.core.content import to_local, to_utc
 from app.manage import bp
 from app.manage.queries import load_activity, load_project, load_stage, preload_tree
 from app.projects import services
@@ -39,24 +38,6 @@ HELPERS = {
     "moderation_label": moderation_label,
     "language_name": language_name,
 }
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A naive local time from a form, as an aware UTC time."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=_zone()).astimezone(UTC)
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    """A stored UTC time as a naive local time for a datetime-local input."""
-    if value is None:
-        return None
-    return value.astimezone(_zone()).replace(tzinfo=None)
 
 
 def _stages_page(project: Project, status: int = 200, form: Any = None) -> tuple[str, int]:

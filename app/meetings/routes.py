@@ -9,8 +9,8 @@ from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import current_participant
 from app.core.i18n import current_language
-from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
 from app.meetings import bp, services

@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.participants import current_actor
 from app.core.auth import login_required
+from app.core.content import to_local, to_utc
 from app.core.models import MAX_ID
+from app.core.permissions import Action, allow_or_abort
 from app.extensions import db
-from app.manage.queries import load_stage
-from app.manage.routes_stages import to_local, to_utc
 from app.meetings import bp, services
 from app.meetings.forms import meeting_form
 from app.meetings.models import Meeting
@@ -117,7 +118,13 @@ def intake_meeting(value: str | None) -> Meeting | None:
     if meeting is None:
         return None
     from app.core.permissions import can
-    from app.manage.queries import EDIT, current_actor
 
-    actor = current_actor()
-    return meeting if any(can(actor, a, meeting.stage) for a in EDIT) else None
+    return meeting if can(current_actor(), Action.MANAGE_PROJECT, meeting.stage) else None
+
+
+def load_stage(stage_id: int) -> Stage:
+    """The stage, if the current user may manage its project (404/403 otherwise)."""
+    found: Stage = allow_or_abort(
+        current_actor(), db.session.get(Stage, stage_id), (Action.MANAGE_PROJECT,)
+    )
+    return found

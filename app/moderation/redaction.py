@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.comments.models import Comment
+from app.core import pii
+from app.core.signals import contribution_edited
 from app.extensions import db
-from app.moderation import pii
 from app.surveys.models import Answer
 
 #: What stands where text was removed.
@@ -91,6 +92,8 @@ def redact(
     else:
         contribution.text = new_text
     contribution.personal_data = pii.kinds(pii.find(new_text))
+    if new_text != text:
+        contribution_edited.send(contribution)
     removed = sum(end - start for start, end in merged)
     if audit:
         record(

@@ -16,15 +16,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.comments.models import Comment
-from app.core import permissions
+from app.core import permissions, pii
 from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import current_language
-from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.core.permissions import Action, actor_from, can, project_of
 from app.core.security import safe_next
 from app.extensions import db
-from app.moderation import bp, pii, queries, redaction, services, work
+from app.moderation import bp, queries, redaction, services, work
 from app.moderation.forms import AnswerForm, BulkForm, DecisionForm
+from app.organizations.rules import is_staff_of
+from app.projects.rules import is_partner
+from app.projects.urls import stage_url
 
 
 def flag_label(reason: str) -> str:
@@ -89,10 +92,6 @@ def location_of(comment: Comment) -> tuple[float, float] | None:
 
 
 def stage_link(comment: Comment) -> str | None:
-    try:
-        from app.public.routes import stage_url
-    except ImportError:  # the public stage page is optional for this view
-        return None
     return f"{stage_url(comment.stage)}#c-{comment.id}"
 
 

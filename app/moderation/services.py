@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask_babel import gettext as _
 
 from app.audit.services import record
+from app.comments import signals as comment_signals
 from app.comments.models import Comment, CommentStatus, Flag
 from app.comments.services import comments_changed
 from app.core.models import utcnow
@@ -120,9 +121,7 @@ def approve(comment: Comment, *, moderator: Any, reason: str | None = None) -> M
         raise ModerationConflict(_("Only a comment waiting for approval can be approved."))
     comments_changed(comment.stage_id)
     comment.status = CommentStatus.PUBLISHED
-    from app.follow.services import comment_replied
-
-    comment_replied(comment)  # an approved reply: its parent's author hears of it
+    comment_signals.comment_published.send(comment)  # an approved reply: its parent's author
     return _decide(comment, moderator, ModerationAction.APPROVE, text)
 
 
@@ -228,7 +227,5 @@ def answer(comment: Comment, *, author: Any, body: str | None, language: str) ->
         parent_id=comment.id,
     )
     db.session.flush()
-    from app.follow.services import comment_replied
-
-    comment_replied(reply)  # the comment's author hears of the answer, if they follow
+    comment_signals.comment_published.send(reply)  # the comment's author hears of the answer
     return reply

@@ -26,7 +26,9 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from app.accounts.models import User
+from app.accounts.services import DAILY, IMMEDIATELY
 from app.audit.models import AuditEvent
+from app.comments import signals as comment_signals
 from app.comments.models import Comment, CommentStatus, Flag
 from app.core.jobs import enqueue
 from app.core.mail import external_url, send_mail
@@ -40,21 +42,8 @@ from app.projects.models import Project, Stage
 
 log = logging.getLogger(__name__)
 
-IMMEDIATELY, DAILY, OFF = "immediately", "daily", "off"
-CHOICES = (IMMEDIATELY, DAILY, OFF)
 #: How many items of each kind a digest lists before "and N more".
 DIGEST_LIST = 10
-
-
-def is_staff(user: User) -> bool:
-    return bool(user.is_superadmin or user.memberships)
-
-
-def set_preference(user: User, value: str) -> None:
-    if value not in CHOICES:
-        raise ValueError(value)
-    user.staff_notify = value
-    db.session.flush()
 
 
 def _language(user: User) -> str:
@@ -93,6 +82,12 @@ def comment_pending(comment: Comment) -> None:
 def comment_flagged(flag: Flag) -> None:
     """A comment was flagged: tell the "immediately" moderators after the commit."""
     enqueue(send_immediate, "flagged", flag.comment_id)
+
+
+def subscribe() -> None:
+    """Listen to the comments domain (at app creation; connecting again changes nothing)."""
+    comment_signals.comment_awaits_moderation.connect(comment_pending)
+    comment_signals.comment_flagged.connect(comment_flagged)
 
 
 def _excerpt(text: str, length: int = 200) -> str:

@@ -81,3 +81,24 @@ class Membership(Base):
     organization: Mapped[Organization] = relationship(back_populates="memberships")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "organization_id"),)
+
+
+class PopulationRow(Base):
+    """Official statistics: inhabitants by district × age band × gender."""
+
+    __tablename__ = "population_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    year: Mapped[int] = mapped_column()
+    district: Mapped[str] = mapped_column(sa.String(100))
+    age_band: Mapped[str] = mapped_column(sa.String(20))
+    gender: Mapped[str] = mapped_column(sa.String(20))
+    count: Mapped[int] = mapped_column()
+
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "year", "district", "age_band", "gender"),
+        sa.CheckConstraint("count >= 0", name="count_nonnegative"),
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.core.participants import current_participant
+from app.accounts.participants import current_participant
 from app.core.permissions import Action, actor_from, require
 from app.extensions import db
 from app.plans import bp

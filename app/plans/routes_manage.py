@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.participants import current_actor
 from app.core.auth import login_required
 from app.core.permissions import Action, require
 from app.extensions import db
-from app.manage.queries import current_actor, load_stage
+from app.manage.queries import load_stage
 from app.manage.routes_projects import _read_upload
 from app.organizations.models import Organization
 from app.plans import bp, services

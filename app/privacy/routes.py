@@ -14,13 +14,13 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, User
+from app.accounts.participants import current_participant
 from app.accounts.passwords import verify_password
 from app.comments.models import Comment
+from app.core import pii
 from app.core.auth import login_required
-from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, can
 from app.extensions import db
-from app.moderation import pii
 from app.organizations.models import Organization
 from app.privacy import bp
 from app.privacy.forms import DeleteAccountForm, DeleteOwnForm, EraseForm

@@ -16,11 +16,11 @@ from app.accounts.models import Participant, User
 from app.analysis_ui.models import Coding, TargetType
 from app.audit.services import record
 from app.comments.models import Comment, Flag, Support
+from app.comments.photos.services import delete_of_comments as delete_photos
 from app.comments.services import comments_changed
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import ErasureMode, Organization
-from app.photos.services import delete_of_comments as delete_photos
 from app.privacy.storage import (
     checkpoint_after_commit,
     delete_exports_of_projects,
@@ -128,7 +128,8 @@ def _redact_texts(
 ) -> int:
     """Remove the personal data (and ``extra`` words) from the contributions' text with the
     redaction service; returns how many texts changed."""
-    from app.moderation import pii, redaction
+    from app.core import pii
+    from app.moderation import redaction
 
     comments, answers = _texts_in_scope(participant, organization)
     changed = 0

@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from app.analysis_ui.themes import theme_choices
+from app.codebook.themes import theme_choices
 from app.core.forms import FlaskForm, MultiCheckboxField
 from app.extensions import db
 from app.projects.models import (

@@ -20,15 +20,15 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from app.accounts.models import Participant, User
+from app.accounts.models import User
 from app.audit.services import record
-from app.comments.models import Comment
 from app.core import geo, translations
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
 from app.extensions import db
 from app.organizations.models import Organization
+from app.projects import signals
 from app.projects.models import (
     Activity,
     ActivityKind,
@@ -46,7 +46,6 @@ from app.projects.models import (
     StageKind,
 )
 from app.projects.templates import TEMPLATES
-from app.surveys.models import Response, Survey, SurveyStatus
 
 AREA_TYPES = {"Polygon", "MultiPolygon"}
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -712,15 +711,13 @@ def move_stage(stage: Stage, direction: int, *, actor: User | None) -> None:
 
 def stage_contributions(stage: Stage) -> tuple[int, int]:
     """(responses, comments) stored in ``stage``'s activities."""
-    responses = db.session.scalar(
-        db.select(sa.func.count(Response.id))
-        .join(Activity, Activity.survey_id == Response.survey_id)
-        .where(Activity.stage_id == stage.id)
-    )
-    comments = db.session.scalar(
-        db.select(sa.func.count(Comment.id)).where(Comment.stage_id == stage.id)
-    )
-    return int(responses or 0), int(comments or 0)
+    counts = _contributions(stage)
+    return counts.get("responses", 0), counts.get("comments", 0)
+
+
+def _contributions(obj: Stage | Activity) -> dict[str, int]:
+    """Contributions in ``obj`` by kind, as the contribution domains count them."""
+    return {kind: int(n or 0) for _receiver, (kind, n) in signals.counting_contributions.send(obj)}
 
 
 @dataclass
@@ -752,35 +749,15 @@ def deletion_counts(project: Project) -> DeletionCounts:
     return DeletionCounts(len(project.stages), surveys, responses, comments, len(project.documents))
 
 
-def deletion_export(project: Project) -> Any:
-    """The newest finished export of the whole project's responses and comments, or None.
-    An archived project may be deleted only once such an export exists (public records)."""
-    from app.exports.models import ExportJob, JobStatus
-
-    jobs = db.session.scalars(
-        db.select(ExportJob)
-        .where(
-            ExportJob.organization_id == project.organization_id,
-            ExportJob.kind == "responses",
-            ExportJob.status == JobStatus.DONE,
-        )
-        .order_by(ExportJob.id.desc())
-    )
-    for job in jobs:
-        params = job.params or {}
-        if params.get("scope_type") == "project" and str(params.get("scope_id")) == str(project.id):
-            return job
-    return None
-
-
-def delete_project(project: Project, *, actor: User | None) -> DeletionCounts:
+def delete_project(project: Project, *, export: Any, actor: User | None) -> DeletionCounts:
     """Delete an archived project that has been exported, with everything in it.
 
-    Raises ``ProjectError`` unless the project is archived and exported. The audit event
-    (kept: it belongs to the organization) names the project, the export and the counts."""
+    ``export`` is the finished export of the whole project
+    (``app.exports.queries.project_export``), None when there is none. Raises
+    ``ProjectError`` unless the project is archived and exported. The audit event (kept: it
+    belongs to the organization) names the project, the export and the counts."""
     if project.status != ProjectStatus.ARCHIVED:
         raise ProjectError("not_archived", _("Only an archived project can be deleted."))
-    export = deletion_export(project)
     if export is None:
         raise ProjectError(
             "not_exported",
@@ -841,13 +818,11 @@ def delete_stage(stage: Stage, *, actor: User | None) -> None:
 
 def set_current_stage(stage: Stage, *, actor: User | None) -> None:
     """Make ``stage`` current (the only current one of its project)."""
-    from app.follow.services import stage_opened
-
     was_current = stage.is_current
     make_current(stage)
     _audit("stage.make_current", actor, stage.project, obj=stage)
     if not was_current:
-        stage_opened(stage)  # followers hear of it after the commit
+        signals.stage_made_current.send(stage)  # followers hear of it after the commit
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -867,14 +842,8 @@ def add_activity(
     survey = None
     if activity_kind == ActivityKind.SURVEY:
         organization = stage.project.organization
-        survey = Survey(
-            organization_id=stage.project.organization_id,
-            title=title or {lang: _("Survey") for lang in organization.languages[:1]},
-            status=SurveyStatus.DRAFT,
-            languages=list(organization.languages),
-        )
-        db.session.add(survey)
-        db.session.flush()
+        survey_title = title or {lang: _("Survey") for lang in organization.languages[:1]}
+        [(_receiver, survey)] = signals.creating_survey.send(stage, title=survey_title)
     activity = Activity(
         stage=stage,
         kind=activity_kind,
@@ -916,23 +885,7 @@ def update_activity(
 
 def remove_activity(activity: Activity, *, actor: User | None) -> None:
     """Remove an activity without contributions. Raises ``ProjectError`` when it has some."""
-    responses = 0
-    if activity.survey_id is not None:
-        responses = int(
-            db.session.scalar(
-                db.select(sa.func.count(Response.id)).where(
-                    Response.survey_id == activity.survey_id
-                )
-            )
-            or 0
-        )
-    comments = int(
-        db.session.scalar(
-            db.select(sa.func.count(Comment.id)).where(Comment.activity_id == activity.id)
-        )
-        or 0
-    )
-    if responses or comments:
+    if any(_contributions(activity).values()):
         raise ProjectError(
             "has_contributions",
             _("This activity has contributions from residents and cannot be removed."),
@@ -975,18 +928,8 @@ def save_feedback(
 
 def feedback_recipients(stage: Stage) -> list[User]:
     """Account holders who took part in ``stage`` and asked to hear about feedback."""
-    responded = (
-        db.select(Participant.user_id)
-        .join(Response, Response.participant_id == Participant.id)
-        .join(Activity, Activity.survey_id == Response.survey_id)
-        .where(Activity.stage_id == stage.id)
-    )
-    commented = (
-        db.select(Participant.user_id)
-        .join(Comment, Comment.participant_id == Participant.id)
-        .where(Comment.stage_id == stage.id)
-    )
-    ids = sa.union(responded, commented).subquery()
+    selects = [select for _receiver, select in signals.selecting_contributors.send(stage)]
+    ids = sa.union(*selects).subquery()
     return list(
         db.session.scalars(
             db.select(User)
@@ -1036,9 +979,7 @@ def publish_feedback(feedback: Feedback, *, actor: User | None, project_url: str
                 )
             send_mail(user.email, subject, body)
             sent += 1
-        from app.follow.services import feedback_published
-
-        feedback_published(feedback)  # followers hear of it after the commit
+        signals.feedback_published.send(feedback)  # followers hear of it after the commit
     db.session.flush()
     _audit("feedback.publish", actor, stage.project, obj=feedback, stage_id=stage.id, mailed=sent)
     return sent

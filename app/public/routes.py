@@ -21,17 +21,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app.accounts.participants import current_participant, ensure_device_token
 from app.comments import queries as comment_queries
-from app.comments.forms import CommentForm
 from app.comments.models import Comment
-from app.comments.services import discussion_of, new_client_id
+from app.comments.routes import discussion_context
 from app.core.htmx import render
-from app.core.participants import current_participant, ensure_device_token
-from app.core.permissions import Action, actor_from, can, require
+from app.core.permissions import Action, actor_from, require
 from app.core.security import safe_next
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import ActivityKind, Document, Project, Stage
+from app.projects.urls import stage_url
 from app.public import bp, labels
 from app.public import queries as q
 from app.surveys.models import Response, SurveyStatus
@@ -45,17 +45,7 @@ def survey_url(survey_id: int) -> str:
     return f"/s/{survey_id}"
 
 
-@bp.app_template_global("stage_url")
-def stage_url(stage: Stage, **params: Any) -> str:
-    """The public page of a stage."""
-    project = stage.project
-    return url_for(
-        "public.stage",
-        org=project.organization.slug,
-        project=project.slug,
-        stage_id=stage.id,
-        **params,
-    )
+bp.app_template_global("stage_url")(stage_url)
 
 
 @bp.app_template_global("catalogue_areas")
@@ -242,41 +232,6 @@ def load_stage(org: str, project: str, stage_id: int) -> Stage:
     if stage is None:
         abort(404)
     return stage
-
-
-def discussion_context(
-    stage: Stage, form: CommentForm | None = None, *, sort: str = "newest", page: int = 1
-) -> dict[str, Any]:
-    """Everything the discussion partial needs (the stage page and the comment views)."""
-    participant = current_participant()
-    actor = actor_from(current_user, participant)
-    activity = discussion_of(stage)
-    viewer_id = participant.id if participant else None
-    thread = comment_queries.thread(stage, sort=sort, page=page, viewer_id=viewer_id)
-    if form is None:
-        form = CommentForm(formdata=None)
-        form.client_id.data = new_client_id()
-    return {
-        "stage": stage,
-        "project": stage.project,
-        "activity": activity,
-        "thread": thread,
-        "form": form,
-        "can_comment": activity is not None
-        and can(actor, Action.COMMENT, stage, activity=activity),
-        "can_place": activity is not None
-        and can(actor, Action.PLACE_ON_MAP, stage, activity=activity),
-        "can_answer": can(actor, Action.ANSWER_OFFICIALLY, stage),
-        "needs_nickname": activity is not None
-        and activity.policy == "nickname"
-        and not (participant and participant.nickname),
-        "needs_account": activity is not None
-        and activity.policy == "account"
-        and not (actor.user and actor.user.email_verified_at),
-        "viewer_id": viewer_id,
-        "tile_url": current_app.config["TILE_URL"],
-        "tile_attribution": current_app.config["TILE_ATTRIBUTION"],
-    }
 
 
 def _page_arg() -> int:

@@ -17,10 +17,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.analysis_ui.models import PopulationRow
-from app.analysis_ui.themes import theme_ids
+from app.codebook.themes import theme_ids
 from app.core.models import utcnow
+from app.core.translations import survey_gaps
 from app.extensions import db
+from app.organizations.models import Organization, PopulationRow
 from app.projects.models import Activity, ActivityKind, Project, Stage
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
@@ -948,3 +949,9 @@ def _deep_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_deep_copy(v) for v in value]
     return value
+
+
+def translation_gaps(survey: Survey) -> dict[str, list[str]]:
+    """For the builder: the survey's texts missing in each language of its organization."""
+    org = db.session.get(Organization, survey.organization_id)
+    return survey_gaps(survey, org.languages if org else [])

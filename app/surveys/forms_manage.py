@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.analysis_ui.themes import theme_choices
+from app.codebook.themes import theme_choices
 from app.core.forms import FlaskForm, MultiCheckboxField
 from app.surveys.builder import ICONS, icon_labels
 from app.surveys.models import QuestionType, Resubmission

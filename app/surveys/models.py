@@ -222,7 +222,7 @@ class Answer(Base):
     value: Mapped[Any] = mapped_column(sa.JSON, default=None)
     #: Free text carried by the answer, if any (for coding and search).
     text: Mapped[str | None] = mapped_column(sa.Text, default=None)
-    #: Kinds of personal data found in the text ("phone"; app.moderation.pii).
+    #: Kinds of personal data found in the text ("phone"; app.core.pii).
     personal_data: Mapped[str | None] = mapped_column(sa.String(60), default=None)
 
     response: Mapped[Response] = relationship(back_populates="answers")

@@ -23,15 +23,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.validators import ValidationError
 
 from app.accounts.models import Participant, hash_token
-from app.audit.services import record
-from app.core import translations
-from app.core.errors import Conflict, DomainError, Invalid, status_of
-from app.core.i18n import current_language, enabled_languages, tr
-from app.core.participants import (
+from app.accounts.participants import (
     created_participant,
     current_participant,
     ensure_device_token,
 )
+from app.audit.services import record
+from app.core import translations
+from app.core.errors import Conflict, DomainError, Invalid, status_of
+from app.core.i18n import current_language, enabled_languages, tr
 from app.core.permissions import Action, actor_from, can, require
 from app.extensions import csrf, db
 from app.projects.models import ParticipationPolicy, Stage

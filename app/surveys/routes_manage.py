@@ -24,18 +24,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.analysis_ui.themes import theme_choices
 from app.audit.services import record
+from app.codebook.themes import theme_choices
 from app.core import permissions
 from app.core.auth import login_required
 from app.core.htmx import is_htmx
 from app.core.i18n import tr
 from app.core.models import translated
-from app.core.permissions import Action, actor_from, can, is_partner, is_staff_of, project_of
+from app.core.permissions import Action, actor_from, can, project_of
 from app.core.security import CSP
 from app.extensions import db
+from app.organizations.rules import is_staff_of
 from app.projects import services as project_services
 from app.projects.models import Stage
+from app.projects.rules import is_partner
 from app.surveys import bp
 from app.surveys import builder as svc
 from app.surveys.forms_manage import (

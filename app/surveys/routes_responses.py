@@ -8,9 +8,10 @@ Every opening of a single response is written to the audit log.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from app.audit.services import record
@@ -30,9 +31,9 @@ def _survey(survey_id: int) -> Survey:
 
 
 def channel_labels() -> dict[str, str]:
-    """Every channel with its label, from the one place that names them."""
-    from app.analysis_ui.evidence import channel_label
-
+    """Every channel with its label, from the one place that names them (the template
+    helper ``channel_label`` that create_app takes from app.analysis_ui.evidence)."""
+    channel_label = cast(Callable[[str], str], current_app.jinja_env.globals["channel_label"])
     return {c.value: channel_label(c.value) for c in Channel}
 
 

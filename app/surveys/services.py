@@ -13,17 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
+from app.core import pii
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, actor_from, can
+from app.core.signals import contribution_created
 from app.extensions import db
-from app.moderation import pii
-from app.projects.models import ParticipationPolicy, StageAction
+from app.projects import signals as project_signals
+from app.projects.models import Activity, ParticipationPolicy, Stage, StageAction
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
     Answer,
@@ -292,7 +295,8 @@ def submit_response(
             raise Conflict(_("You have already answered this survey."), code="already_answered")
         earlier.answers.clear()
         db.session.flush()  # the old answers go first: one answer per question
-        earlier.answers.extend(_new_answers(validated))
+        answers = _new_answers(validated)
+        earlier.answers.extend(answers)
         earlier.language = validated.language
         earlier.channel = channel
         earlier.survey_version = survey.version
@@ -300,6 +304,7 @@ def submit_response(
         if validated.nickname and participant is not None:
             participant.nickname = validated.nickname
         db.session.flush()
+        _announce(answers)
         return earlier, True
 
     response = Response(
@@ -324,9 +329,16 @@ def submit_response(
         if stored is None:
             raise
         return stored, False
+    _announce(response.answers)
     if validated.nickname and participant is not None:
         participant.nickname = validated.nickname
     return response, True
+
+
+def _announce(answers: list[Answer]) -> None:
+    """Tell the subscribers (the analysis) about the new answers and their map features."""
+    for answer in answers:
+        contribution_created.send(answer)
 
 
 def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
@@ -337,7 +349,7 @@ def _new_answers(validated: ValidatedSubmission) -> list[Answer]:
             question_id=question_id,
             value=cleaned.value,
             text=cleaned.text,
-            # Kinds of personal data in the free text (app.moderation.pii).
+            # Kinds of personal data in the free text (app.core.pii).
             personal_data=pii.kinds(pii.find(cleaned.text)) if cleaned.text else None,
         )
         for position, item in enumerate(cleaned.features):
@@ -372,3 +384,48 @@ def response_body(response: Response) -> dict[str, Any]:
         "language": response.language,
         "channel": Channel(response.channel).value,
     }
+
+
+# --- answers to the projects domain (app/projects/signals.py) --------------------------------
+
+
+def _count_responses(obj: Stage | Activity) -> tuple[str, int]:
+    query = db.select(sa.func.count(Response.id))
+    if isinstance(obj, Activity):
+        if obj.survey_id is None:
+            return "responses", 0
+        query = query.where(Response.survey_id == obj.survey_id)
+    else:
+        query = query.join(Activity, Activity.survey_id == Response.survey_id).where(
+            Activity.stage_id == obj.id
+        )
+    return "responses", int(db.session.scalar(query) or 0)
+
+
+def _respondents(stage: Stage) -> sa.Select[Any]:
+    return (
+        sa.select(Participant.user_id)
+        .join(Response, Response.participant_id == Participant.id)
+        .join(Activity, Activity.survey_id == Response.survey_id)
+        .where(Activity.stage_id == stage.id)
+    )
+
+
+def _new_draft_survey(stage: Stage, *, title: dict[str, str]) -> Survey:
+    organization = stage.project.organization
+    survey = Survey(
+        organization_id=stage.project.organization_id,
+        title=title,
+        status=SurveyStatus.DRAFT,
+        languages=list(organization.languages),
+    )
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about surveys (at app creation)."""
+    project_signals.counting_contributions.connect(_count_responses)
+    project_signals.selecting_contributors.connect(_respondents)
+    project_signals.creating_survey.connect(_new_draft_survey)

@@ -13,8 +13,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.comments.models import Comment
+from app.comments.photos.models import Photo
 from app.extensions import db
-from app.photos.models import Photo
 from app.projects.models import ActivityKind
 from tests.e2e.test_axe_resident import AXE, RUN
 from tests.e2e.test_offline_comments import _offline_stage_page

@@ -1,4 +1,4 @@
-/* A comment's photo (app/photos): made smaller on the device before it is sent (JPEG, longest
+/* A comment's photo (app/comments/photos): made smaller on the device before it is sent (JPEG, longest
  * side data-max-side, quality 0.8), previewed, and handed to the offline outbox as a Blob.
  * Without this script the original file is sent and the server makes it smaller. */
 (function () {

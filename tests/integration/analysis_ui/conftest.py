@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from app.analysis_ui.models import PopulationRow
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
-from app.organizations.models import Organization
+from app.organizations.models import Organization, PopulationRow
 from app.projects.models import ActivityKind, ProjectPartner, Stage
 from app.surveys.models import (
     Answer,

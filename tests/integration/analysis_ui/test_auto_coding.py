@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.analysis_ui.models import Coding, PendingCoding, TargetType
 from app.core import jobs
+from app.core.signals import contribution_created
 from app.extensions import db
 
 UNSAFE = "Det känns otryggt i gångtunneln på kvällen, lamporna är trasiga."
@@ -215,6 +216,7 @@ def test_a_command_codes_in_its_own_transaction(make_app: Any, stage_for: Any) -
             activity=stage.activities[0], stage_id=stage_id, participant=participant, body=UNSAFE
         )
         db.session.add(comment)
+        contribution_created.send(comment)
         db.session.commit()
         comment_id = comment.id
     assert "safety" in _themes(app, comment_id)

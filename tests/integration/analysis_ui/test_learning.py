@@ -13,15 +13,9 @@ import sqlalchemy as sa
 from analysis.learned import Model
 from app.analysis_ui import learning, review, services
 from app.analysis_ui.dataset import target_items
-from app.analysis_ui.models import (
-    Codebook,
-    CoderModel,
-    Coding,
-    ReviewState,
-    TargetType,
-    Theme,
-)
+from app.analysis_ui.models import CoderModel, Coding, ReviewState, TargetType
 from app.audit.models import AuditEvent
+from app.codebook.models import Codebook, Theme
 from app.extensions import db
 from app.organizations.models import ErasureMode, Role
 

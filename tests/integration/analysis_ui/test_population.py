@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.analysis_ui.models import PopulationRow
 from app.extensions import db
-from app.organizations.models import Role
+from app.organizations.models import PopulationRow, Role
 
 
 def upload(client: Any, org_id: int, text: str | bytes, year: int = 2025) -> Any:

@@ -94,7 +94,7 @@ def test_add_question_of_every_type(client, setup, qtype):
 
 
 def test_district_options_come_from_population(client, setup):
-    from app.analysis_ui.models import PopulationRow
+    from app.organizations.models import PopulationRow
 
     for band, district in enumerate(("Flemingsberg", "Visättra", "Flemingsberg")):
         db.session.add(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from analysis.codebook import DEFAULT_CODEBOOK_PATH
-from app.analysis_ui.models import Codebook, Theme
-from app.analysis_ui.themes import theme_choices
+from app.codebook.models import Codebook, Theme
+from app.codebook.themes import theme_choices
 from app.extensions import db
 from app.surveys.models import Question
 

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from shapely.geometry import shape
 
 from app.accounts.models import User
-from app.analysis_ui.models import Codebook, PopulationRow
+from app.codebook.models import Codebook
 from app.comments.models import Comment, CommentStatus, Flag, Support
 from app.extensions import db
 from app.moderation.models import ModerationAction, ModerationDecision
-from app.organizations.models import Organization
+from app.organizations.models import Organization, PopulationRow
 from app.projects.models import (
     Activity,
     ModerationMode,

@@ -193,9 +193,9 @@ def test_libreoffice_opens_docx_and_xlsx(dataset: Any, runner: Any, tmp_path: Pa
 
 
 def test_summary_compares_participants_with_the_population(dataset: Any, app: Any) -> None:
-    from app.analysis_ui.models import PopulationRow
     from app.exports.queries import resolve_scope
     from app.exports.services import Access, build_export
+    from app.organizations.models import PopulationRow
 
     for gender, count in (("woman", 5000), ("man", 4800)):
         for age in ("16-19", "20-29", "30-64"):

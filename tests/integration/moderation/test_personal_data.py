@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus, Flag
+from app.core import pii
 from app.extensions import db
-from app.moderation import pii, redaction
+from app.moderation import redaction
 from app.surveys.models import Answer
 
 PHONE = "Ring mig på 070-123 45 67 om bänkarna."

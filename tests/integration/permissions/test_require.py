@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from werkzeug.exceptions import Forbidden, NotFound
 
-from app.core.permissions import Action, Actor, actor_from, can, is_staff_of, require, staff_actions
+from app.core.permissions import Action, Actor, actor_from, can, require, staff_actions
 from app.extensions import db
 from app.organizations.models import Role
+from app.organizations.rules import is_staff_of
 from app.projects.models import ProjectStatus
 
 

@@ -14,9 +14,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.comments.models import Comment, CommentStatus
+from app.comments.photos.models import Photo
 from app.extensions import db
 from app.organizations.models import ErasureMode, Role
-from app.photos.models import Photo
 from tests.integration.public.conftest import stage_path
 
 HX = {"HX-Request": "true"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.moderation import pii
+from app.core import pii
 
 
 @pytest.mark.parametrize(

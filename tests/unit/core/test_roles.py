@@ -3,8 +3,10 @@ and a partner never gets a right that reveals personal data or changes anything.
 
 from __future__ import annotations
 
-from app.core.permissions import PARTNER_ACTIONS, RESIDENT_ACTIONS, ROLE_ACTIONS, Action
+from app.core.permissions import Action
 from app.organizations.models import Role
+from app.organizations.rules import ROLE_ACTIONS
+from app.projects.rules import PARTNER_ACTIONS, RESIDENT_ACTIONS
 
 
 def test_roles_are_nested():

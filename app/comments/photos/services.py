@@ -30,11 +30,11 @@ from sqlalchemy import event
 from app.accounts.models import Participant, User
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus
+from app.comments.photos.models import Photo
 from app.core.errors import Invalid, TooLarge
 from app.core.models import utcnow
 from app.core.permissions import Action, Actor, can
 from app.extensions import db
-from app.photos.models import Photo
 
 #: The formats accepted, by what Pillow reads in the bytes.
 FORMATS = frozenset({"JPEG", "PNG", "WEBP"})

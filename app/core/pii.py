@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
-    from app.comments.models import Comment
+    pass
 
 PHONE = "phone"
 EMAIL = "email"
@@ -120,39 +120,3 @@ def highlight(text: str | None) -> Markup:
         at = m.end
     out.append(str(escape(source[at:])))
     return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
-
-
-def screen(contribution: Comment, text_attribute: str = "body") -> list[Match]:
-    """Note the personal data in a comment being stored, and hold it back for moderation
-    (status pending) when it has a phone number, an e-mail address or a personnummer."""
-    from app.comments.models import CommentStatus
-
-    matches = find(getattr(contribution, text_attribute, None))
-    contribution.personal_data = kinds(matches)
-    status = getattr(contribution, "status", None)
-    if holds_back(matches) and status in (None, CommentStatus.PUBLISHED):
-        contribution.status = CommentStatus.PENDING
-    return matches
-
-
-def flag_for_review(comment: Comment) -> None:
-    """A published comment naming a street address gets a system flag (no participant,
-    reason personal data) so a moderator looks at it; dismissing the flag ends that."""
-    from app.comments.models import CommentStatus, Flag, FlagReason
-    from app.extensions import db
-
-    found = (getattr(comment, "personal_data", None) or "").split(",")
-    if STREET not in found or getattr(comment, "status", None) != CommentStatus.PUBLISHED:
-        return
-    comment_id = comment.id
-    exists = db.session.scalar(
-        db.select(Flag.id).where(
-            Flag.comment_id == comment_id,
-            Flag.participant_id.is_(None),
-            Flag.reason == FlagReason.PERSONAL_DATA,
-            Flag.resolved_at.is_(None),
-        )
-    )
-    if exists is None:
-        db.session.add(Flag(comment_id=comment_id, reason=FlagReason.PERSONAL_DATA))
-        db.session.flush()

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Participant, hash_token
+from app.core.extensions import db
+from app.core.permissions import Actor, actor_from
 from app.core.ratelimit import count_new_participant
-from app.extensions import db
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
 
@@ -90,7 +91,14 @@ def created_participant() -> Participant:
     if participant.user_id is None and is_new(participant):
         # One person, one voice: a fresh cookie counts against its client's address (429
         # when too many arrive at once; the participant is rolled back with the request).
-        count_new_participant(participant.id)
+        suspects = count_new_participant(participant.id)
+        if suspects:
+            db.session.execute(
+                sa.update(Participant)
+                .where(Participant.id.in_(suspects))
+                .values(burst_suspect=True)
+                .execution_options(synchronize_session=False)
+            )
     return participant
 
 
@@ -111,3 +119,8 @@ def set_participant_cookie(response: Response) -> Response:
             samesite="Lax",
         )
     return response
+
+
+def current_actor() -> Actor:
+    """The actor of this request: the logged-in user and their participant, if any."""
+    return actor_from(current_user, current_participant(create=False))

@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from analysis.codebook import Codebook as CodebookSpec
 from analysis.codebook import CodebookError, extend_codebook
 from analysis.coder import default_coder
-from app.analysis_ui.models import Codebook, Theme
+from app.codebook.models import Codebook, Theme
 from app.extensions import db
 
 log = logging.getLogger(__name__)

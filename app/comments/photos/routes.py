@@ -9,14 +9,14 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.participants import current_participant
+from app.comments.photos import bp, services
+from app.comments.photos.models import Photo
 from app.core.auth import login_required
 from app.core.forms import FlaskForm
-from app.core.participants import current_participant
 from app.core.permissions import Action, actor_from, require_staff
 from app.core.security import safe_next
 from app.extensions import db
-from app.photos import bp, services
-from app.photos.models import Photo
 
 
 @bp.app_template_global("photo_url")

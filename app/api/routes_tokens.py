@@ -1,7 +1,8 @@
 """Staff API tokens: create (shown once), list and revoke, at ``/account/tokens``.
 
-The form lives here rather than in ``accounts/forms.py`` because the token pages are a
-separate piece of work from the other account pages.
+The pages sit with the account pages (the ``accounts`` blueprint, whose route modules the app
+factory imports from here too) but live in the api package, which owns the tokens and may
+build on the organizations a token is scoped to.
 """
 
 from __future__ import annotations
