@@ -52,17 +52,24 @@ def test_every_map_is_drawn_after_boosted_navigation_and_back(
     page = context.new_page()
     try:
         page.goto(live_server.url + "/")
+        # On a phone the catalogue opens as a list; the map is one tap away.
+        page.locator("#view-toggle button[data-view='map']").click()
         _maps_drawn(page, 1)
+        page.locator("#view-toggle button[data-view='list']").click()
+        expect(page.locator("#catalogue-map")).to_be_hidden()
         # Catalogue -> project by a boosted link: the project's area map is drawn.
         page.locator(f"main a[href='{project_path}']").first.click()
         page.wait_for_url(live_server.url + project_path)
         _maps_drawn(page, 1)
-        # Back: the catalogue map is alive again, and its zoom button zooms, not navigates.
+        # Back: the restored catalogue's toggle still switches, its map is alive again, and
+        # its zoom button zooms, not navigates.
         page.go_back()
         page.wait_for_url(live_server.url + "/")
+        page.locator("#view-toggle button[data-view='map']").click()
         _maps_drawn(page, 1)
         page.locator("#catalogue-map .leaflet-control-zoom-in").click()
         assert page.url == live_server.url + "/"
+        page.locator("#view-toggle button[data-view='list']").click()
         # Catalogue -> project -> stage -> survey, all boosted.
         page.locator(f"main a[href='{project_path}']").first.click()
         page.wait_for_url(live_server.url + project_path)
