@@ -287,7 +287,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.intake.forms import sender_type_label
     from app.organizations.forms import role_label
     from app.projects.forms import document_kind_label
-    from app.surveys.builder import translation_gaps
+    from app.surveys.builder import translation_gaps, translation_states, translation_summary
 
     def may(action: str, obj: Any) -> bool:
         from flask_login import current_user
@@ -311,6 +311,8 @@ def _register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         document_kind_label=document_kind_label,
         survey_translation_gaps=translation_gaps,
+        survey_translation_states=translation_states,
+        survey_translation_summary=translation_summary,
         _=gettext,
         ngettext=ngettext,
     )

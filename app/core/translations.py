@@ -24,6 +24,9 @@ CURRENT = "current"
 FIELDS: dict[str, tuple[str, ...]] = {
     "Project": ("title", "summary", "body"),
     "Stage": ("title", "description", "influence"),
+    "Survey": ("title", "intro"),
+    "Question": ("prompt", "help_text"),
+    "QuestionOption": ("label",),
 }
 
 
@@ -95,49 +98,72 @@ def complete_in(objs: Iterable[Any], lang: str) -> bool:
     )
 
 
-def _missing(value: dict[str, str] | None, lang: str) -> bool:
-    value = value or {}
-    return (
-        bool((value.get(source_language()) or "").strip()) and not (value.get(lang) or "").strip()
-    )
-
-
-def survey_gaps(survey: Any, organization_languages: Iterable[str]) -> dict[str, list[str]]:
-    """For the builder: per language of the survey's organization, the texts missing in it
-    ("Question 2: What do you think?", "Option "Bad" of question 2")."""
+def _survey_texts(survey: Any) -> list[tuple[Any, str]]:
+    """What a resident reads of a survey, each with how the builder names it: the survey
+    itself, its active questions and their active options."""
     from flask_babel import gettext as _
 
     from app.core.i18n import tr
 
+    texts: list[tuple[Any, str]] = []
+    number = 0
+    for question in survey.questions:
+        if question.archived_at is not None:
+            continue
+        number += 1
+        texts.append((question, _("question %(n)s: %(text)s", n=number, text=tr(question.prompt))))
+        texts.extend(
+            (option, _("option “%(text)s” of question %(n)s", text=tr(option.label), n=number))
+            for option in question.options
+            if option.archived_at is None
+        )
+    return texts
+
+
+def survey_gaps(
+    survey: Any, organization_languages: Iterable[str]
+) -> dict[str, dict[str, list[str]]]:
+    """For the builder: per language of the survey's organization, the texts missing in it
+    and those older than the source text ("question 2: What do you think?", "option “Bad” of
+    question 2"), as ``{lang: {"missing": [...], "outdated": [...]}}``."""
+    from flask_babel import gettext as _
+
     languages = [lang for lang in organization_languages if lang != source_language()]
-    gaps: dict[str, list[str]] = {}
+    survey_names = {"title": _("the survey's title"), "intro": _("the survey's introduction")}
+    gaps: dict[str, dict[str, list[str]]] = {}
     for lang in languages:
-        found: list[str] = []
-        if _missing(survey.title, lang):
-            found.append(_("the survey's title"))
-        if _missing(survey.intro, lang):
-            found.append(_("the survey's introduction"))
-        for number, question in enumerate(survey.questions, start=1):
-            if _missing(question.prompt, lang) or _missing(question.help_text, lang):
-                found.append(_("question %(n)s: %(text)s", n=number, text=tr(question.prompt)))
-            for option in question.options:
-                if option.archived_at is None and _missing(option.label, lang):
-                    found.append(
-                        _("option “%(text)s” of question %(n)s", text=tr(option.label), n=number)
-                    )
+        found: dict[str, list[str]] = {}
+        for field, name in survey_names.items():
+            state = field_status(survey, field, lang)
+            if state != CURRENT:
+                found.setdefault(state, []).append(name)
+        for obj, name in _survey_texts(survey):
+            states = {field_status(obj, f, lang) for f in FIELDS[type(obj).__name__]}
+            for state in (MISSING, OUTDATED):
+                if state in states:
+                    found.setdefault(state, []).append(name)
         if found:
             gaps[lang] = found
     return gaps
 
 
 def survey_incomplete_languages(survey: Any, languages: Iterable[str]) -> list[str]:
-    """Languages a survey has a text missing in: its title, intro, question prompts and help
-    texts, and the options' labels (a survey never opens half in one language)."""
-    texts: list[dict[str, str]] = [survey.title, survey.intro]
-    for question in survey.questions:
-        texts.extend((question.prompt, question.help_text))
-        texts.extend(o.label for o in question.options if o.archived_at is None)
-    return [lang for lang in languages if any(_missing(t, lang) for t in texts)]
+    """Languages a survey has a text missing in, or older than the source text: its title,
+    intro, question prompts and help texts, and the options' labels (a survey never opens
+    half in one language)."""
+    objs = [survey, *(obj for obj, _name in _survey_texts(survey))]
+    return [lang for lang in languages if not complete_in(objs, lang)]
+
+
+def merged_states(states: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """``statuses`` of an object's fields as one list of (lang, state), each pair once: for a
+    question whose prompt and help text are both older, "English: older" once."""
+    found: list[tuple[str, str]] = []
+    for by_lang in states.values():
+        for pair in by_lang.items():
+            if pair not in found:
+                found.append(pair)
+    return sorted(found)
 
 
 def limit_languages(incomplete: Iterable[str]) -> None:
@@ -150,9 +176,10 @@ def limit_languages(incomplete: Iterable[str]) -> None:
 
     hidden = [lang for lang in incomplete if lang != source_language()]
     g.hidden_languages = hidden
-    if current_language() in hidden:
-        g.content_language = source_language()
-        g.incomplete_language = current_language()
+    # Set or cleared every time: ``g`` outlives the request where an app context is shared.
+    limited = current_language() in hidden
+    g.content_language = source_language() if limited else None
+    g.incomplete_language = current_language() if limited else None
 
 
 def incomplete_languages(objs: Iterable[Any], languages: Iterable[str]) -> list[str]:
@@ -180,7 +207,7 @@ def translation_label(lang: str, state: str) -> str:
     return _(
         "%(language)s: older than the %(source)s text – update the translation",
         language=language,
-        source=names.get(source_language(), source_language()).lower(),
+        source=names.get(source_language(), source_language()),
     )
 
 

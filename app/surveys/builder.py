@@ -18,8 +18,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.codebook.themes import theme_ids
+from app.core import translations
 from app.core.models import utcnow
-from app.core.translations import survey_gaps
 from app.extensions import db
 from app.organizations.models import Organization, PopulationRow
 from app.projects.models import Activity, ActivityKind, Project, Stage
@@ -307,8 +307,11 @@ def update_survey(
         errors["resubmission"] = _("Choose what happens when someone answers again.")
     if errors:
         raise BuilderError(errors)
+    intro_clean = _clean_text(intro)
+    translations.record_change(survey, "title", survey.title, title_clean)
+    translations.record_change(survey, "intro", survey.intro, intro_clean)
     survey.title = title_clean
-    survey.intro = _clean_text(intro)
+    survey.intro = intro_clean
     survey.languages = languages
     survey.resubmission = Resubmission(resubmission)
     db.session.flush()
@@ -591,8 +594,11 @@ def update_question(question: Question, data: QuestionInput, *, default_lang: st
         _reset_options_for_type(question)
     if data.page != question.page:
         _move_to_page(question, data.page)
+    help_text = _clean_text(data.help_text)
+    translations.record_change(question, "prompt", question.prompt, prompt)
+    translations.record_change(question, "help_text", question.help_text, help_text)
     question.prompt = prompt
-    question.help_text = _clean_text(data.help_text)
+    question.help_text = help_text
     question.required = bool(data.required)
     question.theme_hint = data.theme_hint or None
     if qtype in COUNT_TYPES:
@@ -794,6 +800,7 @@ def _apply_option(
     option: QuestionOption, kind: OptionKind, label: dict[str, str], data: OptionInput
 ) -> None:
     option.kind = kind
+    translations.record_change(option, "label", option.label, label)
     option.label = label
     option.code = (data.code or "").strip() or None
     option.is_other = bool(data.is_other) and kind == OptionKind.OPTION
@@ -893,6 +900,7 @@ def duplicate_survey(source: Survey, stage: Stage) -> Survey:
     survey activity of ``stage`` (conditions point to the copies). Returns the copy."""
     copy = create_survey(stage, title=dict(source.title))
     copy.intro = dict(source.intro or {})
+    copy.translated_from = _deep_copy(source.translated_from or {})
     copy.languages = list(source.languages or [])
     copy.resubmission = source.resubmission
     question_map: dict[int, Question] = {}
@@ -905,6 +913,7 @@ def duplicate_survey(source: Survey, stage: Stage) -> Survey:
             position=question.position,
             prompt=dict(question.prompt or {}),
             help_text=dict(question.help_text or {}),
+            translated_from=_deep_copy(question.translated_from or {}),
             required=question.required,
             theme_hint=question.theme_hint,
             min_count=question.min_count,
@@ -918,6 +927,7 @@ def duplicate_survey(source: Survey, stage: Stage) -> Survey:
                 kind=option.kind,
                 position=option.position,
                 label=dict(option.label or {}),
+                translated_from=_deep_copy(option.translated_from or {}),
                 code=option.code,
                 icon=option.icon,
                 color=option.color,
@@ -951,7 +961,29 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
-def translation_gaps(survey: Survey) -> dict[str, list[str]]:
-    """For the builder: the survey's texts missing in each language of its organization."""
+def _organization_languages(survey: Survey) -> list[str]:
     org = db.session.get(Organization, survey.organization_id)
-    return survey_gaps(survey, org.languages if org else [])
+    return list(org.languages or []) if org else []
+
+
+def translation_gaps(survey: Survey) -> dict[str, dict[str, list[str]]]:
+    """For the builder: the survey's texts missing in, or older than the source text in, each
+    language of its organization."""
+    return translations.survey_gaps(survey, _organization_languages(survey))
+
+
+def translation_states(obj: Survey | Question | QuestionOption) -> dict[str, dict[str, str]]:
+    """For the builder: ``{field: {lang: "missing" | "outdated"}}`` of a survey, question or
+    option, in the languages of its organization."""
+    if isinstance(obj, QuestionOption):
+        survey = obj.question.survey
+    elif isinstance(obj, Question):
+        survey = obj.survey
+    else:
+        survey = obj
+    return translations.statuses(obj, _organization_languages(survey))
+
+
+def translation_summary(obj: Question | QuestionOption) -> list[tuple[str, str]]:
+    """For a question or option in a list: each (language, state) that needs work, once."""
+    return translations.merged_states(translation_states(obj))

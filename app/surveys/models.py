@@ -78,6 +78,9 @@ class Survey(Base):
     )
     title: Mapped[dict[str, str]] = mapped_column(default=dict)
     intro: Mapped[dict[str, str]] = mapped_column(default=dict)
+    #: Per text field and language: a hash of the source-language text the translation was
+    #: made from; see ``app.core.translations``.
+    translated_from: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     status: Mapped[SurveyStatus] = enum_column(
         SurveyStatus, "survey_status", default=SurveyStatus.DRAFT
     )
@@ -118,6 +121,9 @@ class Question(Base):
     position: Mapped[int] = mapped_column(default=0)
     prompt: Mapped[dict[str, str]] = mapped_column(default=dict)
     help_text: Mapped[dict[str, str]] = mapped_column(default=dict)
+    #: Per text field and language: a hash of the source-language text the translation was
+    #: made from; see ``app.core.translations``.
+    translated_from: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     required: Mapped[bool] = mapped_column(default=False)
     #: Optional codebook theme id this question is about.
     theme_hint: Mapped[str | None] = mapped_column(sa.String(40), default=None)
@@ -167,6 +173,9 @@ class QuestionOption(Base):
     kind: Mapped[OptionKind] = enum_column(OptionKind, "option_kind", default=OptionKind.OPTION)
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[dict[str, str]] = mapped_column(default=dict)
+    #: Per text field and language: a hash of the source-language text the translation was
+    #: made from; see ``app.core.translations``.
+    translated_from: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     #: Stable code for exports and demographics (e.g. "18-29", "woman", "live").
     code: Mapped[str | None] = mapped_column(sa.String(60), default=None)
     #: For categories: icon name and colour; a valence hint ("negative" for "Känns otryggt").
