@@ -53,7 +53,13 @@ def test_dashboard_counts_what_waits_for_staff(
     assert '<span class="stat-number" id="stat-answers">1</span>' in html
     assert '<span class="stat-number" id="stat-exports">1</span>' in html
     assert "comments waiting for approval" in html
+    # One of a kind is named in the singular (2 pending, 1 flag, 1 answer owed).
+    assert "flag waiting</a>" in html and "flags waiting" not in html
+    assert "comment waiting for an official answer</a>" in html
     assert 'data-col="pending"><a href="/manage/moderation?project=' in html
+    swedish = client.get("/manage/?lang=sv").get_data(as_text=True)
+    assert "anmälan som väntar</a>" in swedish
+    assert "kommentarer som väntar på granskning</a>" in swedish
 
 
 def test_staff_choose_notifications_on_the_account_page(client, login, english, staff, make_org):
