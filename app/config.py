@@ -97,6 +97,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PHOTO_MAX_BYTES": _int(env.get("PHOTO_MAX_BYTES"), 10 * 1024 * 1024),
         "PHOTO_MAX_SIDE": _int(env.get("PHOTO_MAX_SIDE"), 1600),
         "PHOTO_THUMB_SIDE": _int(env.get("PHOTO_THUMB_SIDE"), 320),
+        # Photos of marked places in one survey response (docs/photos.md).
+        "SURVEY_MAX_PHOTOS": _int(env.get("SURVEY_MAX_PHOTOS"), 10),
         # Map tiles: OpenStreetMap by default; empty disables the basemap.
         "TILE_URL": env.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": env.get(

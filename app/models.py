@@ -14,7 +14,15 @@ from app.moderation.models import ModerationDecision
 from app.organizations.models import Membership, Organization, PopulationRow
 from app.plans.models import MapLayer, StagePlan
 from app.projects.models import Activity, Document, Feedback, Project, ProjectPartner, Stage
-from app.surveys.models import Answer, AnswerFeature, Question, QuestionOption, Response, Survey
+from app.surveys.models import (
+    Answer,
+    AnswerFeature,
+    MarkingPhoto,
+    Question,
+    QuestionOption,
+    Response,
+    Survey,
+)
 
 __all__ = [
     "Activity",
@@ -34,6 +42,7 @@ __all__ = [
     "FollowMail",
     "IndicatorSnapshot",
     "MapLayer",
+    "MarkingPhoto",
     "Meeting",
     "MeetingNote",
     "Membership",

@@ -7,16 +7,19 @@
   ``already_answered`` when the survey refuses resubmissions, 403 when the participation
   policy refuses, 413 when the body is too large, 422 with per-field messages otherwise. The
   body is the ``NewResponse`` schema (``app/surveys/schemas.py``), as for the page flow; the
-  service's domain errors become JSON errors in ``app/core/errors.py``.
+  service's domain errors become JSON errors in ``app/core/errors.py``. With photos of
+  marked places the body is ``multipart/form-data``: the JSON in ``response``, each photo in
+  ``photo-<key>`` (docs/photos.md).
 - ``GET /surveys/<id>/responses?page=N``: staff with ``Action.EXPORT``; personal data
   (nickname, email, demographic answers) only with ``Action.VIEW_PERSONAL_DATA``.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,6 +31,7 @@ from app.core.i18n import current_language
 from app.core.models import translated
 from app.core.permissions import Action, actor_from, can, require
 from app.organizations.rules import is_staff_of
+from app.surveys import photos as marking_photos
 from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
 from app.surveys.queries import (
     count_responses,
@@ -132,13 +136,24 @@ def survey_detail(survey_id: int) -> Any:
 
 @bp.post("/surveys/<int:survey_id>/responses")
 def create_response(survey_id: int) -> Any:
-    """Store a resident's response (idempotent by ``client_id``)."""
-    if request.content_length is not None and request.content_length > MAX_RESPONSE_BYTES:
+    """Store a resident's response (idempotent by ``client_id``).
+
+    With photos of marked places (the offline outbox): ``multipart/form-data`` with the
+    response's JSON in ``response`` and each photo in ``photo-<key>``, the key a marking
+    names in its ``photo`` property (docs/photos.md)."""
+    multipart = request.mimetype == "multipart/form-data"
+    limit = MAX_RESPONSE_BYTES + (marking_photos.multipart_allowance() if multipart else 0)
+    if request.content_length is not None and request.content_length > limit:
         return api_error(413)
     survey = survey_for_answering(survey_id)
     if survey is None:
         return api_error(404, _("We could not find that survey."))
-    submission = NewResponse.parse(request.get_json(silent=True))
+    files: dict[str, bytes] = {}
+    if multipart:
+        submission = NewResponse.parse(_json_part(request.form.get("response")))
+        files = marking_photos.read_files(request.files)
+    else:
+        submission = NewResponse.parse(request.get_json(silent=True))
     participant = current_participant()
     response, created = submit_response(
         survey,
@@ -146,9 +161,30 @@ def create_response(survey_id: int) -> Any:
         submission,
         actor=actor_from(current_user, participant),
         new_participant=created_participant,
+        photos=files,
     )
     body = response_body(response)
     return jsonify(body), 201 if created else 200
+
+
+def _json_part(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except ValueError:
+        return None
+
+
+def _photo_properties(feature: Any) -> dict[str, Any]:
+    photo = feature.photo
+    if photo is None:
+        return {}
+    return {
+        "photo": photo.token,
+        "photo_alt": photo.alt,
+        "photo_url": url_for(
+            "surveys.marking_photo", photo_id=photo.id, token=photo.token, size="full"
+        ),
+    }
 
 
 def _answer_document(answer: Any) -> dict[str, Any]:
@@ -160,7 +196,11 @@ def _answer_document(answer: Any) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": f.geometry,
-                "properties": {"category": f.category_id, "comment": f.comment},
+                "properties": {
+                    "category": f.category_id,
+                    "comment": f.comment,
+                    **_photo_properties(f),
+                },
             }
             for f in answer.features
         ],

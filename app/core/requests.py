@@ -10,7 +10,8 @@
 - JSON nested deeper than ``MAX_JSON_DEPTH`` is malformed (a 400, or ``None`` for
   ``silent=True``), never a ``RecursionError``.
 - Survey submissions (a form page or an API body: map answers are the large part) are
-  limited to ``MAX_SURVEY_SUBMISSION_BYTES`` and each form field to ``MAX_FORM_FIELD_BYTES``:
+  limited to ``MAX_SURVEY_SUBMISSION_BYTES`` (plus ``SURVEY_MAX_PHOTOS`` photos of at most
+  ``PHOTO_MAX_BYTES`` when sent as multipart) and each form field to ``MAX_FORM_FIELD_BYTES``:
   larger ones get 413 before anything is parsed.
 """
 
@@ -127,9 +128,18 @@ class PlatsdialogRequest(Request):
             return None
         return current_app.config.get(setting)
 
+    def _submission_body_limit(self) -> int | None:
+        limit = self._submission_limit("MAX_SURVEY_SUBMISSION_BYTES")
+        if limit is not None and self.mimetype == "multipart/form-data":
+            # Photos of marked places travel beside the answers (docs/photos.md).
+            config = current_app.config
+            per_photo = int(config.get("PHOTO_MAX_BYTES", 0)) + 64 * 1024
+            limit += int(config.get("SURVEY_MAX_PHOTOS", 0)) * per_photo
+        return limit
+
     @property
     def max_content_length(self) -> int | None:
-        limits = [super().max_content_length, self._submission_limit("MAX_SURVEY_SUBMISSION_BYTES")]
+        limits = [super().max_content_length, self._submission_body_limit()]
         present = [limit for limit in limits if limit is not None]
         return min(present) if present else None
 

@@ -42,6 +42,7 @@ SHELL_ASSETS = [
     "js/survey-offline.js",
     "js/comments-offline.js",
     "js/photos.js",
+    "js/survey-photos.js",
     "js/map-draw.js",
     "js/stage-map.js",
     "js/comments.js",

@@ -28,6 +28,7 @@ from app.privacy.storage import (
 )
 from app.projects.models import Activity, Project, Stage
 from app.surveys.models import Answer, AnswerFeature, Response, Survey
+from app.surveys.photos import delete_of_responses as delete_marking_photos
 
 
 @dataclass
@@ -269,6 +270,7 @@ def _remove_responses(response_ids: list[int]) -> None:
     )
     _delete_codings(TargetType.ANSWER, answer_ids)
     _delete_codings(TargetType.FEATURE, feature_ids)
+    delete_marking_photos(response_ids)
     for response in db.session.scalars(sa.select(Response).where(Response.id.in_(response_ids))):
         db.session.delete(response)
 
@@ -423,6 +425,7 @@ def erase_participant(
             redacted = _redact_texts(participant, organization, extra, actor)
         # A photo cannot be redacted or unlinked from who is in it: it goes in every case.
         delete_photos(comment_ids)
+        delete_marking_photos(response_ids)
         _unlink(response_ids, comment_ids)
     _forget_follows(participant, organization)
     db.session.flush()

@@ -260,7 +260,39 @@ class AnswerFeature(GeometryMixin, Base):
 
     answer: Mapped[Answer] = relationship(back_populates="features")
     category: Mapped[QuestionOption | None] = relationship()
+    #: The resident's photo of the place (docs/photos.md); the database deletes it with the
+    #: marking, ``app.surveys.photos`` deletes its files.
+    photo: Mapped[MarkingPhoto | None] = relationship(
+        back_populates="feature", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         sa.Index("ix_answer_features_bbox", "min_lon", "min_lat", "max_lon", "max_lat"),
     )
+
+
+class MarkingPhoto(Base):
+    """A resident's photo of a marked place: a re-encoded JPEG without metadata and its
+    thumbnail under ``UPLOAD_DIR`` (``app.core.images``), served only to the resident who
+    sent it and to staff who may read individual responses (``app.surveys.photos``)."""
+
+    __tablename__ = "marking_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feature_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer_features.id", ondelete="CASCADE"), unique=True
+    )
+    #: Random, part of the photo's URL; also the key a resubmission uses to keep the photo.
+    token: Mapped[str] = mapped_column(sa.String(32))
+    path: Mapped[str] = mapped_column(sa.String(300))
+    thumb_path: Mapped[str] = mapped_column(sa.String(300))
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    thumb_width: Mapped[int] = mapped_column(default=0)
+    thumb_height: Mapped[int] = mapped_column(default=0)
+    size: Mapped[int] = mapped_column(default=0)
+    #: The description the resident wrote (the image's alt text); None when left empty.
+    alt: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    feature: Mapped[AnswerFeature] = relationship(back_populates="photo")

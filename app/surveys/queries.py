@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Participant
 from app.extensions import db
 from app.projects.models import Activity, Stage
-from app.surveys.models import Answer, Question, Response, Survey
+from app.surveys.models import Answer, AnswerFeature, Question, Response, Survey
 from app.surveys.questions import kind_for
 
 
@@ -72,7 +72,9 @@ def responses_page(survey_id: int, page: int, per_page: int) -> list[Response]:
             .offset((page - 1) * per_page)
             .limit(per_page)
             .options(
-                selectinload(Response.answers).selectinload(Answer.features),
+                selectinload(Response.answers)
+                .selectinload(Answer.features)
+                .selectinload(AnswerFeature.photo),
                 joinedload(Response.participant).joinedload(Participant.user),
             )
         )

@@ -26,6 +26,7 @@ from app.surveys.models import (
     Answer,
     AnswerFeature,
     Channel,
+    MarkingPhoto,
     OptionKind,
     Question,
     QuestionOption,
@@ -197,6 +198,8 @@ class Marking:
     category: str | None
     comment: str | None
     geometry: dict[str, Any]
+    #: The resident's photo of the place, if any (app.surveys.photos).
+    photo: MarkingPhoto | None = None
 
     @property
     def kind(self) -> str:
@@ -234,7 +237,7 @@ def response_in_full(response: Response) -> tuple[list[AnswerView], list[Marking
             .where(Answer.response_id == response.id)
             .options(
                 selectinload(Answer.question).selectinload(Question.options),
-                selectinload(Answer.features),
+                selectinload(Answer.features).selectinload(AnswerFeature.photo),
             )
         )
     )
@@ -274,6 +277,7 @@ def response_in_full(response: Response) -> tuple[list[AnswerView], list[Marking
                 category=_label(category, "") if category else None,
                 comment=feature.comment,
                 geometry=feature.geometry,
+                photo=feature.photo,
             )
             markings.append(marking)
             view.markings.append(marking)

@@ -36,6 +36,7 @@ from app.core.permissions import Action, actor_from, can, require
 from app.extensions import csrf, db
 from app.projects.models import ParticipationPolicy, Stage
 from app.surveys import bp
+from app.surveys import photos as marking_photos
 from app.surveys.forms import FlowState, SurveyStepForm
 from app.surveys.models import Answer, Question, Resubmission, Survey, SurveyStatus
 from app.surveys.queries import earlier_response, response_by_client_id, survey_for_answering
@@ -502,7 +503,12 @@ def _raw_of(answer: Answer) -> dict[str, Any]:
                 {
                     "type": "Feature",
                     "geometry": feature.geometry,
-                    "properties": {"category": feature.category_id, "comment": feature.comment},
+                    "properties": {
+                        "category": feature.category_id,
+                        "comment": feature.comment,
+                        # A photo sent before is kept by naming its token again.
+                        **_photo_of(feature),
+                    },
                 }
                 for feature in answer.features
             ]
@@ -511,6 +517,19 @@ def _raw_of(answer: Answer) -> dict[str, Any]:
     if isinstance(value, dict) and "options" in value:  # multi-choice with its "other" text
         return {"value": list(value.get("options") or []), "other": value.get("other")}
     return {"value": value}
+
+
+def _photo_of(feature: Any) -> dict[str, Any]:
+    photo = feature.photo
+    if photo is None:
+        return {}
+    return {
+        "photo": photo.token,
+        "photo_alt": photo.alt or "",
+        "photo_url": url_for(
+            "surveys.marking_photo", photo_id=photo.id, token=photo.token, size="thumb"
+        ),
+    }
 
 
 def _cleaned_of(answer: Answer) -> Cleaned:
@@ -606,6 +625,8 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
             submission,
             actor=actor_from(current_user, participant),
             new_participant=created_participant,
+            # Photos of marked places, added from the device by survey-photos.js.
+            photos=marking_photos.read_files(request.files),
         )
     except Invalid as error:
         return _show_errors(flow, form, error.fields)
@@ -701,7 +722,8 @@ def _answer_copy(survey: Survey, response: Any) -> list[dict[str, Any]]:
             text = kind_for(question).describe(_cleaned_of(answer), language)
         except (KeyError, TypeError, ValueError, DomainError):
             continue  # an answer to a question changed since: not shown rather than wrong
-        rows.append({"question": question.prompt, "answer": text})
+        photos = [f.photo for f in answer.features if f.photo is not None]
+        rows.append({"question": question.prompt, "answer": text, "photos": photos})
     return rows
 
 

@@ -27,6 +27,7 @@ from app.core.signals import contribution_created
 from app.extensions import db
 from app.projects import signals as project_signals
 from app.projects.models import Activity, ParticipationPolicy, Stage, StageAction
+from app.surveys import photos as marking_photos
 from app.surveys.models import (
     DEMOGRAPHIC_TYPES,
     Answer,
@@ -255,8 +256,12 @@ def submit_response(
     channel: Channel | str | None = None,
     actor: Actor | None = None,
     new_participant: Callable[[], Participant] | None = None,
+    photos: Mapping[str, bytes] | None = None,
 ) -> tuple[Response, bool]:
     """Validate and store one participant's response; return ``(response, created)``.
+
+    ``photos`` are the files sent beside the answers by the key a marking names
+    (``app.surveys.photos``); they are checked with the answers, before anything is written.
 
     With ``participant`` None and ``new_participant`` given, the participant is created (by
     calling it) only once the submission has passed every check, so a refused submission
@@ -285,6 +290,7 @@ def submit_response(
         message = _("Unknown channel.")
         raise Invalid(message, fields={"channel": message}) from None
     validated = validate_submission(survey, submission, participant=participant)
+    prepared = marking_photos.prepare(validated.answers, photos or {})
     earlier = None
     if participant is not None:
         earlier = earlier_response(survey.id, participant.id, with_answers=True)
@@ -293,10 +299,13 @@ def submit_response(
     if earlier is not None:
         if survey.resubmission == Resubmission.REFUSE:
             raise Conflict(_("You have already answered this survey."), code="already_answered")
+        kept = marking_photos.kept_of(earlier)
         earlier.answers.clear()
         db.session.flush()  # the old answers go first: one answer per question
         answers = _new_answers(validated)
         earlier.answers.extend(answers)
+        db.session.flush()
+        marking_photos.attach(answers, validated.answers, prepared, kept)
         earlier.language = validated.language
         earlier.channel = channel
         earlier.survey_version = survey.version
@@ -324,6 +333,7 @@ def submit_response(
         with db.session.begin_nested():
             db.session.add(response)
             db.session.flush()
+            marking_photos.attach(response.answers, validated.answers, prepared)
     except IntegrityError:
         stored = response_by_client_id(survey.id, client_id)
         if stored is None:

@@ -109,6 +109,8 @@
         if (key.indexOf("pd-survey-draft-") === 0) { localStorage.removeItem(key); }
       });
     } catch (err) { /* storage unavailable: nothing kept */ }
+    // And the photos of map markings waiting with those answers (survey-photos.js).
+    try { if (window.indexedDB) { indexedDB.deleteDatabase("platsdialog-photos"); } } catch (err) { /* none */ }
   }, true);
   document.addEventListener("DOMContentLoaded", PD.maps.build);
   document.addEventListener("htmx:afterSettle", PD.maps.build);

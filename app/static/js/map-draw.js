@@ -282,6 +282,8 @@
       });
       item.appendChild(commentLabel);
       item.appendChild(comment);
+      // An optional photo of the place (survey-photos.js).
+      if (window.PDSurveyPhotos) { PDSurveyPhotos.field(self, feature, item, base, n); }
       if (feature.geometry.type === "Point" && self.data.msgMoveHere) {
         var here = document.createElement("button");
         here.type = "button";

@@ -61,7 +61,13 @@
           const token = (await getToken()) || item.csrfToken || "";
           const headers = { "Accept": "application/json", "X-CSRFToken": token };
           let body = JSON.stringify(item.payload);
-          if (item.photo) {
+          if (item.photos && item.photos.length) {
+            // A survey response with photos of its markings: the JSON in "response", each
+            // photo as "photo-<key>", the key its marking names (app/api/surveys.py).
+            body = new FormData();
+            body.append("response", JSON.stringify(item.payload));
+            item.photos.forEach((p) => { body.append("photo-" + p.key, p.blob, p.key + ".jpg"); });
+          } else if (item.photo) {
             // A comment with a photo: the same JSON and the photo's Blob, in one request, so
             // the client id stores both once (app/api/comments.py).
             body = new FormData();

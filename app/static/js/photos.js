@@ -108,6 +108,10 @@
   });
 
   window.PlatsdialogPhotos = {
+    /** ``file`` as a JPEG Blob of at most ``maxSide`` pixels on its long side (also used for
+     * the photos of map markings, survey-photos.js). */
+    shrink: shrink,
+    TYPES: TYPES,
     /** The photo chosen in ``form`` (already made smaller) and its description, or null. */
     of: function (form) {
       var input = form.querySelector('[data-photo-field] input[name="photo"]');

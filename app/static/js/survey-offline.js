@@ -468,8 +468,13 @@
     var receiptUrl = data.receipt.replace("CLIENT_ID", encodeURIComponent(id));
     var result;
     try {
+      var body = payload(id);
+      // The photos of markings kept on the device go with the answers (survey-photos.js).
+      var P = window.PDSurveyPhotos;
+      var photos = P ? await P.filesFor(P.keysOf(body.answers)) : [];
       result = await window.PlatsdialogOffline.submit({
-        url: data.api, payload: payload(id), clientId: id, kind: "survey", title: data.title, receiptUrl: receiptUrl,
+        url: data.api, payload: body, clientId: id, kind: "survey", title: data.title, receiptUrl: receiptUrl,
+        photos: photos,
       });
     } catch (e) {
       result = "failed";

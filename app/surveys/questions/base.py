@@ -48,6 +48,10 @@ class CleanedFeature:
     geometry: dict[str, Any]
     category_id: int | None
     comment: str | None
+    #: The key of the marking's photo: a file sent with the submission under
+    #: ``photo-<key>``, or the token of a photo the resident sent before (app.surveys.photos).
+    photo: str | None = None
+    photo_alt: str | None = None
 
 
 @dataclass

@@ -4,6 +4,7 @@ alternative (a named place or a description) for residents who do not use the ma
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.core import geo
+from app.core.images import MAX_ALT as PHOTO_ALT_MAX_LENGTH
 from app.surveys.models import OptionKind, QuestionOption, QuestionType
 from app.surveys.questions.base import (
     AnswerContext,
@@ -32,6 +34,8 @@ MAX_FEATURES = 50
 MAX_VERTICES = geo.MAX_VERTICES
 DEFAULT_COMMENT_LENGTH = 1000
 DESCRIPTION_MAX_LENGTH = 1000
+#: A marking's photo key: made by the device (or a stored photo's token).
+PHOTO_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def geometry_message(code: str) -> str:
@@ -198,11 +202,38 @@ class MapQuestion(QuestionKind):
             raise AnswerError(error.code, prefix + error.message) from None
         if self.require_comment and not comment_text:
             raise AnswerError("comment_missing", prefix + _("Please write a comment."))
+        photo, photo_alt = self._clean_photo(properties, prefix)
         return CleanedFeature(
             geometry=geo.to_geojson(shape),
             category_id=category if categories else None,
             comment=comment_text or None,
+            photo=photo,
+            photo_alt=photo_alt,
         )
+
+    @staticmethod
+    def _clean_photo(properties: Mapping[str, Any], prefix: str) -> tuple[str | None, str | None]:
+        """A marking's photo key and description (the file itself comes beside the answers,
+        see ``app.surveys.photos``)."""
+        key = properties.get("photo")
+        if key in (None, ""):
+            return None, None
+        if not isinstance(key, str) or not PHOTO_KEY.fullmatch(key):
+            raise AnswerError("photo_invalid", prefix + _("The photo could not be read."))
+        alt = properties.get("photo_alt")
+        if alt not in (None, "") and not isinstance(alt, str):
+            raise AnswerError("photo_invalid", prefix + _("The photo could not be read."))
+        text = " ".join((alt or "").split()) or None
+        if text is not None and len(text) > PHOTO_ALT_MAX_LENGTH:
+            raise AnswerError(
+                "photo_alt_too_long",
+                prefix
+                + _(
+                    "The description is too long (at most %(n)s characters).",
+                    n=PHOTO_ALT_MAX_LENGTH,
+                ),
+            )
+        return key, text
 
     def from_form(self, formdata: Any) -> dict[str, Any] | None:
         raw_features = (formdata.get(f"{self.name}_features") or "").strip()
@@ -231,7 +262,10 @@ class MapQuestion(QuestionKind):
                 part = labels.get(feature.category_id, "") if feature.category_id else ""
                 if feature.comment:
                     part = f"{part}: {feature.comment}" if part else feature.comment
-                parts.append(part or _("marked on the map"))
+                part = part or _("marked on the map")
+                if feature.photo:
+                    part = f"{part} ({_('with a photo')})"
+                parts.append(part)
             count = ngettext(
                 "%(num)s marking on the map", "%(num)s markings on the map", len(cleaned.features)
             )
