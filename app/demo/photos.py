@@ -1,6 +1,7 @@
-"""Demo photos on some residents' comments, drawn with Pillow at seed time (nothing fetched):
-a park, a street lamp, a crossing, a bench. Stored through ``app.comments.photos.services`` as a
-resident's upload would be, with the resident's own description."""
+"""Demo photos on some residents' comments and on some places marked in survey answers, drawn
+with Pillow at seed time (nothing fetched): a park, a street lamp, a crossing, a bench. Stored
+through ``app.comments.photos.services`` and ``app.surveys.photos`` as a resident's upload
+would be, with the resident's own description."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from PIL import Image, ImageDraw
 from app.comments.models import Comment, CommentStatus
 from app.comments.photos import services
 from app.comments.photos.models import Photo
+from app.core.images import prepare_photo
 from app.extensions import db
+from app.surveys import photos as marking_photos
+from app.surveys.models import AnswerFeature, MarkingPhoto
 
 SKY, GRASS, ASPHALT = (150, 190, 225), (92, 150, 70), (95, 95, 100)
 
@@ -117,3 +121,26 @@ def add_photos(rng: random.Random | None = None, per_stage: int = 2, limit: int 
         per[comment.stage_id] = per.get(comment.stage_id, 0) + 1
         added += 1
     return added
+
+
+def add_marking_photos(rng: random.Random | None = None, limit: int = 6) -> int:
+    """Give the first ``limit`` commented points marked in survey answers a photo (the staff
+    response browser and the residents' receipts show them). Returns how many were added."""
+    rng = rng or random.Random(2027)  # noqa: S311 - drawing, not secrets
+    features = db.session.scalars(
+        sa.select(AnswerFeature)
+        .where(
+            AnswerFeature.comment.is_not(None),
+            AnswerFeature.min_lon == AnswerFeature.max_lon,  # a point
+            ~sa.exists().where(MarkingPhoto.feature_id == AnswerFeature.id),
+        )
+        .order_by(AnswerFeature.id)
+        .limit(limit)
+    ).all()
+    for number, feature in enumerate(features):
+        scene = (number + 1) % len(SCENES)
+        prepared = prepare_photo(_draw(scene, rng), SCENES[scene][1])
+        assert prepared is not None  # noqa: S101 - a drawn image is never empty
+        marking_photos.store(feature, prepared)
+    db.session.flush()
+    return len(features)

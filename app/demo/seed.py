@@ -27,7 +27,7 @@ from app.demo import geography, images
 from app.demo import plans as demo_plans
 from app.demo.follow import seed_follow_and_meetings
 from app.demo.people import ACCOUNT_RESIDENTS, LOGINS, NICKNAMES, StaffLogin
-from app.demo.photos import add_photos
+from app.demo.photos import add_marking_photos, add_photos
 from app.demo.projects import PROJECTS, STAGE_DESCRIPTIONS, ProjectSpec, Round
 from app.demo.surveys import Answerer, Sampler, build_survey, link_conditions
 from app.demo.texts import Writer
@@ -752,6 +752,7 @@ def seed(password: str) -> dict[str, int]:
     """Add the demo to the session (flushes, does not commit). Returns row counts."""
     Seeder(password).run()
     add_photos()  # photos on some comments (app/demo/photos.py)
+    add_marking_photos()  # and on some places marked in survey answers
     demo_plans.seed_plans()
     seed_follow_and_meetings()
     return counts()

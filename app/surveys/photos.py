@@ -127,7 +127,7 @@ def attach(
             if key is None or key in used:
                 continue
             if key in prepared:
-                _store_new(feature, prepared[key])
+                store(feature, prepared[key])
             elif key in kept:
                 columns = dict(kept[key])
                 if item.photo_alt is not None:
@@ -148,7 +148,8 @@ def _paths(columns: Mapping[str, Any]) -> list[str]:
     return [columns["path"], columns["thumb_path"]]
 
 
-def _store_new(feature: AnswerFeature, prepared: Prepared) -> MarkingPhoto:
+def store(feature: AnswerFeature, prepared: Prepared) -> MarkingPhoto:
+    """Store ``prepared`` as the photo of ``feature`` (flushed); files follow the transaction."""
     token = secrets.token_hex(16)
     folder = f"marking-photos/{feature.answer.response.survey_id}"
     path, thumb_path = f"{folder}/{token}.jpg", f"{folder}/{token}.thumb.jpg"
