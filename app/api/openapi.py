@@ -159,6 +159,12 @@ OPERATIONS: tuple[Operation, ...] = (
         body=NewResponse,
         idempotent=True,
         errors=(400, 403, 404, 409, 413, 422, 429),
+        description=(
+            "A marking may name a photo in its properties (photo = a key of 8-64 letters, "
+            "digits, - or _; photo_alt = its description). The photos then come with the "
+            "response as multipart/form-data: the JSON in the part 'response', each photo "
+            "(JPEG, PNG or WebP, at most 10 MB) in the part 'photo-<key>'."
+        ),
     ),
     Operation(
         "get",
