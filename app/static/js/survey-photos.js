@@ -168,7 +168,11 @@
       props.photo = key;
       delete props.photo_url;
       props.photo_alt = alt.value.trim();
-      input.value = "";
+      try {  // the field names the (smaller) photo it holds
+        var list = new DataTransfer();
+        list.items.add(new File([blob], (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" }));
+        input.files = list.files;
+      } catch (e) { /* older browsers: the preview says it */ }
       question.save();
       show(URL.createObjectURL(blob));
       question.say(fmt(d.msgPhotoAdded, { item: label }));
