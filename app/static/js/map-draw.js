@@ -313,6 +313,28 @@
     }
     counter.textContent = fmt(this.data.msgCount, { n: this.features.length, max: this.max });
     this.save();
+    this.loadPhotoField();
+  };
+
+  // The photo field of a marking (survey-photos.js with photos.js) is fetched with the first
+  // marking, not with the page: most residents never add a photo, and a phone's first load
+  // stays light. Offline the service worker has them.
+  var photoScripts = null;
+  MapQuestion.prototype.loadPhotoField = function () {
+    var urls = (this.data.photoScripts || "").split(" ").filter(Boolean);
+    if (window.PDSurveyPhotos || !urls.length || !this.features.length) { return; }
+    var self = this;
+    photoScripts = photoScripts || urls.reduce(function (chain, url) {
+      return chain.then(function () {
+        return new Promise(function (resolve) {
+          var script = document.createElement("script");
+          script.src = url;
+          script.onload = script.onerror = function () { resolve(); };
+          document.head.appendChild(script);
+        });
+      });
+    }, Promise.resolve());
+    photoScripts.then(function () { if (window.PDSurveyPhotos) { self.render(); } });
   };
 
   // A map on a survey page not shown yet (survey-offline.js pages through in the browser)
