@@ -98,7 +98,14 @@
     });
   }
 
+  // The filters beyond the search fold away on a phone; on a wide screen there is room.
+  function openFilters() {
+    var more = document.querySelector("[data-filter-more]");
+    if (more && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) { more.open = true; }
+  }
+
   function init() {
+    openFilters();
     setupNearMe();
     var el = document.getElementById("catalogue-map");
     if (!el || typeof L === "undefined" || el.getAttribute("data-ready")) { return; }

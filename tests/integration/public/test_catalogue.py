@@ -109,3 +109,16 @@ def test_catalogue_query_count_is_bounded(client, make_org, make_project, count_
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('class="project-item"') == 30
     assert len(statements) <= 8, statements
+
+
+def test_on_a_phone_the_search_comes_first_and_the_other_filters_fold_away(
+    client, make_org, make_project
+):
+    make_project(make_org(slug="huddinge", name="Huddinge kommun"))
+    folded = client.get("/").get_data(as_text=True)
+    assert '<details class="filter-more" data-filter-more>' in folded
+    assert folded.index('id="f-q"') < folded.index("Fler filter: kommun, status, skede")
+    # A filter in use keeps them open, so the resident sees what narrows the list.
+    for query in ("municipality=huddinge", "status=completed", "stage=samrad"):
+        page = client.get(f"/?{query}").get_data(as_text=True)
+        assert '<details class="filter-more" data-filter-more open>' in page, query
