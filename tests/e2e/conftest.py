@@ -15,6 +15,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from app.extensions import db
+from app.projects.models import ActivityKind
+from app.surveys.models import OptionKind, Question, QuestionOption, QuestionType
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -93,3 +97,45 @@ def discussion_with_comment(make_project: Any, make_activity: Any) -> Any:
         return f"/p/{project.organization.slug}/{project.slug}/{stage.id}"
 
     return make
+
+
+@pytest.fixture()
+def offline_survey(app: Any, make_project: Any, make_activity: Any) -> Any:
+    """A survey for the offline and photo tests. Page 1: a required single choice; page 2: a
+    required map point and a short text."""
+    project = make_project()
+    activity = make_activity(project.current_stage, ActivityKind.SURVEY)
+    survey = activity.survey
+    survey.title = {"sv": "Parkens framtid", "en": "The park's future"}
+    survey.questions.extend(
+        [
+            Question(
+                type=QuestionType.SINGLE_CHOICE,
+                page=1,
+                position=0,
+                required=True,
+                prompt={"sv": "Hur ofta är du i parken?", "en": "How often are you in the park?"},
+                options=[
+                    QuestionOption(kind=OptionKind.OPTION, position=i, label={"sv": label})
+                    for i, label in enumerate(["Varje dag", "Ibland"])
+                ],
+            ),
+            Question(
+                type=QuestionType.MAP_POINT,
+                page=2,
+                position=1,
+                required=True,
+                max_count=3,
+                prompt={"sv": "Var vill du ha en bänk?", "en": "Where do you want a bench?"},
+                settings={"restrict_to_area": True, "max_comment_length": 500},
+            ),
+            Question(
+                type=QuestionType.SHORT_TEXT,
+                page=2,
+                position=2,
+                prompt={"sv": "Något mer?", "en": "Anything else?"},
+            ),
+        ]
+    )
+    db.session.commit()
+    return survey

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.surveys.models import AnswerFeature, MarkingPhoto, Response
 from tests.e2e.test_axe_resident import AXE, RUN
-from tests.e2e.test_offline_survey import offline_survey  # noqa: F401 - the fixture
 from tests.e2e.test_photos import _photo_file
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +65,7 @@ def test_a_photo_of_a_marked_place_is_sent_with_the_answers(
     playwright,
     live_server,
     offline_survey,
-    tmp_path,  # noqa: F811 - the fixture
+    tmp_path,
 ):
     survey = offline_survey
     photo = _photo_file(tmp_path)
@@ -117,7 +116,7 @@ def test_offline_the_photo_waits_with_the_answers_and_is_stored_once(
     playwright,
     live_server,
     offline_survey,
-    tmp_path,  # noqa: F811 - the fixture
+    tmp_path,
 ):
     survey = offline_survey
     photo = _photo_file(tmp_path)
