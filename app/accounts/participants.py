@@ -89,17 +89,32 @@ def created_participant() -> Participant:
     participant = current_participant(create=True)
     assert participant is not None  # noqa: S101 - create=True always gives one
     if participant.user_id is None and is_new(participant):
-        # One person, one voice: a fresh cookie counts against its client's address (429
-        # when too many arrive at once; the participant is rolled back with the request).
-        suspects = count_new_participant(participant.id)
-        if suspects:
-            db.session.execute(
-                sa.update(Participant)
-                .where(Participant.id.in_(suspects))
-                .values(burst_suspect=True)
-                .execution_options(synchronize_session=False)
-            )
+        _count_against_address(participant)
     return participant
+
+
+def kiosk_participant() -> Participant:
+    """A participant of its own for one response given on a shared device (kiosk mode): not
+    the device's cookie, which would make every next person's answers replace the last
+    one's. Counted against the client's address like a new cookie (one person, one voice)."""
+    participant = Participant(token_hash=hash_token(secrets.token_urlsafe(32)))
+    db.session.add(participant)
+    db.session.flush()
+    _count_against_address(participant)
+    return participant
+
+
+def _count_against_address(participant: Participant) -> None:
+    # One person, one voice: a new participant counts against its client's address (429
+    # when too many arrive at once; the participant is rolled back with the request).
+    suspects = count_new_participant(participant.id)
+    if suspects:
+        db.session.execute(
+            sa.update(Participant)
+            .where(Participant.id.in_(suspects))
+            .values(burst_suspect=True)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def is_new(participant: Participant | None) -> bool:

@@ -23,7 +23,11 @@ from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.participants import created_participant, current_participant
+from app.accounts.participants import (
+    created_participant,
+    current_participant,
+    kiosk_participant,
+)
 from app.api import bp
 from app.audit.services import record
 from app.core.errors import api_error
@@ -32,7 +36,14 @@ from app.core.models import translated
 from app.core.permissions import Action, actor_from, can, require
 from app.organizations.rules import is_staff_of
 from app.surveys import photos as marking_photos
-from app.surveys.models import DEMOGRAPHIC_TYPES, OptionKind, Response, Survey, SurveyStatus
+from app.surveys.models import (
+    DEMOGRAPHIC_TYPES,
+    Channel,
+    OptionKind,
+    Response,
+    Survey,
+    SurveyStatus,
+)
 from app.surveys.queries import (
     count_responses,
     responses_page,
@@ -154,13 +165,16 @@ def create_response(survey_id: int) -> Any:
         files = marking_photos.read_files(request.files)
     else:
         submission = NewResponse.parse(request.get_json(silent=True))
-    participant = current_participant()
+    # A response from a shared device (kiosk mode, sent by the offline outbox) gets a
+    # participant of its own, as on the page flow (app/surveys/routes.py).
+    fresh = submission.channel == Channel.KIOSK and not current_user.is_authenticated
+    participant = None if fresh else current_participant()
     response, created = submit_response(
         survey,
         participant,
         submission,
         actor=actor_from(current_user, participant),
-        new_participant=created_participant,
+        new_participant=kiosk_participant if fresh else created_participant,
         photos=files,
     )
     body = response_body(response)

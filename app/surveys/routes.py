@@ -27,6 +27,7 @@ from app.accounts.participants import (
     created_participant,
     current_participant,
     ensure_device_token,
+    kiosk_participant,
 )
 from app.audit.services import record
 from app.core import translations
@@ -38,7 +39,7 @@ from app.projects.models import ParticipationPolicy, Stage
 from app.surveys import bp
 from app.surveys import photos as marking_photos
 from app.surveys.forms import FlowState, SurveyStepForm
-from app.surveys.models import Answer, Question, Resubmission, Survey, SurveyStatus
+from app.surveys.models import Answer, Channel, Question, Resubmission, Survey, SurveyStatus
 from app.surveys.queries import earlier_response, response_by_client_id, survey_for_answering
 from app.surveys.questions import Cleaned, CleanedFeature, MapQuestion, QuestionKind, kind_for
 from app.surveys.schemas import NewResponse
@@ -618,13 +619,16 @@ def _review_step(flow: Flow, form: SurveyStepForm, action: str, goto: str) -> An
                 new_participant=_paper_participant,
             )
             return _paper_done(flow.survey, response)
-        participant = current_participant()
+        # A shared device's responses each get a participant of their own (not the cookie,
+        # or each would replace the last); a logged-in person's is theirs.
+        fresh = flow.kiosk and not current_user.is_authenticated
+        participant = None if fresh else current_participant()
         response, _created = submit_response(
             flow.survey,
             participant,
             submission,
             actor=actor_from(current_user, participant),
-            new_participant=created_participant,
+            new_participant=kiosk_participant if fresh else created_participant,
             # Photos of marked places, added from the device by survey-photos.js.
             photos=marking_photos.read_files(request.files),
         )
@@ -690,9 +694,17 @@ def receipt(survey_id: int, client_id: str) -> Any:
         abort(404)
     response = response_by_client_id(survey_id, client_id)
     participant = current_participant()
-    if response is None or participant is None or response.participant_id != participant.id:
-        abort(404)
     kiosk = request.args.get("kiosk") == "1"
+    # A kiosk response has a participant of its own; its receipt shows no answers, only the
+    # reference, to whoever holds the (unguessable) client id.
+    shared = kiosk and response is not None and response.channel == Channel.KIOSK
+    own = (
+        participant is not None
+        and response is not None
+        and response.participant_id == participant.id
+    )
+    if response is None or not (own or shared):
+        abort(404)
     stage = _stage(survey)
     return render_template(
         "surveys/receipt.html",
@@ -703,7 +715,7 @@ def receipt(survey_id: int, client_id: str) -> Any:
         preview=False,
         kiosk=kiosk,
         # On a shared device the next person must not read the answers.
-        answers=[] if kiosk else _answer_copy(survey, response),
+        answers=[] if kiosk or not own else _answer_copy(survey, response),
         next_steps=_next_steps(stage),
         can_view_answers=can(actor_from(current_user, participant), Action.VIEW_ANSWERS, survey),
     )
