@@ -13,10 +13,14 @@ cli = AppGroup("follow", help="Followers of projects.")
 
 @cli.command("sweep")
 def sweep() -> None:
-    """Delete unconfirmed follows whose confirmation link has expired (run it from cron)."""
+    """Delete unconfirmed follows whose confirmation link has expired, and tell followers of
+    stages that opened by their date since the last run (run it hourly from cron)."""
     removed = services.purge_expired()
     db.session.commit()
     click.echo(f"Deleted {removed} unconfirmed follow(s).")
+    sent = services.announce_opened_stages()
+    db.session.commit()
+    click.echo(f"Sent {sent} mail(s) about stages that opened.")
 
 
 @cli.command("forget")

@@ -294,9 +294,34 @@ def forget_address(email: str) -> int:
 # --- events ----------------------------------------------------------------------------------
 
 
+#: A current stage that opened by its date this long ago or less is announced by the sweep
+#: (``announce_opened_stages``); older ones are not announced late.
+OPENED_WITHIN = timedelta(days=7)
+
+
 def stage_opened(stage: Stage) -> None:
-    """A stage was made current: tell the followers after the commit."""
-    enqueue(send_event, "stage", stage.id)
+    """A stage was made current: tell the followers after the commit. A stage made current
+    before the date it opens is announced when it opens (``announce_opened_stages``)."""
+    if stage.has_started:
+        enqueue(send_event, "stage", stage.id)
+
+
+def announce_opened_stages(now: datetime | None = None) -> int:
+    """Tell the followers of each current stage that has opened by its date (within
+    ``OPENED_WITHIN``) and not been announced to them yet (``flask follow sweep``, hourly).
+    Returns mails sent; a second run sends nothing new."""
+    now = now or utcnow()
+    stages = db.session.execute(
+        sa.select(Stage.id, Stage.opens_at)
+        .where(
+            Stage.is_current.is_(True),
+            Stage.opens_at.is_not(None),
+            Stage.opens_at <= now,
+            Stage.opens_at > now - OPENED_WITHIN,
+        )
+        .order_by(Stage.id)
+    ).all()
+    return sum(send_event("stage", stage_id, joined_before=opens) for stage_id, opens in stages)
 
 
 def feedback_published(feedback: Feedback) -> None:
@@ -457,8 +482,10 @@ def unsubscribe_headers(follow: Follow) -> dict[str, str]:
     }
 
 
-def send_event(kind: str, obj_id: int) -> int:
-    """Job: mail each confirmed follower about one event, once. Returns mails sent."""
+def send_event(kind: str, obj_id: int, joined_before: datetime | None = None) -> int:
+    """Job: mail each confirmed follower about one event, once. Returns mails sent.
+    ``joined_before``: only followers confirmed by then (a stage that opened by its date
+    is no news to whoever began to follow after it opened)."""
     obj = _load(kind, obj_id)
     if obj is None:
         return 0
@@ -468,6 +495,10 @@ def send_event(kind: str, obj_id: int) -> int:
     event = f"{kind}:{obj_id}"
     sent = 0
     for follow in _recipients(kind, obj):
+        if joined_before is not None and (
+            follow.confirmed_at is None or follow.confirmed_at > joined_before
+        ):
+            continue
         address = follow.address
         if not address or (follow.user is not None and not follow.user.active):
             continue

@@ -361,3 +361,32 @@ def test_the_follow_form_carries_the_bot_trap_and_refuses_a_filled_honeypot(app,
     assert bot.status_code == 422
     assert db.session.scalar(db.select(db.func.count(Follow.id))) == 0
     assert outbox() == []
+
+
+def test_a_stage_that_opens_by_its_date_is_announced_when_it_opens(
+    app, client, login, project, planner
+):
+    _confirmed_follow(project, "early@example.se", "sv")
+    login(planner)
+    next_stage = project.stages[3]
+    opens = utcnow() + timedelta(days=2)
+    next_stage.opens_at, next_stage.closes_at = opens, opens + timedelta(days=30)
+    db.session.commit()
+    # Made current ahead of its date: nobody is told of a stage that is not open yet.
+    assert client.post(f"/manage/stages/{next_stage.id}/current").status_code == 302
+    assert _mails_to("early@example.se") == []
+    assert services.announce_opened_stages(now=opens - timedelta(hours=1)) == 0
+    # Someone who began to follow after it opened found it open: no news to them.
+    late, _ = _confirmed_follow(project, "late@example.se", "en")
+    late.confirmed_at = opens + timedelta(minutes=30)
+    db.session.commit()
+    assert services.announce_opened_stages(now=opens + timedelta(hours=1)) == 1
+    [mail] = _mails_to("early@example.se")
+    assert mail["Subject"] == f"Ny fas i Parken: {next_stage.title['sv']}"
+    assert "List-Unsubscribe" in mail
+    assert _mails_to("late@example.se") == []
+    # The hourly sweep again: nothing twice.
+    assert services.announce_opened_stages(now=opens + timedelta(hours=2)) == 0
+    assert len(_mails_to("early@example.se")) == 1
+    # Long after it opened, a missed sweep does not announce it late.
+    assert services.announce_opened_stages(now=opens + timedelta(days=8)) == 0
