@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from markupsafe import Markup
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -42,6 +42,17 @@ TRAPPED_ENDPOINTS: set[str] = {
     "accounts.register",
     "follow.follow",
 }
+
+
+#: Forms that keep what was written when only their stamp has expired (a survey page left
+#: open all night, without JavaScript): the view shows the same step again, with the answers
+#: and a fresh stamp, instead of a refusal (``stamp_expired``).
+KEEP_ON_EXPIRY: set[str] = {"surveys.take"}
+
+
+def stamp_expired() -> bool:
+    """Did this request's form carry a genuine stamp for this form that is too old?"""
+    return bool(g.get("bot_trap_expired"))
 
 
 def max_age() -> int:
@@ -113,11 +124,18 @@ def register_bot_trap(app: Flask) -> None:
             # The stamp only serves the timing check; with it switched off (tests, load
             # tests), a form without one is judged by the honeypot alone.
             return
+        key = form_key(request.endpoint, request.view_args)
         try:
             value, rendered_at = _signer().unsign(stamp, max_age=max_age(), return_timestamp=True)
+        except SignatureExpired as expired:
+            payload = expired.payload or b""
+            if request.endpoint in KEEP_ON_EXPIRY and payload.decode() == key:
+                g.bot_trap_expired = True  # the view keeps the answers and asks again
+                return
+            raise error from None
         except BadSignature:
             raise error from None
-        if value.decode() != form_key(request.endpoint, request.view_args):
+        if value.decode() != key:
             raise error  # a stamp made for another form
         if (utcnow() - rendered_at).total_seconds() < minimum:
             raise error

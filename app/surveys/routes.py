@@ -31,6 +31,7 @@ from app.accounts.participants import (
 )
 from app.audit.services import record
 from app.core import translations
+from app.core.bot_trap import stamp_expired
 from app.core.errors import Conflict, DomainError, Invalid, status_of
 from app.core.i18n import current_language, enabled_languages, tr
 from app.core.permissions import Action, actor_from, can, require
@@ -453,6 +454,9 @@ def take(survey_id: int) -> Any:
         # resident wrote is lost either. The same step comes back with a fresh token and a
         # message; the resident sends again (never automatically: that would let another site
         # send answers in the resident's name).
+        return _expired(flow, form, step)
+    if stamp_expired():
+        # The page was open longer than a form's stamp lasts: same as an expired token.
         return _expired(flow, form, step)
     if step == REVIEW:
         return _review_step(flow, form, action, goto)
