@@ -137,6 +137,9 @@ def test_offline_the_photo_waits_with_the_answers_and_is_stored_once(
         page.evaluate(AXE.read_text())
         assert page.evaluate(RUN) == []
         page.get_by_role("button", name="Review your answers").click()
+        expect(page.locator(".survey-review, [data-survey-review]").first).to_contain_text(
+            "Vid dammen (with a photo)"
+        )
         page.get_by_role("button", name="Send your answers").click()
         status = page.locator("[data-outbox-client-id] [data-state]")
         expect(status).to_have_attribute("data-state", "waiting")

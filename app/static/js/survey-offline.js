@@ -345,7 +345,9 @@
       if (answer && Array.isArray(answer.features)) {
         parts.push(fmt(S.markings, { n: answer.features.length }));
         answer.features.forEach(function (f) {
-          if (f.properties && f.properties.comment) { parts.push(f.properties.comment); }
+          var said = (f.properties && f.properties.comment) || "";
+          if (f.properties && f.properties.photo && S.withPhoto) { said = (said ? said + " " : "") + "(" + S.withPhoto + ")"; }
+          if (said) { parts.push(said); }
         });
         return parts.join(" – ");
       }
