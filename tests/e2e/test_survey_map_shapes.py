@@ -291,6 +291,11 @@ def test_with_a_mouse_the_whole_area_is_dragged_but_not_out_of_the_project_area(
         x, y = at(0.6, 0.6)
         assert abs(shape["x"] + shape["width"] / 2 - x) < 3
         assert abs(shape["y"] + shape["height"] / 2 - y) < 3
+        # A new area is still drawn by clicking, also where it starts inside the first one.
+        _draw(page, area, [at(0.62, 0.62), at(0.9, 0.62), at(0.9, 0.9)], SV)
+        stored = _stored(page, area)
+        assert len(stored) == 2 and _ring(stored) == moved
+        assert len(stored[1]["geometry"]["coordinates"][0]) == 4
     finally:
         context.close()
 
