@@ -43,6 +43,57 @@
     return [];
   }
 
+  // Where a marking is: a point itself, a line's or an area's middle (of its bounding box).
+  function centre(geometry) {
+    var all = vertices(geometry);
+    var lons = all.map(function (c) { return c[0]; });
+    var lats = all.map(function (c) { return c[1]; });
+    return [(Math.min.apply(null, lons) + Math.max.apply(null, lons)) / 2,
+      (Math.min.apply(null, lats) + Math.max.apply(null, lats)) / 2];
+  }
+  // ``geometry`` moved by dlon, dlat (every position, at any depth of nesting), to the six
+  // decimals (10 cm) a drawn shape has.
+  function shifted(geometry, dlon, dlat) {
+    function shift(c) {
+      return typeof c[0] === "number"
+        ? [L.Util.formatNum(c[0] + dlon, 6), L.Util.formatNum(c[1] + dlat, 6)] : c.map(shift);
+    }
+    return { type: geometry.type, coordinates: shift(geometry.coordinates) };
+  }
+
+  // A placed line or area: drag it as a whole or drag its corners (the midpoint handles add
+  // one). On a phone one finger on the shape still scrolls the page, or a big area would trap
+  // it: there the corners and "Move here" move it. Every change goes through reshape().
+  function editable(self, layer, index) {
+    if (!layer.pm) { return; }
+    var whole = false;
+    var container = self.map.getContainer();
+    layer.pm.enable({ snappable: false, preventMarkerRemoval: true });
+    if (!L.Browser.mobile) { layer.pm.enableLayerDrag(); }
+    layer.on("pm:dragstart", function () {
+      whole = true;
+      L.DomUtil.addClass(container, "map-shape-dragging");  // its handles stay behind until then
+    });
+    layer.on("pm:edit", function () {
+      L.DomUtil.removeClass(container, "map-shape-dragging");
+      var geometry = layer.toGeoJSON().geometry;
+      var crosses = geometry.type === "Polygon" && layer.pm.hasSelfIntersection();
+      var message = whole ? self.data.msgMoved : self.data.msgChanged;
+      whole = false;
+      // Once Geoman is done with the layer: reshape() draws every marking anew.
+      window.setTimeout(function () {
+        self.reshape(index, geometry, crosses ? self.data.msgCrosses : null, message);
+      }, 0);
+    });
+  }
+  // The handles are for a pointer: keyboards and screen readers have "Move here" below the map.
+  function quietHandles(map) {
+    map.getContainer().querySelectorAll(".marker-icon").forEach(function (handle) {
+      handle.setAttribute("tabindex", "-1");
+      handle.setAttribute("aria-hidden", "true");
+    });
+  }
+
   var DEFAULT_COLOUR = "#003f6e";
 
   // A pin whose tip is exactly the marked point (the icon's bottom centre is its anchor),
@@ -99,7 +150,7 @@
     this.features.forEach(function (feature, index) {
       var n = index + 1;
       var colour = self.colours[String(feature.properties.category)] || DEFAULT_COLOUR;
-      L.geoJSON(feature.geometry, {
+      var shape = L.geoJSON(feature.geometry, {
         pointToLayer: function (f, latlng) {
           // A placed pin can be dragged to where it belongs ("Move here" below the map is
           // the keyboard way).
@@ -109,7 +160,9 @@
         },
         style: { color: colour, weight: 4 }
       }).addTo(self.layers);
+      if (feature.geometry.type !== "Point") { editable(self, shape.getLayers()[0], index); }
     });
+    quietHandles(this.map);
   };
 
   MapQuestion.prototype.say = function (text) {
@@ -213,19 +266,35 @@
     return true;
   };
 
-  // Move point ``index`` to ``latlng`` (dragged, or "Move here"); refused outside the area.
+  // Move marking ``index`` so that its middle is at ``latlng`` (a dragged pin, or "Move here").
   MapQuestion.prototype.move = function (index, latlng) {
     var feature = this.features[index];
-    if (!feature || feature.geometry.type !== "Point") { return; }
-    if (this.restrict && this.area && !areaContains(this.area, latlng.lng, latlng.lat)) {
-      this.recolour();
-      this.say(this.data.msgOutside);
-      return;
+    if (!feature) { return; }
+    var geometry = feature.geometry;
+    if (geometry.type === "Point") {
+      geometry = { type: "Point", coordinates: [latlng.lng, latlng.lat] };
+    } else {
+      var middle = centre(geometry);
+      geometry = shifted(geometry, latlng.lng - middle[0], latlng.lat - middle[1]);
     }
-    feature.geometry.coordinates = [latlng.lng, latlng.lat];
-    this.save();
+    this.reshape(index, geometry, null, this.data.msgMoved);
+  };
+
+  // Give marking ``index`` its moved or reshaped ``geometry``, or refuse it (``problem``, or
+  // outside the project area) and draw the marking back where it was.
+  MapQuestion.prototype.reshape = function (index, geometry, problem, done) {
+    var feature = this.features[index];
+    if (!feature) { return; }
+    var area = this.restrict ? this.area : null;
+    if (area && vertices(geometry).some(function (c) { return !areaContains(area, c[0], c[1]); })) {
+      problem = this.data.msgOutside;
+    }
+    if (!problem) {
+      feature.geometry = geometry;
+      this.save();
+    }
     this.recolour();
-    this.say(this.data.msgMoved || "");
+    this.say(problem || done || "");
   };
 
   MapQuestion.prototype.save = function () {
@@ -284,7 +353,7 @@
       item.appendChild(comment);
       // An optional photo of the place (survey-photos.js).
       if (window.PDSurveyPhotos) { PDSurveyPhotos.field(self, feature, item, base, n); }
-      if (feature.geometry.type === "Point" && self.data.msgMoveHere) {
+      if (self.data.msgMoveHere) {
         var here = document.createElement("button");
         here.type = "button";
         here.className = "button button-secondary";
