@@ -1,10 +1,16 @@
-"""Residents' photos and the files of uploads (docs/photos.md).
+"""Uploaded images and the files of uploads (docs/photos.md).
 
-One place checks and cleans a photo, whatever it is attached to (a comment, a marking in a
-map answer): the bytes are sniffed (JPEG, PNG or WebP; the name and the browser's type are
-ignored), decoded, turned upright by their EXIF orientation and re-encoded as a JPEG without
-any metadata (no EXIF, no GPS, no ICC profile), at most ``PHOTO_MAX_SIDE`` pixels on the long
-side, with a thumbnail of at most ``PHOTO_THUMB_SIDE``.
+One place opens an uploaded image, whatever it becomes (a resident's photo, a project's
+cover, an organization's logo, a stage's plan map): :func:`open_image` sniffs the format from
+the bytes (the name and the browser's type are ignored) among those the caller allows,
+refuses too many pixels from the header before decoding (and Pillow's decompression-bomb
+warning), decodes and turns the image upright by its EXIF orientation. Each caller keeps its
+own output and its own words for a refusal (:class:`ImageRefused`); :func:`encode` writes an
+image again without the original's EXIF.
+
+A resident's photo (:func:`prepare_photo`, for a comment or a marking in a map answer) is
+re-encoded as a JPEG without any metadata (no EXIF, no GPS, no ICC profile), at most
+``PHOTO_MAX_SIDE`` pixels on the long side, with a thumbnail of at most ``PHOTO_THUMB_SIDE``.
 
 Files under ``UPLOAD_DIR`` follow the database transaction: a file written by a transaction
 that rolls back is removed again (:func:`write_new`), and a file whose row went away is
@@ -15,10 +21,10 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,6 +33,9 @@ from sqlalchemy import event
 
 from app.core.errors import Invalid, TooLarge
 from app.core.extensions import db
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 #: The formats accepted, by what Pillow reads in the bytes.
 FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -87,6 +96,77 @@ def clean_alt(alt: str | None, field: str = "photo_alt") -> str | None:
     return text
 
 
+class ImageRefused(Exception):
+    """An upload refused by :func:`open_image`: ``reason`` is ``"wrong_type"`` (not an image
+    of an allowed format) or ``"too_many_pixels"``. The caller words it for its own field."""
+
+    def __init__(self, reason: Literal["wrong_type", "too_many_pixels"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_image(
+    data: bytes,
+    formats: Collection[str] = FORMATS,
+    *,
+    max_pixels: int | None = None,
+    draft_side: int | None = None,
+) -> tuple[Image, str]:
+    """Sniff, check and decode an uploaded image; returns it, upright, with its format.
+
+    The format is Pillow's reading of the bytes and must be one of ``formats`` (names as
+    Pillow gives them: ``JPEG``, ``PNG``, ``WEBP``). An image of more than ``max_pixels``
+    (default ``COVER_MAX_PIXELS``) is refused from its header, before any decoding: a small
+    file can declare a huge image. A JPEG is decoded at a reduced size when ``draft_side``
+    allows it. The EXIF orientation is applied here, as every caller drops the EXIF when it
+    encodes. Raises :class:`ImageRefused`.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if max_pixels is None:
+        max_pixels = int(current_app.config.get("COVER_MAX_PIXELS", 40_000_000))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                kind = probe.format or ""
+                width, height = probe.size
+                if kind not in formats:
+                    raise ImageRefused("wrong_type")
+                if width * height > max_pixels:
+                    raise ImageRefused("too_many_pixels")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as original:
+                if kind == "JPEG" and draft_side:
+                    original.draft("RGB", (draft_side, draft_side))  # decode at a reduced size
+                # Upright first: the orientation lives in the EXIF that is dropped. This is a
+                # decoded copy, usable once the file is closed.
+                image = ImageOps.exif_transpose(original)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRefused("too_many_pixels") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ImageRefused("wrong_type") from exc
+    return image, kind
+
+
+def encode(image: Image, kind: str, box: tuple[int, int], *, quality: int = 85) -> bytes:
+    """``image`` scaled down (in place) to fit ``box`` and encoded as ``kind`` (``JPEG``,
+    ``PNG`` or ``WEBP``) without the original's EXIF; a PNG keeps its transparency."""
+    from PIL import Image
+
+    image.thumbnail(box, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if kind == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True)
+    elif kind == "PNG":
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=quality)
+    return out.getvalue()
+
+
 def prepare_photo(data: bytes | None, alt: str | None, *, field: str = "photo") -> Prepared | None:
     """Check and clean an uploaded photo; None when there is none.
 
@@ -94,7 +174,7 @@ def prepare_photo(data: bytes | None, alt: str | None, *, field: str = "photo") 
     image, too many pixels, description too long), each with its message on ``field``
     (``<field>_alt`` for the description).
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image
 
     if not data:
         return None
@@ -115,37 +195,22 @@ def prepare_photo(data: bytes | None, alt: str | None, *, field: str = "photo") 
     max_pixels = int(config.get("COVER_MAX_PIXELS", 40_000_000))
     side, thumb_side = int(config["PHOTO_MAX_SIDE"]), int(config["PHOTO_THUMB_SIDE"])
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                width, height = probe.size
-                if kind not in FORMATS:
-                    raise refuse(wrong_type)
-                if width * height > max_pixels:
-                    raise refuse(too_many)
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as original:
-                if kind == "JPEG":
-                    original.draft("RGB", (side, side))  # decode at a reduced size
-                # Upright first: the orientation lives in the EXIF that is dropped.
-                image = ImageOps.exif_transpose(original)
-                if image.mode in ("RGBA", "LA", "P"):
-                    image = image.convert("RGBA")
-                    flat = Image.new("RGB", image.size, (255, 255, 255))
-                    flat.paste(image, mask=image.getchannel("A"))
-                    image = flat
-                image = image.convert("RGB")
-                image.thumbnail((side, side), Image.Resampling.LANCZOS)
-                full = _jpeg(image, 82)
-                thumb_image = image.copy()
-                thumb_image.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
-                thumb = _jpeg(thumb_image, 75)
-    except Invalid:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise refuse(too_many) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        image, _kind = open_image(data, FORMATS, max_pixels=max_pixels, draft_side=side)
+    except ImageRefused as exc:
+        raise refuse(too_many if exc.reason == "too_many_pixels" else wrong_type) from exc
+    try:
+        if image.mode in ("RGBA", "LA", "P"):
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image = image.convert("RGB")
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)
+        full = _jpeg(image, 82)
+        thumb_image = image.copy()
+        thumb_image.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
+        thumb = _jpeg(thumb_image, 75)
+    except (OSError, ValueError) as exc:
         raise refuse(wrong_type) from exc
     return Prepared(
         full=full,
@@ -162,11 +227,19 @@ def prepare_photo(data: bytes | None, alt: str | None, *, field: str = "photo") 
 
 
 def write_new(relative: str, data: bytes) -> Path:
-    """Write an upload under ``UPLOAD_DIR``; removed again if the transaction rolls back."""
+    """Write an upload under ``UPLOAD_DIR``; removed again if the transaction rolls back.
+    ``relative`` must be a fresh name: a rollback deletes what is there."""
+    target = write_derived(relative, data)
+    _track(_NEW_FILES, [target])
+    return target
+
+
+def write_derived(relative: str, data: bytes) -> Path:
+    """Write a file made from an upload (a smaller copy) under ``UPLOAD_DIR``. Not tied to
+    the transaction: it is made again whenever it is missing."""
     target = upload_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    _track(_NEW_FILES, [target])
     return target
 
 
@@ -183,6 +256,8 @@ def _track(key: str, paths: Iterable[Path]) -> None:
         return
 
     def after_commit(session: Any) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint released, not the commit: the transaction may still roll back
         session.info.pop(_NEW_FILES, None)
         for path in session.info.pop(_GONE_FILES, []):
             path.unlink(missing_ok=True)

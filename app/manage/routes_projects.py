@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.accounts.participants import current_actor
+from app.core import images
 from app.core.auth import login_required
 from app.core.geo import GeometryError
 from app.core.i18n import tr
@@ -283,7 +284,7 @@ def project_cover_file(project_id: int) -> Response:
         abort(404)
     if not project.cover_image_path:
         abort(404)
-    path = services.upload_root() / project.cover_image_path
+    path = images.upload_root() / project.cover_image_path
     if not path.is_file():
         abort(404)
     response = send_file(path, max_age=3600)
@@ -359,7 +360,7 @@ def document_file(project_id: int, document_id: int) -> Response:
     document = load_child(Document, project, document_id)
     if not document.file_path:
         abort(404)
-    path = services.upload_root() / document.file_path
+    path = images.upload_root() / document.file_path
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/pdf", max_age=3600)

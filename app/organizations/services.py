@@ -5,7 +5,6 @@ Functions flush and return objects; the request boundary (or the CLI command) co
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.core import images
 from app.extensions import db
 from app.organizations.models import ErasureMode, Membership, Organization, Role
 
@@ -196,6 +196,8 @@ def remove_member(membership: Membership, *, actor: User | None) -> None:
 #: Largest logo file accepted, and the box it is scaled into (it is shown small).
 MAX_LOGO_BYTES = 512 * 1024
 LOGO_BOX = (480, 160)
+#: Refused from the header before decoding.
+MAX_LOGO_PIXELS = 16_000_000
 
 
 class LogoError(Exception):
@@ -227,39 +229,44 @@ def logo_file(org: Organization) -> Path | None:
     return None
 
 
-def set_logo(org: Organization, data: bytes, *, actor: User | None) -> str:
-    """Store a PNG or JPEG logo, re-encoded as PNG without metadata and scaled to fit
-    ``LOGO_BOX``; returns its path under ``UPLOAD_DIR``. Raises ``LogoError``."""
-    from PIL import Image, UnidentifiedImageError
-
+def clean_logo(data: bytes) -> bytes:
+    """A PNG or JPEG logo (``app.core.images.open_image``) as a PNG without metadata, keeping
+    its transparency, scaled to fit ``LOGO_BOX``. Raises ``LogoError``."""
     if len(data) > MAX_LOGO_BYTES:
         raise LogoError(_("The logo is too large (at most %(kb)s KB).", kb=MAX_LOGO_BYTES // 1024))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            if probe.width * probe.height > 16_000_000:
-                raise LogoError(_("The logo has too many pixels."))
-            probe.verify()
-        if kind not in ("PNG", "JPEG"):
-            raise LogoError(_("Upload the logo as a PNG or JPEG image."))
-        with Image.open(io.BytesIO(data)) as opened:
-            image = opened.convert("RGBA")
-            image.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            image.save(out, "PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        image, _kind = images.open_image(data, ("PNG", "JPEG"), max_pixels=MAX_LOGO_PIXELS)
+    except images.ImageRefused as exc:
+        if exc.reason == "too_many_pixels":
+            raise LogoError(_("The logo has too many pixels.")) from exc
         raise LogoError(_("Upload the logo as a PNG or JPEG image.")) from exc
+    return images.encode(image.convert("RGBA"), "PNG", LOGO_BOX)
+
+
+def set_logo(org: Organization, data: bytes, *, actor: User | None) -> str:
+    """Store the logo cleaned by :func:`clean_logo`; returns its path under ``UPLOAD_DIR``.
+    The logo it replaces is deleted once the change is committed. Raises ``LogoError``."""
+    png = clean_logo(data)
+    # A fresh name: a rollback removes the new file, never the one the row still names.
     relative = f"organizations/{org.id}/logo-{uuid.uuid4().hex[:12]}.png"
-    path = Path(current_app.config["UPLOAD_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    images.write_new(relative, png)
+    _unlink_uploaded_logo(org)
     org.logo_path = relative
     db.session.flush()
     record("organization.logo", actor=actor, organization_id=org.id, obj=org)
     return relative
 
 
+def _unlink_uploaded_logo(org: Organization) -> None:
+    """Delete the logo once the change is committed if it was uploaded (an operator's file
+    under ``INSTANCE_DIR`` stays)."""
+    if org.logo_path and org.logo_path.startswith(f"organizations/{org.id}/"):
+        images.unlink_after_commit([org.logo_path])
+
+
 def remove_logo(org: Organization, *, actor: User | None) -> None:
+    """Remove the logo; an uploaded file is deleted once the change is committed."""
+    _unlink_uploaded_logo(org)
     org.logo_path = None
     db.session.flush()
     record("organization.logo_remove", actor=actor, organization_id=org.id, obj=org)

@@ -3,10 +3,8 @@ pypdfium2), placement by corners, removal, and the organization's base layers.""
 
 from __future__ import annotations
 
-import io
 import math
 import uuid
-import warnings
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +14,11 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.core import images
 from app.extensions import db
 from app.organizations.models import Organization
 from app.plans.models import LayerKind, MapLayer, StagePlan
 from app.projects.models import Stage
-from app.projects.services import _unlink_after_commit, _write_upload, upload_root
 
 #: An uploaded plan (image or PDF) may be at most this large.
 MAX_PLAN_BYTES = 15 * 1024 * 1024
@@ -70,52 +68,27 @@ def _wrong_type() -> PlanError:
 
 def _encode(image: Any, kind: str) -> Raster:
     """Scale ``image`` to at most PLAN_MAX_SIDE and encode it without metadata."""
-    from PIL import Image
-
-    if max(image.size) > PLAN_MAX_SIDE:
-        image.thumbnail((PLAN_MAX_SIDE, PLAN_MAX_SIDE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if kind == "jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    else:
-        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            image = image.convert("RGBA")
-        image.save(out, "PNG", optimize=True)
+    data = images.encode(image, kind.upper(), (PLAN_MAX_SIDE, PLAN_MAX_SIDE))
     width, height = image.size
-    return Raster(out.getvalue(), "jpg" if kind == "jpeg" else "png", width, height, kind)
+    return Raster(data, "jpg" if kind == "jpeg" else "png", width, height, kind)
 
 
 def read_image(data: bytes) -> Raster:
-    """A PNG or JPEG, sniffed from its bytes and re-encoded. Raises ``PlanError``."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    def too_big() -> PlanError:
-        return PlanError(
-            "too_many_pixels",
-            _(
+    """A PNG or JPEG, sniffed from its bytes (``app.core.images.open_image``) and re-encoded.
+    Raises ``PlanError``."""
+    try:
+        image, kind = images.open_image(
+            data, _FORMATS, max_pixels=PLAN_MAX_PIXELS, draft_side=PLAN_MAX_SIDE
+        )
+    except images.ImageRefused as exc:
+        if exc.reason == "too_many_pixels":
+            message = _(
                 "The image has too many pixels (at most %(mp)s megapixels).",
                 mp=PLAN_MAX_PIXELS // 10**6,
-            ),
-        )
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = _FORMATS.get(probe.format or "")
-                if kind is None:
-                    raise _wrong_type()
-                if probe.size[0] * probe.size[1] > PLAN_MAX_PIXELS:
-                    raise too_big()
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                if kind == "jpeg":
-                    image.draft("RGB", (PLAN_MAX_SIDE, PLAN_MAX_SIDE))
-                return _encode(ImageOps.exif_transpose(image), kind)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_big() from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            )
+            raise PlanError("too_many_pixels", message) from exc
         raise _wrong_type() from exc
+    return _encode(image, _FORMATS[kind])
 
 
 def read_pdf_page(data: bytes, page: int) -> Raster:
@@ -197,8 +170,8 @@ def upload_plan(
         plan = StagePlan(stage_id=stage.id)
         db.session.add(plan)
     else:
-        _unlink_after_commit(plan.image_path)
-    _write_upload(relative, raster.data)
+        images.unlink_after_commit([plan.image_path])
+    images.write_new(relative, raster.data)  # a fresh name: a rollback keeps the old file
     plan.image_path = relative
     plan.width, plan.height = raster.width, raster.height
     plan.source, plan.pdf_page = raster.source, raster.page
@@ -267,14 +240,14 @@ def place_plan(
 def remove_plan(plan: StagePlan, stage: Stage, *, actor: User | None) -> None:
     """Remove the plan map; its file is deleted once the change is committed."""
     _audit("stage.plan_remove", actor, stage, plan)
-    _unlink_after_commit(plan.image_path)
+    images.unlink_after_commit([plan.image_path])
     db.session.delete(plan)
     db.session.flush()
 
 
 def plan_file(plan: StagePlan) -> Any:
     """The stored image's path."""
-    return upload_root() / plan.image_path
+    return images.upload_root() / plan.image_path
 
 
 # --- base layers ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.core import geo, translations
+from app.core import geo, images, translations
 from app.core.geo import GeometryError
 from app.core.mail import send_mail
 from app.core.models import utcnow
@@ -293,104 +293,33 @@ def set_area(project: Project, geometry: dict[str, Any] | None, *, actor: User |
 # --- uploads ---------------------------------------------------------------------------------
 
 
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def _write_upload(relative: str, data: bytes) -> None:
-    path = upload_root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
-def _unlink_after_commit(relative: str | None) -> None:
-    """Delete an upload once the change that dropped it is committed (never before: a
-    rollback would leave the row pointing at a deleted file)."""
-    if relative:
-        db.session.info.setdefault(_UNLINK_KEY, []).append(str(upload_root() / relative))
-        _listen_for_unlinks()
-
-
-_UNLINK_KEY = "pd_unlink_after_commit"
-_unlink_listening = False
-
-
-def _listen_for_unlinks() -> None:
-    global _unlink_listening
-    if _unlink_listening:
-        return
-
-    def after_commit(session: Any) -> None:
-        for path in session.info.pop(_UNLINK_KEY, []):
-            Path(path).unlink(missing_ok=True)
-
-    def after_soft_rollback(session: Any, previous: Any) -> None:
-        if previous.parent is None:  # the whole transaction, not a savepoint: keep the files
-            session.info.pop(_UNLINK_KEY, None)
-
-    sa.event.listen(db.session, "after_commit", after_commit)
-    sa.event.listen(db.session, "after_soft_rollback", after_soft_rollback)
-    _unlink_listening = True
-
-
 def clean_image(data: bytes) -> tuple[bytes, str]:
-    """Sniff an image from its bytes and re-encode it without metadata, at most
-    ``COVER_MAX_SIDE`` pixels on its long side.
+    """Sniff an image from its bytes (``app.core.images.open_image``) and re-encode it without
+    metadata, at most ``COVER_MAX_SIDE`` pixels on its long side; a PNG keeps transparency.
 
     Returns (bytes, extension). Raises ``ProjectError`` for other types, oversize files and
-    images of more than ``COVER_MAX_PIXELS`` pixels (refused from the header, before any
-    decoding: a small file can declare a huge image).
+    images of more than ``COVER_MAX_PIXELS`` pixels.
     """
-    import warnings
-
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     config = current_app.config
     if len(data) > config["MAX_IMAGE_BYTES"]:
         mb = config["MAX_IMAGE_BYTES"] // (1024 * 1024)
         raise ProjectError("too_large", _("The image is too large (at most %(mb)s MB).", mb=mb))
     max_pixels = int(config.get("COVER_MAX_PIXELS", 40_000_000))
     max_side = int(config.get("COVER_MAX_SIDE", 2400))
-    too_many_pixels = ProjectError(
-        "too_many_pixels",
-        _(
-            "The image has too many pixels (at most %(mp)s megapixels). "
-            "Make it smaller and try again.",
-            mp=max_pixels // 1_000_000,
-        ),
-    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
-                width, height = probe.size
-                if width * height > max_pixels:
-                    raise too_many_pixels
-                probe.verify()
-            if kind not in IMAGE_FORMATS:
-                raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image."))
-            with Image.open(io.BytesIO(data)) as opened:
-                if kind == "JPEG":
-                    opened.draft("RGB", (max_side, max_side))  # decode JPEG at a reduced size
-                # Apply the camera's orientation before the EXIF block is dropped.
-                image = ImageOps.exif_transpose(opened)
-                if max(image.size) > max_side:
-                    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-                out = io.BytesIO()
-                if kind == "JPEG":
-                    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-                elif kind == "PNG":
-                    if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                        image = image.convert("RGBA")
-                    image.save(out, "PNG", optimize=True)
-                else:
-                    image.save(out, "WEBP", quality=85)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_many_pixels from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        image, kind = images.open_image(
+            data, IMAGE_FORMATS, max_pixels=max_pixels, draft_side=max_side
+        )
+    except images.ImageRefused as exc:
+        if exc.reason == "too_many_pixels":
+            message = _(
+                "The image has too many pixels (at most %(mp)s megapixels). "
+                "Make it smaller and try again.",
+                mp=max_pixels // 1_000_000,
+            )
+            raise ProjectError("too_many_pixels", message) from exc
         raise ProjectError("wrong_type", _("Upload a JPEG, PNG or WebP image.")) from exc
-    return out.getvalue(), IMAGE_FORMATS[kind]
+    return images.encode(image, kind, (max_side, max_side)), IMAGE_FORMATS[kind]
 
 
 def set_cover_image(
@@ -400,10 +329,10 @@ def set_cover_image(
     ``UPLOAD_DIR``. The image it replaces is deleted from disk once the change is committed.
     """
     cleaned, ext = clean_image(data)
+    # A fresh name: a rollback removes the new file, never the one the row still names.
     relative = f"projects/{project.id}/cover-{uuid.uuid4().hex}.{ext}"
-    _write_upload(relative, cleaned)
-    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
-        _unlink_after_commit(old)
+    images.write_new(relative, cleaned)
+    images.unlink_after_commit([project.cover_image_path, *_cover_variants(project)])
     project.cover_image_path = relative
     if alt is not None:
         project.cover_alt = dict(alt)
@@ -435,8 +364,8 @@ def cover_variant(relative: str | None, size: str = "page") -> str | None:
     return relative.rsplit(".", 1)[0] + f"-{size}.jpg"
 
 
-def _cover_variants(relative: str | None) -> list[str | None]:
-    return [cover_variant(relative, size) for size in COVER_SIZES]
+def _cover_variants(project: Project) -> list[str | None]:
+    return [cover_variant(project.cover_image_path, size) for size in COVER_SIZES]
 
 
 def cover_copy_path(project: Project, size: str = "page") -> Path | None:
@@ -447,10 +376,10 @@ def cover_copy_path(project: Project, size: str = "page") -> Path | None:
     variant = cover_variant(project.cover_image_path, size)
     if variant is None or project.cover_image_path is None:
         return None
-    target = upload_root() / variant
+    target = images.upload_root() / variant
     if target.is_file():
         return target
-    source = upload_root() / project.cover_image_path
+    source = images.upload_root() / project.cover_image_path
     if not source.is_file():
         return None
     width, height, quality = COVER_SIZES[size]
@@ -463,14 +392,12 @@ def cover_copy_path(project: Project, size: str = "page") -> Path | None:
             image = image.resize(resized, Image.Resampling.LANCZOS)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-    _write_upload(variant, out.getvalue())
-    return target
+    return images.write_derived(variant, out.getvalue())
 
 
 def remove_cover_image(project: Project, *, actor: User | None) -> None:
     """Remove the cover image; its file is deleted once the change is committed."""
-    for old in (project.cover_image_path, *_cover_variants(project.cover_image_path)):
-        _unlink_after_commit(old)
+    images.unlink_after_commit([project.cover_image_path, *_cover_variants(project)])
     project.cover_image_path = None
     project.cover_alt = {}
     db.session.flush()
@@ -528,7 +455,7 @@ def add_document(
             raise ProjectError("too_large", _("The file is too large (at most %(mb)s MB).", mb=mb))
         check_pdf(pdf)
         file_path = f"projects/{project.id}/documents/{uuid.uuid4().hex}.pdf"
-        _write_upload(file_path, pdf)
+        images.write_new(file_path, pdf)
     document = Document(
         project=project,
         title=title,
@@ -565,7 +492,7 @@ def delete_document(document: Document, *, actor: User | None) -> None:
     """Remove a document from the project (an uploaded file is deleted on commit)."""
     project = document.project
     _audit("document.delete", actor, project, obj=document)
-    _unlink_after_commit(document.file_path)
+    images.unlink_after_commit([document.file_path])
     project.documents.remove(document)
     db.session.flush()
     _renumber(project.documents)
@@ -775,15 +702,15 @@ def delete_project(project: Project, *, export: Any, actor: User | None) -> Dele
         **counts.as_dict(),
     )
     surveys = [a.survey for s in project.stages for a in s.activities if a.survey is not None]
-    old_files = [project.cover_image_path] + [d.file_path for d in project.documents]
+    old_files = [project.cover_image_path, *_cover_variants(project)]
+    old_files += [d.file_path for d in project.documents]
     db.session.delete(project)
     db.session.flush()
     # As in delete_stage: the activities went first, so no survey activity lost its survey.
     for survey in surveys:
         db.session.delete(survey)
     db.session.flush()
-    for relative in old_files:
-        _unlink_after_commit(relative)
+    images.unlink_after_commit(old_files)
     return counts
 
 
