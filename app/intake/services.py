@@ -27,6 +27,7 @@ from app.comments.models import (
     SenderType,
 )
 from app.comments.services import discussion_of
+from app.core import images
 from app.core.errors import Invalid
 from app.core.geo import GeometryError
 from app.core.signals import contribution_created
@@ -159,9 +160,7 @@ def _store_attachment(
     """Write the sniffed file under the upload folder and add its row."""
     content, ext, content_type = stored
     relative = f"intake/{project.id}/{uuid.uuid4().hex}.{ext}"
-    path = Path(current_app.config["UPLOAD_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    images.write_new(relative, content)  # removed again if the registration rolls back
     db.session.add(
         Attachment(
             comment_id=comment.id,
@@ -249,21 +248,21 @@ def erase_sender(comment: Comment, *, actor: User) -> int:
     """Erase who sent ``comment``: its sender row and attachments (a scan shows the name).
 
     The text, sender type, channel and date stay, so the samrådsredogörelse still counts it.
-    Returns the number of attachment files removed. Files go after the flush; a file already
-    missing is not an error.
+    Returns the number of attachment files removed. Files go once the erasure is committed
+    (never before: a rollback keeps rows and files together); a file already missing is not
+    an error.
     """
     sender = db.session.scalar(db.select(Sender).where(Sender.comment_id == comment.id))
     attachments = list(
         db.session.scalars(db.select(Attachment).where(Attachment.comment_id == comment.id))
     )
-    paths = [attachment_path(a) for a in attachments]
+    paths = [a.path for a in attachments]
     if sender is not None:
         db.session.delete(sender)
     for attachment in attachments:
         db.session.delete(attachment)
     db.session.flush()
-    for path in paths:
-        path.unlink(missing_ok=True)
+    images.unlink_after_commit(paths)
     record(
         "intake.sender.erase",
         actor=actor,

@@ -345,3 +345,21 @@ def test_only_admins_erase_senders(client, project, staff):
     assert "Erase sender" not in client.get(_url(project)).get_data(as_text=True)
     assert client.post(_url(project, f"/{comment.id}/erase-sender")).status_code == 403
     assert db.session.scalar(db.select(db.func.count(Sender.id))) == 1
+
+
+def test_an_erasure_that_does_not_commit_keeps_the_attachment(client, project, staff):
+    from app.intake.services import attachment_path, erase_sender
+
+    admin = staff(Role.ADMIN)
+    _letter(client, project, attachment=(io.BytesIO(PDF), "brev.pdf"))
+    (comment,) = _registered()
+    (attachment,) = db.session.scalars(db.select(Attachment)).all()
+    path = attachment_path(attachment)
+    erase_sender(comment, actor=admin)
+    assert path.is_file()  # nothing is deleted before the commit ...
+    db.session.rollback()
+    assert path.is_file()  # ... and a rollback keeps row and file together
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 1
+    erase_sender(db.session.get(Comment, comment.id), actor=admin)
+    db.session.commit()
+    assert not path.exists()
