@@ -65,6 +65,8 @@ RULE_MODULES = [
 SUBSCRIBERS = [
     "app.surveys.services",
     "app.comments.services",
+    "app.intake.services",
+    "app.plans.services",
     "app.notify.services",
     "app.follow.services",
 ]

@@ -429,7 +429,20 @@ def _commenters(stage: Stage) -> sa.Select[Any]:
     )
 
 
+def _photo_files(stage: Stage) -> list[str]:
+    """The files of the photos on the stage's comments (the stage is being deleted)."""
+    from app.comments.photos.models import Photo
+
+    rows = db.session.execute(
+        sa.select(Photo.path, Photo.thumb_path)
+        .join(Comment, Comment.id == Photo.comment_id)
+        .where(Comment.stage_id == stage.id)
+    ).all()
+    return [p for row in rows for p in row if p]
+
+
 def subscribe() -> None:
     """Answer the projects domain's questions about comments (at app creation)."""
     project_signals.counting_contributions.connect(_count_comments)
+    project_signals.deleting_stage.connect(_photo_files)
     project_signals.selecting_contributors.connect(_commenters)

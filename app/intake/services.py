@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -33,6 +34,7 @@ from app.core.geo import GeometryError
 from app.core.signals import contribution_created
 from app.extensions import db
 from app.intake.models import Attachment, RegisterEntry, RegisterKind, Sender
+from app.projects import signals as project_signals
 from app.projects.models import Activity, ModerationMode, Project, Stage
 from app.projects.services import ProjectError, clean_image
 
@@ -467,3 +469,19 @@ def import_sakagare(project: Project, raw: bytes, *, actor: User) -> ImportResul
         refused=len(result.errors),
     )
     return result
+
+
+def _attachment_files(stage: Stage) -> list[str]:
+    """The attachment files of the registered contributions of a stage being deleted."""
+    return list(
+        db.session.scalars(
+            sa.select(Attachment.path)
+            .join(Comment, Comment.id == Attachment.comment_id)
+            .where(Comment.stage_id == stage.id)
+        )
+    )
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about intake (at app creation)."""
+    project_signals.deleting_stage.connect(_attachment_files)

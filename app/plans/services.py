@@ -18,6 +18,7 @@ from app.core import images
 from app.extensions import db
 from app.organizations.models import Organization
 from app.plans.models import LayerKind, MapLayer, StagePlan
+from app.projects import signals as project_signals
 from app.projects.models import Stage
 
 #: An uploaded plan (image or PDF) may be at most this large.
@@ -328,3 +329,19 @@ def set_layers(
         object_id=organization.id,
         count=len(checked),
     )
+
+
+def _plan_files(stage: Stage) -> list[str]:
+    """The plan map's image of a stage being deleted."""
+    return [
+        p
+        for p in db.session.scalars(
+            sa.select(StagePlan.image_path).where(StagePlan.stage_id == stage.id)
+        )
+        if p
+    ]
+
+
+def subscribe() -> None:
+    """Answer the projects domain's questions about plan maps (at app creation)."""
+    project_signals.deleting_stage.connect(_plan_files)

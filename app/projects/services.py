@@ -704,6 +704,10 @@ def delete_project(project: Project, *, export: Any, actor: User | None) -> Dele
     surveys = [a.survey for s in project.stages for a in s.activities if a.survey is not None]
     old_files = [project.cover_image_path, *_cover_variants(project)]
     old_files += [d.file_path for d in project.documents]
+    for stage in project.stages:
+        # Residents' photos, intake attachments and plan maps: their domains name them.
+        for _receiver, paths in signals.deleting_stage.send(stage):
+            old_files += list(paths or [])
     db.session.delete(project)
     db.session.flush()
     # As in delete_stage: the activities went first, so no survey activity lost its survey.

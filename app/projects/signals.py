@@ -23,6 +23,11 @@ selecting_contributors = _signals.signal("selecting-contributors")
 #: surveys domain returns the new, empty draft survey, added to the session and flushed.
 creating_survey = _signals.signal("creating-survey")
 
+#: A ``Stage`` (the sender) is about to be deleted with everything in it (its project is
+#: deleted): each receiver returns the paths under ``UPLOAD_DIR`` of its files in the stage
+#: (photos, attachments, plan maps), which go once the deletion is committed.
+deleting_stage = _signals.signal("deleting-stage")
+
 #: A ``Stage`` (the sender) was made its project's current stage (``app/follow`` mails).
 stage_made_current = _signals.signal("stage-made-current")
 

@@ -33,6 +33,7 @@ from app.surveys.models import (
     Answer,
     AnswerFeature,
     Channel,
+    MarkingPhoto,
     Question,
     Response,
     Resubmission,
@@ -434,8 +435,22 @@ def _new_draft_survey(stage: Stage, *, title: dict[str, str]) -> Survey:
     return survey
 
 
+def _marking_photo_files(stage: Stage) -> list[str]:
+    """The files of the photos of marked places in the stage's surveys (it is being deleted)."""
+    rows = db.session.execute(
+        sa.select(MarkingPhoto.path, MarkingPhoto.thumb_path)
+        .join(AnswerFeature, AnswerFeature.id == MarkingPhoto.feature_id)
+        .join(Answer, Answer.id == AnswerFeature.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Activity, Activity.survey_id == Response.survey_id)
+        .where(Activity.stage_id == stage.id)
+    ).all()
+    return [p for row in rows for p in row if p]
+
+
 def subscribe() -> None:
     """Answer the projects domain's questions about surveys (at app creation)."""
     project_signals.counting_contributions.connect(_count_responses)
     project_signals.selecting_contributors.connect(_respondents)
     project_signals.creating_survey.connect(_new_draft_survey)
+    project_signals.deleting_stage.connect(_marking_photo_files)

@@ -93,3 +93,73 @@ def test_only_archived_projects_can_be_deleted(client, as_planner, make_project,
     assert response.status_code == 422
     assert "Only an archived project" in response.get_data(as_text=True)
     assert db.session.get(Project, project.id) is not None
+
+
+def test_deleting_a_project_deletes_residents_photos_from_disk(
+    app, client, as_planner, make_project, make_activity, make_comment, make_response, org
+):
+    """Photos on comments and on marked places, plan maps and intake attachments go with
+    the project, after the commit."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    from app.comments.photos import services as comment_photos
+    from app.core.images import prepare_photo
+    from app.surveys import photos as marking_photos
+    from app.surveys.models import Answer, AnswerFeature, Question, QuestionType
+
+    def photo() -> Any:
+        out = io.BytesIO()
+        Image.new("RGB", (400, 300), (30, 120, 60)).save(out, "JPEG")
+        return prepare_photo(out.getvalue(), "Bänken")
+
+    project, survey_id = _seed(make_project, make_activity, make_comment, make_response, org)
+    comment = db.session.scalars(db.select(Comment)).one()
+    comment_photos.attach(comment, photo())
+    question = Question(survey_id=survey_id, type=QuestionType.MAP_POINT, prompt={"sv": "Var?"})
+    db.session.add(question)
+    db.session.flush()
+    response = db.session.scalars(db.select(Response)).first()
+    feature = AnswerFeature(position=0, comment="Här")
+    feature.set_geometry({"type": "Point", "coordinates": [17.95, 59.22]})
+    db.session.add(
+        Answer(response_id=response.id, question_id=question.id, value=None, features=[feature])
+    )
+    db.session.flush()
+    marking_photos.store(feature, photo())
+    # The stage's plan map and a registered letter's attachment too.
+    from app.core.images import write_new
+    from app.intake.models import Attachment
+    from app.plans.models import StagePlan
+
+    stage = project.current_stage
+    write_new(f"plans/{stage.id}/plan.webp", b"RIFF plan")
+    db.session.add(
+        StagePlan(
+            stage_id=stage.id,
+            image_path=f"plans/{stage.id}/plan.webp",
+            width=10,
+            height=10,
+            source="png",
+        )
+    )
+    write_new(f"intake/{project.id}/brev.pdf", b"%PDF-1.4 brev")
+    db.session.add(
+        Attachment(
+            comment_id=comment.id,
+            filename="brev.pdf",
+            path=f"intake/{project.id}/brev.pdf",
+            content_type="application/pdf",
+            size=13,
+        )
+    )
+    db.session.commit()
+    root = Path(app.config["UPLOAD_DIR"])
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert len(files) == 6  # two photos with their thumbnails, the plan, the attachment
+    _export(project, as_planner)
+    done = client.post(f"/manage/projects/{project.id}/delete", data={"confirm_slug": project.slug})
+    assert done.status_code == 302
+    assert [p for p in files if p.exists()] == []
