@@ -125,7 +125,7 @@ def stage_comments(stage_id: int) -> Any:
 GEOJSON = "application/geo+json"
 #: Part of the ETag: raise it when the map's GeoJSON changes shape, so that browsers holding
 #: a map in the old shape fetch it again.
-MAP_FORMAT = 1
+MAP_FORMAT = 2
 
 
 def map_etag(stage: Stage) -> str:

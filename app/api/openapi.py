@@ -117,8 +117,9 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(400, 404),
         description=(
             "With `bbox`, a GeoJSON FeatureCollection of the comments placed in the box "
-            "(with an ETag; 304 on a matching If-None-Match). Without it, a paginated list "
-            "of all published comments."
+            "(with an ETag; 304 on a matching If-None-Match); each feature's `photo` is the "
+            "comment's photo (thumbnail and full-size URL, description, thumbnail size) or "
+            "null. Without it, a paginated list of all published comments."
         ),
         not_modified=True,
     ),

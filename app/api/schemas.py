@@ -120,6 +120,17 @@ class CommentPage(BaseModel):
     total: int
 
 
+class MapPhoto(BaseModel):
+    """A placed comment's photo on the stage map: thumbnail and full-size URLs, the
+    resident's description (null when none was written) and the thumbnail's size."""
+
+    thumbnail: str
+    url: str
+    alt: str | None
+    w: Annotated[int, Field(ge=0, description="Thumbnail width in pixels")]
+    h: Annotated[int, Field(ge=0, description="Thumbnail height in pixels")]
+
+
 class CommentProperties(BaseModel):
     id: int
     body: str
@@ -127,6 +138,9 @@ class CommentProperties(BaseModel):
     supports: int
     official: bool
     parent_id: int | None
+    photo: MapPhoto | None = Field(
+        description="The comment's photo; null when it has none or a moderator removed it"
+    )
 
 
 class CommentFeature(BaseModel):

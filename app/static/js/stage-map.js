@@ -48,6 +48,33 @@
     return map;
   }
 
+  // A placed comment's photo as in the thread: a lazy thumbnail linking to the full size,
+  // its width and height set before it loads (at most 192 x 160 px), so the popup opens at
+  // its final size and nothing moves when the photo arrives.
+  function photoFor(el, photo) {
+    if (!photo || !photo.thumbnail) { return null; }
+    var w = parseInt(photo.w, 10) || 0, h = parseInt(photo.h, 10) || 0;
+    var scale = w && h ? Math.min(1, 192 / w, 160 / h) : 0;
+    var figure = document.createElement("figure");
+    figure.className = "map-photo";
+    var link = document.createElement("a");
+    link.href = photo.url;
+    var img = document.createElement("img");
+    img.setAttribute("width", String(Math.round(w * scale) || 192));
+    img.setAttribute("height", String(Math.round(h * scale) || 144));
+    img.setAttribute("loading", "lazy");
+    img.setAttribute("decoding", "async");
+    img.alt = photo.alt || el.getAttribute("data-photo-label") || "";
+    img.src = photo.thumbnail;
+    link.appendChild(img);
+    var hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = " " + (el.getAttribute("data-photo-open-label") || "");
+    link.appendChild(hint);
+    figure.appendChild(link);
+    return figure;
+  }
+
   function popupFor(el, props) {
     var box = document.createElement("div");
     box.className = "map-popup";
@@ -57,6 +84,8 @@
       badge.textContent = el.getAttribute("data-official-label");
       box.appendChild(badge);
     }
+    var photo = photoFor(el, props.photo);
+    if (photo) { box.appendChild(photo); }
     var text = document.createElement("p");
     var body = String(props.body || "");
     text.textContent = body.length > 220 ? body.slice(0, 217) + "…" : body;

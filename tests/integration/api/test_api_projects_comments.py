@@ -107,7 +107,9 @@ def test_bbox_returns_geojson_of_placed_published_comments_inside(client, discus
         "supports",
         "official",
         "parent_id",
+        "photo",
     }
+    assert feature["properties"]["photo"] is None
     wide = client.get(f"/api/v1/stages/{stage.id}/comments?bbox=17.9,59.2,18.0,59.3").get_json()
     assert {f["properties"]["body"] for f in wide["features"]} == {"Inne", "Nära kanten"}
     away = client.get(f"/api/v1/stages/{stage.id}/comments?bbox=18.2,59.3,18.4,59.5").get_json()

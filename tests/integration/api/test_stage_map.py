@@ -227,6 +227,7 @@ def test_map_geojson_is_the_documents(
                     "supports": c.supports_count,
                     "official": c.is_official,
                     "parent_id": c.parent_id,
+                    "photo": None,
                 },
             }
             for c in rows
