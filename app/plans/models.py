@@ -23,7 +23,8 @@ class StagePlan(Base):
     stage_id: Mapped[int] = mapped_column(
         sa.ForeignKey("stages.id", ondelete="CASCADE"), unique=True
     )
-    #: The stored image (PNG or JPEG) under UPLOAD_DIR; a PDF is stored as its rasterised page.
+    #: The stored image under UPLOAD_DIR: JPEG for a JPEG upload, lossless WebP for a PNG or a
+    #: PDF's rasterised page (plans stored before December 2026 may be PNG).
     image_path: Mapped[str] = mapped_column(sa.String(255))
     width: Mapped[int] = mapped_column()
     height: Mapped[int] = mapped_column()

@@ -256,8 +256,18 @@
     if (remove) { remove.addEventListener("click", clear); }
   }
 
+  // Where Leaflet's marker images are, told rather than detected: to find them Leaflet adds
+  // an element styled with marker-icon.png, which fetches that image even on screens that
+  // show marker-icon-2x.png (2.3 KB for nothing on a phone).
+  function setIconPath() {
+    if (L.Icon.Default.imagePath) { return; }
+    var script = document.querySelector('script[src*="vendor/leaflet/leaflet.js"]');
+    if (script) { L.Icon.Default.imagePath = script.src.replace(/leaflet\.js(\?.*)?$/, "images/"); }
+  }
+
   function init(root) {
     if (typeof L === "undefined") { return; }
+    setIconPath();
     var scope = root || document;
     Array.prototype.forEach.call(scope.querySelectorAll("[data-map]:not([data-ready])"), function (el) {
       if (el.getAttribute("data-comments-url")) { setupCommentMap(el); } else { baseMap(el); }

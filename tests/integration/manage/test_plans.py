@@ -55,19 +55,41 @@ def _plan(stage: Any) -> StagePlan | None:
     return db.session.scalar(db.select(StagePlan).where(StagePlan.stage_id == stage.id))
 
 
+def _drawing(size: tuple[int, int] = (300, 200)) -> bytes:
+    """A PNG like a plan map: flat colours, lines and a transparent margin."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, size[0] - 10, size[1] - 10), fill=(240, 220, 160, 255))
+    for x in range(20, size[0] - 20, 17):
+        draw.line((x, 20, x, size[1] - 20), fill=(90, 90, 90, 255), width=2)
+    draw.rectangle((40, 40, 120, 90), fill=(120, 180, 90, 255), outline=(0, 0, 0, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def test_png_upload_is_stored_and_served(client, as_planner, stage, app):
+    from PIL import Image
+
     assert client.get(f"/manage/stages/{stage.id}/plan").status_code == 200
-    response = _upload(client, stage, image_bytes("PNG", (300, 200)), "plan.png")
+    upload = _drawing()
+    response = _upload(client, stage, upload, "plan.png")
     assert response.status_code == 302
     plan = _plan(stage)
     assert (plan.width, plan.height, plan.source) == (300, 200, "png")
     assert plan.corners is None
-    stored = Path(app.config["UPLOAD_DIR"]) / plan.image_path
-    assert stored.read_bytes().startswith(b"\x89PNG")
     page = client.get(f"/manage/stages/{stage.id}/plan").get_data(as_text=True)
     url = re.search(r'data-plan-url="([^"]+)"', page).group(1)
     served = client.get(url)
-    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    # Lossless: residents see exactly the planner's pixels (transparency too), in fewer bytes
+    # than the PNG that was uploaded.
+    with Image.open(io.BytesIO(served.data)) as shown, Image.open(io.BytesIO(upload)) as original:
+        assert shown.format == "WEBP"
+        assert shown.convert("RGBA").tobytes() == original.convert("RGBA").tobytes()
+    assert len(served.data) < len(upload)
     served.close()
 
 
@@ -80,7 +102,7 @@ def test_pdf_page_is_rasterised_to_the_expected_size(client, as_planner, stage, 
     from PIL import Image
 
     with Image.open(Path(app.config["UPLOAD_DIR"]) / plan.image_path) as image:
-        assert image.format == "PNG" and image.size == (2400, 1200)
+        assert image.format == "WEBP" and image.size == (2400, 1200)
 
 
 def test_pdf_page_out_of_range_is_refused_beside_the_page_field(client, as_planner, stage):
