@@ -1,6 +1,7 @@
 """Health check, static caching and compression."""
 
 import gzip
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -35,6 +36,36 @@ def test_responses_are_compressed_when_the_client_accepts_it(client):
     response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
     assert b":root" in gzip.decompress(response.data)
+
+
+def test_static_files_go_out_with_the_strongest_compression(app, client):
+    """A versioned static file never changes: it is compressed once with brotli 11 (gzip 9),
+    fewer bytes than the per-response level Flask-Compress uses for pages."""
+    import brotli
+
+    path = Path(app.static_folder) / "vendor" / "leaflet" / "leaflet.js"
+    original = path.read_bytes()
+    url = "/static/vendor/leaflet/leaflet.js?v=1"
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    first = client.get(url, headers=browser)
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in first.headers["Vary"]
+    assert brotli.decompress(first.data) == original
+    assert len(first.data) < 0.9 * len(brotli.compress(original, quality=4))
+    assert int(first.headers["Content-Length"]) == len(first.data)
+    assert client.get(url, headers=browser).data == first.data
+
+    older = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert older.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(older.data) == original
+    assert len(older.data) <= len(gzip.compress(original, compresslevel=6))
+
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.data == original
+    # Pages are still compressed per response.
+    page = client.get("/", headers=browser)
+    assert page.headers["Content-Encoding"] == "br"
+    assert b"<!doctype html>" in brotli.decompress(page.data)
 
 
 def test_production_refuses_the_development_secret_key():
