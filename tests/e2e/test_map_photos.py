@@ -1,0 +1,112 @@
+"""A placed comment's photo in its stage-map popup on a phone (Pixel 7): the thumbnail with the
+resident's description, its size known before it loads, lazy, linking to the full size; gone
+from the popup once a moderator removed it. axe clean with the popup open (docs/photos.md)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+
+from app.comments.models import Comment, CommentStatus
+from app.comments.photos import services as photos
+from app.comments.photos.models import Photo
+from app.extensions import db
+from app.projects.models import ActivityKind
+from tests.e2e.test_axe_resident import AXE, RUN
+from tests.factories import INSIDE
+
+pytestmark = pytest.mark.e2e
+
+BODY = "Övergångsstället saknar ljussignal"
+ALT = "Övergångsställe utan ljussignal vid busshållplatsen"
+
+
+def _photo() -> bytes:
+    image = Image.new("RGB", (1200, 900), (70, 110, 160))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 1200, 120):
+        draw.rectangle((x, 600, x + 60, 700), fill=(245, 245, 245))  # zebra stripes
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _placed_comment_with_photo(live_server, make_project, make_activity) -> tuple[str, int]:
+    project = make_project(title={"sv": "Torgets framtid", "en": "The square"})
+    stage = project.current_stage
+    activity = make_activity(stage, ActivityKind.DISCUSSION)
+    comment = Comment(
+        activity_id=activity.id, stage_id=stage.id, body=BODY, status=CommentStatus.PUBLISHED
+    )
+    comment.set_geometry(INSIDE)
+    db.session.add(comment)
+    db.session.flush()
+    prepared = photos.prepare(_photo(), ALT)
+    assert prepared is not None
+    photo = photos.attach(comment, prepared)
+    db.session.commit()
+    url = f"{live_server.url}/p/{project.organization.slug}/{project.slug}/{stage.id}"
+    return url, photo.id
+
+
+def _open_popup(page, url: str):
+    page.goto(url)
+    marker = page.locator("#stage-map .leaflet-marker-icon").first
+    expect(marker).to_be_visible(timeout=10_000)
+    marker.click()
+    popup = page.locator("#stage-map .leaflet-popup .map-popup")
+    expect(popup).to_contain_text(BODY)
+    # Leaflet fades a popup in: axe measures contrast once it is fully there.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('#stage-map .leaflet-popup'))"
+        ".opacity === '1'"
+    )
+    return popup
+
+
+def test_the_popup_shows_the_photo_with_its_description(
+    browser, playwright, live_server, make_project, make_activity, make_user
+):
+    url, photo_id = _placed_comment_with_photo(live_server, make_project, make_activity)
+    photo = db.session.get(Photo, photo_id)
+    assert photo is not None
+    thumb = f"/photos/{photo.id}/{photo.token}/thumb.jpg"
+    full = f"/photos/{photo.id}/{photo.token}/full.jpg"
+    context = browser.new_context(**playwright.devices["Pixel 7"])
+    try:
+        page = context.new_page()
+        popup = _open_popup(page, url)
+        img = popup.locator(".map-photo img")
+        expect(img).to_have_attribute("alt", ALT)
+        expect(img).to_have_attribute("loading", "lazy")
+        # 4:3, at most 192 x 160 CSS pixels: the size is known before the photo arrives.
+        expect(img).to_have_attribute("width", "192")
+        expect(img).to_have_attribute("height", "144")
+        assert img.evaluate("i => new URL(i.src).pathname") == thumb
+        link = popup.locator(".map-photo a")
+        assert link.evaluate("a => new URL(a.href).pathname") == full
+        expect(link).to_contain_text("öppna fotot i full storlek")
+        page.wait_for_function(
+            "() => { const i = document.querySelector('#stage-map .map-photo img');"
+            " return i && i.complete && i.naturalWidth > 0; }"
+        )
+        box = img.bounding_box()
+        assert box is not None and round(box["width"]) == 192 and round(box["height"]) == 144
+        # The popup fits the phone's screen.
+        popup_box = page.locator("#stage-map .leaflet-popup").bounding_box()
+        assert popup_box is not None and popup_box["width"] <= 412
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(RUN) == []
+
+        # A moderator removes only the photo: the popup keeps the comment, without a photo.
+        photos.remove(photo, moderator=make_user(superadmin=True), reason="Ansikten syns")
+        db.session.commit()
+        popup = _open_popup(page, url)
+        expect(popup.locator("img")).to_have_count(0)
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(RUN) == []
+    finally:
+        context.close()
