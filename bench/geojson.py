@@ -3,7 +3,8 @@
 Seeds 10,000 published comments with points in a stage (bulk insert), then times
 GET /api/v1/stages/{id}/comments?bbox=... in-process (server time, no network) for a whole-
 area box, a quarter box and a small box, against GET /healthz measured in the same run.
-Each box is timed three ways: "200" (the GeoJSON built from the database, as on every
+One comment in ten has a photo (``--photos``): the map's LEFT JOIN then finds rows. Each box
+is timed three ways: "200" (the GeoJSON built from the database, as on every
 request without a matching ETag), "200 br" (the same as a browser asks for it,
 ``Accept-Encoding: gzip, deflate, br, zstd``, so Flask-Compress compresses it) and "304" (the
 browser sends its ETag back). Besides the wall-clock median, the median CPU time of this
@@ -31,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import AREA, SECRET, database, seed  # noqa: E402
 
 
-def bulk_comments(app: Any, stage_id: int, count: int) -> None:
+def bulk_comments(app: Any, stage_id: int, count: int, photo_share: float = 0.0) -> None:
     import sqlalchemy as sa
 
     from app.comments.models import Comment
+    from app.comments.photos.models import Photo
     from app.core.models import utcnow
     from app.extensions import db
     from app.projects.models import Activity, ActivityKind
@@ -71,6 +73,29 @@ def bulk_comments(app: Any, stage_id: int, count: int) -> None:
             )
         for start in range(0, len(rows), 2000):
             db.session.execute(sa.insert(Comment), rows[start : start + 2000])
+        # Every n-th comment has a photo (rows only: the map query never reads the files).
+        step = round(1 / photo_share) if photo_share > 0 else 0
+        ids = db.session.scalars(
+            sa.select(Comment.id).where(Comment.stage_id == stage_id).order_by(Comment.id)
+        ).all()
+        photos = [
+            {
+                "comment_id": comment_id,
+                "token": uuid.uuid4().hex,
+                "path": f"photos/{stage_id}/{comment_id}.jpg",
+                "thumb_path": f"photos/{stage_id}/{comment_id}.thumb.jpg",
+                "width": 1600,
+                "height": 1200,
+                "thumb_width": 320,
+                "thumb_height": 240,
+                "size": 250_000,
+                "alt": "Gångvägen vid dammen, med björkar på båda sidor",
+                "created_at": now,
+            }
+            for comment_id in (ids[::step] if step else [])
+        ]
+        for start in range(0, len(photos), 2000):
+            db.session.execute(sa.insert(Photo), photos[start : start + 2000])
         db.session.commit()
 
 
@@ -94,7 +119,7 @@ def timed(
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
-def run(kind: str, count: int, repeat: int) -> bool:
+def run(kind: str, count: int, repeat: int, photo_share: float = 0.0) -> bool:
     from app import create_app
 
     with database(kind) as (url, instance):
@@ -107,7 +132,7 @@ def run(kind: str, count: int, repeat: int) -> bool:
                 "INSTANCE_DIR": str(instance),
             }
         )
-        bulk_comments(app, ids["stage_id"], count)
+        bulk_comments(app, ids["stage_id"], count, photo_share)
         client = app.test_client()
         baseline, _, _, _ = timed(client, "/healthz", repeat)
         (w, s), (e, n) = AREA[0], AREA[2]
@@ -150,10 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--photos", type=float, default=0.1, help="share of the comments with a photo (0-1)"
+    )
     args = parser.parse_args(argv)
     tempfile.tempdir = None
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    results = [run(k, args.comments, args.repeat) for k in kinds]
+    results = [run(k, args.comments, args.repeat, args.photos) for k in kinds]
     return 0 if all(results) else 1
 
 

@@ -20,7 +20,10 @@ from tests.factories import INSIDE
 
 pytestmark = pytest.mark.e2e
 
-BODY = "Övergångsstället saknar ljussignal"
+BODY = (
+    "Övergångsstället vid busshållplatsen saknar ljussignal, och bilarna kör fort förbi "
+    "skolbarnen på morgonen"
+)
 ALT = "Övergångsställe utan ljussignal vid busshållplatsen"
 
 
@@ -82,9 +85,9 @@ def test_the_popup_shows_the_photo_with_its_description(
         img = popup.locator(".map-photo img")
         expect(img).to_have_attribute("alt", ALT)
         expect(img).to_have_attribute("loading", "lazy")
-        # 4:3, at most 192 x 160 CSS pixels: the size is known before the photo arrives.
-        expect(img).to_have_attribute("width", "192")
-        expect(img).to_have_attribute("height", "144")
+        # 4:3, at most 160 x 120 CSS pixels: the size is known before the photo arrives.
+        expect(img).to_have_attribute("width", "160")
+        expect(img).to_have_attribute("height", "120")
         assert img.evaluate("i => new URL(i.src).pathname") == thumb
         link = popup.locator(".map-photo a")
         assert link.evaluate("a => new URL(a.href).pathname") == full
@@ -94,12 +97,23 @@ def test_the_popup_shows_the_photo_with_its_description(
             " return i && i.complete && i.naturalWidth > 0; }"
         )
         box = img.bounding_box()
-        assert box is not None and round(box["width"]) == 192 and round(box["height"]) == 144
-        # The popup fits the phone's screen.
-        popup_box = page.locator("#stage-map .leaflet-popup").bounding_box()
-        assert popup_box is not None and popup_box["width"] <= 412
+        assert box is not None and round(box["width"]) == 160 and round(box["height"]) == 120
         page.evaluate(AXE.read_text())
         assert page.evaluate(RUN) == []
+        # Still open once the map has panned to show it: its marker stayed on the map.
+        expect(img).to_be_visible()
+
+        # On the narrowest phones the popup, its close button included, stays inside the map.
+        page.set_viewport_size({"width": 320, "height": 740})
+        _open_popup(page, url)
+        inside = page.locator("#stage-map").bounding_box()
+        shown = page.locator("#stage-map .leaflet-popup-content-wrapper").bounding_box()
+        assert inside is not None and shown is not None
+        assert (
+            inside["x"] <= shown["x"]
+            and shown["x"] + shown["width"] <= inside["x"] + inside["width"]
+        ), (inside, shown)
+        expect(page.locator("#stage-map .leaflet-popup-close-button")).to_be_in_viewport()
 
         # A moderator removes only the photo: the popup keeps the comment, without a photo.
         photos.remove(photo, moderator=make_user(superadmin=True), reason="Ansikten syns")

@@ -49,19 +49,19 @@
   }
 
   // A placed comment's photo as in the thread: a lazy thumbnail linking to the full size,
-  // its width and height set before it loads (at most 192 x 160 px), so the popup opens at
+  // its width and height set before it loads (at most 160 x 120 px), so the popup opens at
   // its final size and nothing moves when the photo arrives.
   function photoFor(el, photo) {
     if (!photo || !photo.thumbnail) { return null; }
     var w = parseInt(photo.w, 10) || 0, h = parseInt(photo.h, 10) || 0;
-    var scale = w && h ? Math.min(1, 192 / w, 160 / h) : 0;
+    var scale = w && h ? Math.min(1, 160 / w, 120 / h) : 0;
     var figure = document.createElement("figure");
     figure.className = "map-photo";
     var link = document.createElement("a");
     link.href = photo.url;
     var img = document.createElement("img");
-    img.setAttribute("width", String(Math.round(w * scale) || 192));
-    img.setAttribute("height", String(Math.round(h * scale) || 144));
+    img.setAttribute("width", String(Math.round(w * scale) || 160));
+    img.setAttribute("height", String(Math.round(h * scale) || 120));
     img.setAttribute("loading", "lazy");
     img.setAttribute("decoding", "async");
     img.alt = photo.alt || el.getAttribute("data-photo-label") || "";
@@ -144,8 +144,16 @@
           var c = f.geometry.coordinates;
           var label = String(f.properties.body || "").slice(0, 80);
           var marker = L.marker([c[1], c[0]], { title: label, alt: label, keyboard: true });
-          // Built when opened, so thousands of comments cost no DOM until then.
-          marker.bindPopup(function () { return popupFor(el, f.properties); });
+          // Built when opened, so thousands of comments cost no DOM until then. It fits the
+          // map: no wider (Leaflet's 300 px overflow a 320 px phone's map, close button and
+          // all), and no taller than leaves its marker in view; a longer one scrolls. Panned
+          // to show a taller popup, the map would push the marker out of its bounds, and the
+          // cluster group, which keeps only visible markers on phones, would close it.
+          var size = map.getSize();
+          marker.bindPopup(function () { return popupFor(el, f.properties); }, {
+            maxWidth: Math.max(150, Math.min(300, size.x - 64)),
+            maxHeight: Math.max(120, size.y - 100)
+          });
           markers[id] = marker;
           fresh.push(marker);
         });
