@@ -41,7 +41,8 @@ def earlier_response(
     survey_id: int, participant_id: int, *, with_answers: bool = False
 ) -> Response | None:
     """The participant's first stored response to this survey, if any (``with_answers``:
-    its answers and their features loaded too, to replace them)."""
+    its answers and their features loaded too, with their photos in the features' query, to
+    replace them)."""
     stmt = (
         sa.select(Response)
         .where(Response.survey_id == survey_id, Response.participant_id == participant_id)
@@ -49,7 +50,11 @@ def earlier_response(
         .limit(1)
     )
     if with_answers:
-        stmt = stmt.options(selectinload(Response.answers).selectinload(Answer.features))
+        stmt = stmt.options(
+            selectinload(Response.answers)
+            .selectinload(Answer.features)
+            .joinedload(AnswerFeature.photo)
+        )
     return db.session.scalar(stmt)
 
 
