@@ -403,7 +403,18 @@
         });
       });
     }, Promise.resolve());
-    photoScripts.then(function () { if (window.PDSurveyPhotos) { self.render(); } });
+    // Added to the markings' items as they are, not by drawing them again: a pin being
+    // dragged or a comment being typed when the scripts arrive stays as it is.
+    photoScripts.then(function () {
+      if (!window.PDSurveyPhotos) { return; }
+      var items = self.list.querySelectorAll("li.map-feature");
+      self.features.forEach(function (feature, index) {
+        var item = items[index];
+        if (item && !item.querySelector(".marking-photo-field")) {
+          PDSurveyPhotos.field(self, feature, item, self.data.name + "-feature-" + (index + 1), index + 1);
+        }
+      });
+    });
   };
 
   // A map on a survey page not shown yet (survey-offline.js pages through in the browser)

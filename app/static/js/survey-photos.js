@@ -194,7 +194,9 @@
       question.say(fmt(d.msgPhotoRemoved, { item: label }));
       input.focus();
     });
-    item.appendChild(box);
+    // Before the marking's buttons when they are there already (added late), else last.
+    var buttons = item.querySelector("button");
+    if (buttons) { item.insertBefore(box, buttons); } else { item.appendChild(box); }
   }
 
   /** The photo keys the markings of ``answers`` name (a list of answers or an object of them). */
