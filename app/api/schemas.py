@@ -111,6 +111,19 @@ class Comment(Document):
     supports: Annotated[int, Field(ge=0)]
     official: bool
     client_id: str | None = None
+    photo: CommentPhoto | None = Field(
+        default=None,
+        description="The comment's photo when it is public; null when it has none",
+    )
+
+
+class CommentPhoto(BaseModel):
+    """A comment's photo: thumbnail and full-size URLs and the resident's description
+    (null when none was written)."""
+
+    thumbnail: str
+    url: str
+    alt: str | None
 
 
 class CommentPage(BaseModel):
