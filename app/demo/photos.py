@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
@@ -83,6 +84,25 @@ SCENES = [
     (_bench, "Trasig parkbänk vid gräsmattan"),
 ]
 
+#: What a resident's words must speak of for a scene's photo to fit them (a photo of a
+#: zebra crossing does not go with a comment about parking).
+TOPICS = [
+    re.compile(r"\btr[äa]d|\bparken\b|\bstig|\bskog", re.IGNORECASE),
+    re.compile(r"belysning|\blamp|mörk|kolsvart", re.IGNORECASE),
+    re.compile(r"övergångsställ|korsning", re.IGNORECASE),
+    re.compile(r"bänk", re.IGNORECASE),
+]
+
+
+def scene_for(text: str | None, turn: int) -> int | None:
+    """The scene whose topic ``text`` speaks of, starting the search at ``turn`` so that the
+    photos vary; None when no scene fits."""
+    for step in range(len(SCENES)):
+        scene = (turn + step) % len(SCENES)
+        if text and TOPICS[scene].search(text):
+            return scene
+    return None
+
 
 def _draw(scene: int, rng: random.Random) -> bytes:
     width, height = 960, 640
@@ -96,7 +116,8 @@ def _draw(scene: int, rng: random.Random) -> bytes:
 
 def add_photos(rng: random.Random | None = None, per_stage: int = 2, limit: int = 12) -> int:
     """Give up to ``per_stage`` published residents' comments placed on the map, in each
-    stage, a photo (at most ``limit`` in all). Returns how many were added."""
+    stage, a photo that fits their words (at most ``limit`` in all). Returns how many were
+    added."""
     rng = rng or random.Random(2026)  # noqa: S311 - drawing, not secrets
     comments = db.session.scalars(
         sa.select(Comment)
@@ -114,7 +135,9 @@ def add_photos(rng: random.Random | None = None, per_stage: int = 2, limit: int 
     for comment in comments:
         if added >= limit or per.get(comment.stage_id, 0) >= per_stage:
             continue
-        scene = added % len(SCENES)
+        scene = scene_for(comment.body, added)
+        if scene is None:
+            continue
         prepared = services.prepare(_draw(scene, rng), SCENES[scene][1])
         assert prepared is not None  # noqa: S101 - a drawn image is never empty
         services.attach(comment, prepared)
@@ -124,8 +147,9 @@ def add_photos(rng: random.Random | None = None, per_stage: int = 2, limit: int 
 
 
 def add_marking_photos(rng: random.Random | None = None, limit: int = 6) -> int:
-    """Give the first ``limit`` commented points marked in survey answers a photo (the staff
-    response browser and the residents' receipts show them). Returns how many were added."""
+    """Give the first ``limit`` commented points marked in survey answers whose words fit a
+    scene a photo (the staff response browser and the residents' receipts show them).
+    Returns how many were added."""
     rng = rng or random.Random(2027)  # noqa: S311 - drawing, not secrets
     features = db.session.scalars(
         sa.select(AnswerFeature)
@@ -135,12 +159,17 @@ def add_marking_photos(rng: random.Random | None = None, limit: int = 6) -> int:
             ~sa.exists().where(MarkingPhoto.feature_id == AnswerFeature.id),
         )
         .order_by(AnswerFeature.id)
-        .limit(limit)
     ).all()
-    for number, feature in enumerate(features):
-        scene = (number + 1) % len(SCENES)
+    added = 0
+    for feature in features:
+        scene = scene_for(feature.comment, added + 1)
+        if scene is None:
+            continue
         prepared = prepare_photo(_draw(scene, rng), SCENES[scene][1])
         assert prepared is not None  # noqa: S101 - a drawn image is never empty
         marking_photos.store(feature, prepared)
+        added += 1
+        if added >= limit:
+            break
     db.session.flush()
-    return len(features)
+    return added
