@@ -20,6 +20,7 @@ removed once that is committed (:func:`unlink_after_commit`), never before.
 from __future__ import annotations
 
 import io
+import secrets
 import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -221,6 +222,26 @@ def prepare_photo(data: bytes | None, alt: str | None, *, field: str = "photo") 
         thumb_height=thumb_image.height,
         alt=text,
     )
+
+
+def store_photo(folder: str, prepared: Prepared) -> dict[str, Any]:
+    """Write a cleaned photo and its thumbnail under ``folder`` with a random token (files
+    follow the transaction); returns the columns of its row: token, paths, sizes, alt."""
+    token = secrets.token_hex(16)
+    path, thumb_path = f"{folder}/{token}.jpg", f"{folder}/{token}.thumb.jpg"
+    write_new(path, prepared.full)
+    write_new(thumb_path, prepared.thumb)
+    return {
+        "token": token,
+        "path": path,
+        "thumb_path": thumb_path,
+        "width": prepared.width,
+        "height": prepared.height,
+        "thumb_width": prepared.thumb_width,
+        "thumb_height": prepared.thumb_height,
+        "size": len(prepared.full),
+        "alt": prepared.alt,
+    }
 
 
 # --- files follow the transaction ---------------------------------------------------------

@@ -16,7 +16,6 @@ only to the resident who sent them and to staff who may read individual response
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -150,23 +149,8 @@ def _paths(columns: Mapping[str, Any]) -> list[str]:
 
 def store(feature: AnswerFeature, prepared: Prepared) -> MarkingPhoto:
     """Store ``prepared`` as the photo of ``feature`` (flushed); files follow the transaction."""
-    token = secrets.token_hex(16)
     folder = f"marking-photos/{feature.answer.response.survey_id}"
-    path, thumb_path = f"{folder}/{token}.jpg", f"{folder}/{token}.thumb.jpg"
-    images.write_new(path, prepared.full)
-    images.write_new(thumb_path, prepared.thumb)
-    photo = MarkingPhoto(
-        feature_id=feature.id,
-        token=token,
-        path=path,
-        thumb_path=thumb_path,
-        width=prepared.width,
-        height=prepared.height,
-        thumb_width=prepared.thumb_width,
-        thumb_height=prepared.thumb_height,
-        size=len(prepared.full),
-        alt=prepared.alt,
-    )
+    photo = MarkingPhoto(feature_id=feature.id, **images.store_photo(folder, prepared))
     db.session.add(photo)
     return photo
 

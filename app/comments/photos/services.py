@@ -8,7 +8,6 @@ behind. Files follow the transaction (``images.write_new``, ``images.unlink_afte
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,23 +43,9 @@ def root() -> Path:
 def attach(comment: Comment, prepared: Prepared) -> Photo:
     """Store ``prepared`` as ``comment``'s photo (the comment is flushed). The files are
     removed again if the transaction rolls back."""
-    token = secrets.token_hex(16)
-    folder = f"photos/{comment.stage_id}"
-    path, thumb_path = f"{folder}/{token}.jpg", f"{folder}/{token}.thumb.jpg"
     photo = Photo(
-        comment_id=comment.id,
-        token=token,
-        path=path,
-        thumb_path=thumb_path,
-        width=prepared.width,
-        height=prepared.height,
-        thumb_width=prepared.thumb_width,
-        thumb_height=prepared.thumb_height,
-        size=len(prepared.full),
-        alt=prepared.alt,
+        comment_id=comment.id, **images.store_photo(f"photos/{comment.stage_id}", prepared)
     )
-    images.write_new(path, prepared.full)
-    images.write_new(thumb_path, prepared.thumb)
     db.session.add(photo)
     db.session.flush()
     return photo
