@@ -43,10 +43,46 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+class _ClosedBody:
+    """A response body that is closed even when nobody closes it.
+
+    werkzeug's development server closes a response only at the end of a ``finally`` that
+    first drains the request socket; when the browser drops the connection (it cancels an
+    image's download on leaving a page) that draining raises and the close is skipped, so a
+    file sent with ``send_file`` stays open until garbage collection: a ResourceWarning,
+    which this suite turns into a failure of whichever test is running. Closing the body
+    when this wrapper goes away closes the file first.
+    """
+
+    def __init__(self, body: Any) -> None:
+        self.body = body
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _closing_bodies(app: Any) -> Any:
+    def serve(environ: dict[str, Any], start_response: Any) -> _ClosedBody:
+        return _ClosedBody(app(environ, start_response))
+
+    return serve
+
+
 class LiveServer:
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _closing_bodies(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
