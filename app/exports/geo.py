@@ -42,6 +42,8 @@ FIELDS = [
     "supports",
     "official",
     "status",
+    "photo",
+    "photo_alt",
 ]
 
 try:  # pragma: no cover - import guard exercised only where pyogrio is absent
@@ -86,10 +88,17 @@ def answer_features(data: Dataset, results: dict[str, Result], lang: str) -> lis
                     "themes": ";".join(res.themes) if res else "",
                     "valence": res.valence if res else "",
                     "created_at": local_time(f.submitted_at),
+                    **_photo_properties(data, f"F{f.id}"),
                 },
             )
         )
     return out
+
+
+def _photo_properties(data: Dataset, contribution_id: str) -> dict[str, str | None]:
+    """``photo`` (the full size's address) and ``photo_alt``; null without a photo."""
+    photo = data.photos.get(contribution_id)
+    return {"photo": photo.url if photo else None, "photo_alt": photo.alt if photo else None}
 
 
 def comment_features(data: Dataset, results: dict[str, Result]) -> list[GeoFeature]:
@@ -113,6 +122,7 @@ def comment_features(data: Dataset, results: dict[str, Result]) -> list[GeoFeatu
                     "supports": c.supports_count,
                     "official": c.is_official,
                     "status": str(c.status),
+                    **_photo_properties(data, f"C{c.id}"),
                 },
             )
         )

@@ -154,6 +154,15 @@ class PersonRow:
     email: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class PhotoRef:
+    """A contribution's photo in a staff export: the full size's address (from ``BASE_URL``;
+    the photo route still decides who may open it) and the resident's description."""
+
+    url: str
+    alt: str
+
+
 @dataclass
 class Dataset:
     """Everything an export of a scope needs, loaded once."""
@@ -169,6 +178,8 @@ class Dataset:
     features: list[FeatureRow]
     comments: list[Comment]
     people: dict[int, PersonRow] = field(default_factory=dict)
+    #: contribution id ("F12", "C5") → its photo; loaded with the people (staff exports).
+    photos: dict[str, PhotoRef] = field(default_factory=dict)
     stage_of_survey: dict[int, int | None] = field(default_factory=dict)
 
     @property
@@ -195,7 +206,8 @@ def load_dataset(
     """Load the scope's surveys, responses, answers, map features and comments.
 
     Hidden and pending comments are loaded only with ``include_hidden``; participants'
-    nicknames and emails only with ``include_people``. Summaries and reports need only the
+    nicknames and emails, and the photos of comments and marked places, only with
+    ``include_people``. Summaries and reports need only the
     answers that carry text plus the demographic ones (``only_text_answers``), which is
     most of the reading time saved on large surveys.
     """
@@ -296,6 +308,7 @@ def load_dataset(
                 .where(Participant.id.in_(ids))
             ):
                 people[pid] = PersonRow(nickname, email)
+    photos = _photos(survey_ids if include_responses else [], comments) if include_people else {}
 
     stage_of_survey = {
         s.id: (s.activity.stage_id if s.activity is not None else None) for s in scope.surveys
@@ -310,8 +323,47 @@ def load_dataset(
         features=features,
         comments=comments,
         people=people,
+        photos=photos,
         stage_of_survey=stage_of_survey,
     )
+
+
+def _photos(survey_ids: list[int], comments: list[Comment]) -> dict[str, PhotoRef]:
+    """The photos of the surveys' marked places and of the comments that still show one (a
+    hidden or deleted comment's photo is nobody's: its link would only answer 404)."""
+    from app.comments.photos.models import Photo
+    from app.core.mail import external_url
+    from app.surveys.models import MarkingPhoto
+
+    out: dict[str, PhotoRef] = {}
+    if survey_ids:
+        for feature_id, photo_id, token, alt in db.session.execute(
+            sa.select(
+                MarkingPhoto.feature_id, MarkingPhoto.id, MarkingPhoto.token, MarkingPhoto.alt
+            )
+            .join(AnswerFeature, AnswerFeature.id == MarkingPhoto.feature_id)
+            .join(Answer, Answer.id == AnswerFeature.answer_id)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_id.in_(survey_ids))
+        ):
+            url = external_url("surveys.marking_photo", photo_id=photo_id, token=token, size="full")
+            out[f"F{feature_id}"] = PhotoRef(url, alt or "")
+    showing = {c.id for c in comments if c.deleted_at is None and c.status != CommentStatus.HIDDEN}
+    if showing:
+        stage_ids = {c.stage_id for c in comments}
+        for comment_id, photo_id, token, alt in db.session.execute(
+            sa.select(Photo.comment_id, Photo.id, Photo.token, Photo.alt)
+            .join(Comment, Comment.id == Photo.comment_id)
+            .where(
+                Comment.stage_id.in_(stage_ids),
+                Photo.removed_at.is_(None),
+                Photo.path.is_not(None),
+            )
+        ):
+            if comment_id in showing:
+                url = external_url("photos.image", photo_id=photo_id, token=token, size="full")
+                out[f"C{comment_id}"] = PhotoRef(url, alt or "")
+    return out
 
 
 def demographics_by_participant(data: Dataset) -> dict[str, dict[str, str]]:

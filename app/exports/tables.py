@@ -320,9 +320,10 @@ def map_table(data: Dataset, results: dict[str, Result], *, lang: str, personal:
         Column("submitted_at", _("When the response was submitted, local time.")),
     ]
     if personal:
-        columns.append(
-            Column("participant", _("Participant id: the same id means the same resident."))
-        )
+        columns += [
+            Column("participant", _("Participant id: the same id means the same resident.")),
+            *_photo_columns(),
+        ]
     table = Table(_("Map answers"), columns)
     for f in data.features:
         q = data.question(f.question_id) if f.question_id else None
@@ -342,9 +343,27 @@ def map_table(data: Dataset, results: dict[str, Result], *, lang: str, personal:
             local_time(f.submitted_at),
         ]
         if personal:
-            row.append(f.participant_id)
+            row += [f.participant_id, *_photo_cells(data, f"F{f.id}")]
         table.rows.append(row)
     return table
+
+
+def _photo_columns() -> list[Column]:
+    return [
+        Column(
+            "photo",
+            _(
+                "Address of the resident's photo, if any; it opens for staff who may read "
+                "individual contributions."
+            ),
+        ),
+        Column("photo_alt", _("The resident's description of the photo.")),
+    ]
+
+
+def _photo_cells(data: Dataset, contribution_id: str) -> list[str]:
+    photo = data.photos.get(contribution_id)
+    return [photo.url, photo.alt] if photo else ["", ""]
 
 
 def comment_depths(data: Dataset) -> dict[int, int]:
@@ -389,6 +408,7 @@ def comments_table(
             Column("participant", _("Participant id: the same id means the same resident.")),
             Column("nickname", _("Nickname the resident chose (personal data).")),
             Column("email", _("Email of the resident's account (personal data).")),
+            *_photo_columns(),
         ]
     depths = comment_depths(data)
     answers: dict[int, list[Any]] = defaultdict(list)
@@ -425,6 +445,7 @@ def comments_table(
                 c.participant_id,
                 person.nickname if person else "",
                 person.email if person else "",
+                *_photo_cells(data, f"C{c.id}"),
             ]
         table.rows.append(row)
     return table
