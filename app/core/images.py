@@ -270,6 +270,18 @@ def unlink_after_commit(relatives: Iterable[str | None]) -> None:
     _track(_GONE_FILES, [upload_root() / r for r in relatives if r])
 
 
+def delete_photos(photos: Iterable[Any]) -> int:
+    """Delete these photo rows (``PhotoMixin``; flushed) and, once that is committed, their
+    files. Returns how many were deleted."""
+    count = 0
+    for photo in photos:
+        unlink_after_commit([photo.path, photo.thumb_path])
+        db.session.delete(photo)
+        count += 1
+    db.session.flush()
+    return count
+
+
 def _track(key: str, paths: Iterable[Path]) -> None:
     global _listening
     db.session.info.setdefault(key, []).extend(paths)

@@ -84,6 +84,24 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class PhotoMixin:
+    """A resident's photo as ``app.core.images.store_photo`` stores it: a random token (part of
+    its URL), the sizes of the re-encoded JPEG and its thumbnail, and the resident's
+    description. Each table adds the paths of its files."""
+
+    #: Random, part of the photo's URL, so that URLs cannot be guessed from the id.
+    token: Mapped[str] = mapped_column(sa.String(32))
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    thumb_width: Mapped[int] = mapped_column(default=0)
+    thumb_height: Mapped[int] = mapped_column(default=0)
+    #: Bytes of the stored photo (not the upload).
+    size: Mapped[int] = mapped_column(default=0)
+    #: The description the resident wrote (the image's alt text); None when left empty.
+    alt: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class GeometryMixin:
     """A GeoJSON geometry (WGS84) plus its bounding box in indexed columns.
 

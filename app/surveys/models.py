@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from app.core.models import Base, GeometryMixin, enum_column, utcnow
+from app.core.models import Base, GeometryMixin, PhotoMixin, enum_column, utcnow
 
 if TYPE_CHECKING:
     from app.accounts.models import Participant
@@ -271,7 +271,7 @@ class AnswerFeature(GeometryMixin, Base):
     )
 
 
-class MarkingPhoto(Base):
+class MarkingPhoto(PhotoMixin, Base):
     """A resident's photo of a marked place: a re-encoded JPEG without metadata and its
     thumbnail under ``UPLOAD_DIR`` (``app.core.images``), served only to the resident who
     sent it and to staff who may read individual responses (``app.surveys.photos``)."""
@@ -282,17 +282,8 @@ class MarkingPhoto(Base):
     feature_id: Mapped[int] = mapped_column(
         sa.ForeignKey("answer_features.id", ondelete="CASCADE"), unique=True
     )
-    #: Random, part of the photo's URL; also the key a resubmission uses to keep the photo.
-    token: Mapped[str] = mapped_column(sa.String(32))
+    # The token (see PhotoMixin) is also the key a resubmission uses to keep the photo.
     path: Mapped[str] = mapped_column(sa.String(300))
     thumb_path: Mapped[str] = mapped_column(sa.String(300))
-    width: Mapped[int] = mapped_column(default=0)
-    height: Mapped[int] = mapped_column(default=0)
-    thumb_width: Mapped[int] = mapped_column(default=0)
-    thumb_height: Mapped[int] = mapped_column(default=0)
-    size: Mapped[int] = mapped_column(default=0)
-    #: The description the resident wrote (the image's alt text); None when left empty.
-    alt: Mapped[str | None] = mapped_column(sa.String(300), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     feature: Mapped[AnswerFeature] = relationship(back_populates="photo")

@@ -161,19 +161,14 @@ def delete_of_responses(response_ids: Iterable[int]) -> int:
     ids = list(response_ids)
     if not ids:
         return 0
-    photos = list(
+    return images.delete_photos(
         db.session.scalars(
             sa.select(MarkingPhoto)
             .join(AnswerFeature, AnswerFeature.id == MarkingPhoto.feature_id)
             .join(Answer, Answer.id == AnswerFeature.answer_id)
             .where(Answer.response_id.in_(ids))
-        )
+        ).all()
     )
-    for photo in photos:
-        images.unlink_after_commit([photo.path, photo.thumb_path])
-        db.session.delete(photo)
-    db.session.flush()
-    return len(photos)
 
 
 def delete_of_participant(participant: Participant) -> int:

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.comments.models import Comment
-from app.core.models import Base, utcnow
+from app.core.models import Base, PhotoMixin
 
 
-class Photo(Base):
+class Photo(PhotoMixin, Base):
     """At most one photo per comment: a re-encoded JPEG without metadata and its thumbnail.
 
     The files live under ``UPLOAD_DIR`` at paths the server chose; they are served only by
@@ -24,20 +24,9 @@ class Photo(Base):
     comment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="CASCADE"), unique=True
     )
-    #: Random, part of the photo's URL, so that URLs cannot be guessed from the id.
-    token: Mapped[str] = mapped_column(sa.String(32))
     #: The photo's and the thumbnail's paths under ``UPLOAD_DIR``; None once removed.
     path: Mapped[str | None] = mapped_column(sa.String(300), default=None)
     thumb_path: Mapped[str | None] = mapped_column(sa.String(300), default=None)
-    width: Mapped[int] = mapped_column(default=0)
-    height: Mapped[int] = mapped_column(default=0)
-    thumb_width: Mapped[int] = mapped_column(default=0)
-    thumb_height: Mapped[int] = mapped_column(default=0)
-    #: Bytes of the stored photo (not the upload).
-    size: Mapped[int] = mapped_column(default=0)
-    #: The description the resident wrote (the image's alt text); None when left empty.
-    alt: Mapped[str | None] = mapped_column(sa.String(300), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: A moderator removed only the photo: its files are gone, the comment stays.
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
     removed_by_id: Mapped[int | None] = mapped_column(

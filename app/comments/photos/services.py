@@ -90,12 +90,9 @@ def delete_of_comments(comment_ids: Iterable[int]) -> int:
     ids = list(comment_ids)
     if not ids:
         return 0
-    photos = list(db.session.scalars(sa.select(Photo).where(Photo.comment_id.in_(ids))))
-    for photo in photos:
-        images.unlink_after_commit([photo.path, photo.thumb_path])
-        db.session.delete(photo)
-    db.session.flush()
-    return len(photos)
+    return images.delete_photos(
+        db.session.scalars(sa.select(Photo).where(Photo.comment_id.in_(ids))).all()
+    )
 
 
 def delete_of_participant(participant: Participant) -> int:
