@@ -39,6 +39,8 @@ Progress = Callable[[int], None]
 class Column:
     name: str
     description: str
+    #: The cells are web addresses: clickable in a workbook.
+    link: bool = False
 
 
 @dataclass
@@ -356,6 +358,7 @@ def _photo_columns() -> list[Column]:
                 "Address of the resident's photo, if any; it opens for staff who may read "
                 "individual contributions."
             ),
+            link=True,
         ),
         Column("photo_alt", _("The resident's description of the photo.")),
     ]

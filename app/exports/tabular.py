@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -66,6 +67,14 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _link(ws: Any, url: str) -> Any:
+    """A cell showing ``url`` that opens it when clicked."""
+    cell = WriteOnlyCell(ws, value=url)
+    cell.hyperlink = url
+    cell.style = "Hyperlink"
+    return cell
+
+
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     """The tables as one workbook, one sheet each, with a bold frozen header row.
 
@@ -86,8 +95,13 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             cell.alignment = wrap
             header.append(cell)
         ws.append(header)
+        links = [i for i, c in enumerate(t.columns) if c.link]
         for row in t.rows:
-            ws.append([safe_cell(v) if isinstance(v, str) else v for v in row])
+            values = [safe_cell(v) if isinstance(v, str) else v for v in row]
+            for i in links:
+                if isinstance(values[i], str) and values[i].startswith(("https://", "http://")):
+                    values[i] = _link(ws, values[i])
+            ws.append(values)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -69,6 +69,8 @@ def test_staff_workbook_links_each_photo_with_its_description(
     want = f"{base}/s/photos/{marking.id}/{marking.token}/full.jpg"
     assert places[photos.feature.id]["photo"] == want
     assert places[photos.feature.id]["photo_alt"] == "Mörk gångtunnel"
+    link = next(c for row in wb["Kartsvar"].iter_rows(min_row=2) for c in row if c.value == want)
+    assert link.hyperlink.target == want  # a click in Excel opens it
     others = [row for fid, row in places.items() if fid != photos.feature.id]
     assert others and all(not row["photo"] and not row["photo_alt"] for row in others)
 
