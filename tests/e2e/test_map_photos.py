@@ -55,8 +55,9 @@ def _placed_comment_with_photo(live_server, make_project, make_activity) -> tupl
     return url, photo.id
 
 
-def _open_popup(page, url: str):
-    page.goto(url)
+def _open_popup(page, url: str | None):
+    if url is not None:
+        page.goto(url)
     marker = page.locator("#stage-map .leaflet-marker-icon").first
     expect(marker).to_be_visible(timeout=10_000)
     marker.click()
@@ -122,5 +123,46 @@ def test_the_popup_shows_the_photo_with_its_description(
         expect(popup.locator("img")).to_have_count(0)
         page.evaluate(AXE.read_text())
         assert page.evaluate(RUN) == []
+    finally:
+        context.close()
+
+
+def test_the_popup_fits_the_map_after_the_phone_is_turned(
+    browser, playwright, live_server, make_project, make_activity
+):
+    url, _photo_id = _placed_comment_with_photo(live_server, make_project, make_activity)
+    device = {**playwright.devices["iPhone SE"], "viewport": {"width": 568, "height": 320}}
+    context = browser.new_context(**device)
+    try:
+        page = context.new_page()
+        page.goto(url)  # in landscape: a wide map
+        expect(page.locator("#stage-map .leaflet-marker-icon").first).to_be_visible(
+            timeout=10_000
+        )
+        # Turned upright after the markers were placed, without a reload: 320 px wide.
+        page.set_viewport_size({"width": 320, "height": 568})
+        popup = _open_popup(page, url=None)
+        inside = page.locator("#stage-map").bounding_box()
+        shown = page.locator("#stage-map .leaflet-popup-content-wrapper").bounding_box()
+        assert inside is not None and shown is not None
+        # All of it inside the map, the close button too, so its marker stays in view.
+        assert inside["x"] <= shown["x"], (inside, shown)
+        assert shown["x"] + shown["width"] <= inside["x"] + inside["width"], (inside, shown)
+        assert inside["y"] <= shown["y"], (inside, shown)
+        assert shown["y"] + shown["height"] <= inside["y"] + inside["height"], (inside, shown)
+        expect(page.locator("#stage-map .leaflet-popup-close-button")).to_be_in_viewport()
+        expect(popup).to_be_visible()
+
+        # Turned while the popup is open: it is narrowed where it stands.
+        page.locator("#stage-map .leaflet-popup-close-button").click()
+        expect(popup).to_have_count(0)
+        page.set_viewport_size({"width": 568, "height": 320})
+        popup = _open_popup(page, url=None)
+        page.set_viewport_size({"width": 320, "height": 568})
+        page.wait_for_function(
+            "() => document.querySelector('#stage-map .leaflet-popup-content-wrapper')"
+            ".getBoundingClientRect().width <= 288"
+        )
+        expect(popup).to_be_visible()
     finally:
         context.close()

@@ -149,11 +149,9 @@
           // all), and no taller than leaves its marker in view; a longer one scrolls. Panned
           // to show a taller popup, the map would push the marker out of its bounds, and the
           // cluster group, which keeps only visible markers on phones, would close it.
-          var size = map.getSize();
-          marker.bindPopup(function () { return popupFor(el, f.properties); }, {
-            maxWidth: Math.max(150, Math.min(300, size.x - 64)),
-            maxHeight: Math.max(120, size.y - 100)
-          });
+          // The limits are taken again whenever a popup opens ("popupopen" below): the
+          // phone may have been turned since its marker was placed.
+          marker.bindPopup(function () { return popupFor(el, f.properties); }, popupLimits());
           markers[id] = marker;
           fresh.push(marker);
         });
@@ -163,6 +161,31 @@
       }).catch(function () { /* offline or aborted: the thread still lists everything */ });
     }
 
+    function popupLimits() {
+      var size = map.getSize();
+      return {
+        maxWidth: Math.max(150, Math.min(300, size.x - 64)),
+        maxHeight: Math.max(120, size.y - 100)
+      };
+    }
+
+    function fit(popup) {
+      var limits = popupLimits();
+      var options = popup.options;
+      if (options.maxWidth === limits.maxWidth && options.maxHeight === limits.maxHeight) {
+        return;
+      }
+      options.maxWidth = limits.maxWidth;
+      options.maxHeight = limits.maxHeight;
+      popup.update();
+    }
+
+    map.on("popupopen", function (e) { fit(e.popup); });
+    map.on("resize", function () {
+      map.eachLayer(function (layer) {
+        if (layer instanceof L.Popup) { fit(layer); }
+      });
+    });
     map.on("moveend", function () {
       clearTimeout(timer);
       timer = setTimeout(load, 250);
