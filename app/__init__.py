@@ -284,7 +284,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app.analysis_ui.evidence import channel_label
-    from app.core.i18n import current_language, enabled_languages, tr
+    from app.core.i18n import content_language, current_language, enabled_languages, tr
     from app.core.permissions import Action, actor_from, can
     from app.intake.forms import sender_type_label
     from app.organizations.forms import role_label
@@ -305,6 +305,7 @@ def _register_template_helpers(app: Flask) -> None:
         csrf_token=generate_csrf,
         tr=tr,
         current_language=current_language,
+        content_language=content_language,
         enabled_languages=enabled_languages,
         may=may,
         Action=Action,

@@ -30,13 +30,15 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def tr(value: dict[str, str] | None) -> str:
-    """The text of a multilingual content field in the current language (or in the source
-    language, when the page's content is not complete in the current one:
-    ``app.core.translations.limit_languages``)."""
+def content_language() -> str:
+    """The language this page's content is shown in: the current language, or the source
+    language when the content is not complete in the current one
+    (``app.core.translations.limit_languages``)."""
     from flask import g, has_request_context
 
-    language = (g.get("content_language") if has_request_context() else None) or (
-        current_language()
-    )
-    return translated(value, language, current_app.config["BABEL_DEFAULT_LOCALE"])
+    return str((g.get("content_language") if has_request_context() else None) or current_language())
+
+
+def tr(value: dict[str, str] | None) -> str:
+    """The text of a multilingual content field in ``content_language()``."""
+    return translated(value, content_language(), current_app.config["BABEL_DEFAULT_LOCALE"])

@@ -25,9 +25,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "Project": ("title", "summary", "body"),
     "Stage": ("title", "description", "influence"),
     "Survey": ("title", "intro"),
-    "Question": ("prompt", "help_text"),
+    "Question": ("prompt", "help_text", "labels", "min_label", "max_label"),
     "QuestionOption": ("label",),
 }
+
+#: Fields kept in ``obj.settings`` rather than in a column of their own: a likert question's
+#: five answer labels (``{lang: [five labels]}``) and a scale's end labels (``{lang: text}``).
+SETTINGS_FIELDS = ("labels", "min_label", "max_label")
 
 
 def source_language() -> str:
@@ -64,9 +68,28 @@ def record_change(
     obj.translated_from = records  # a new dict: the JSON column sees the change
 
 
+def settings_texts(settings: dict[str, Any] | None, field: str) -> dict[str, str]:
+    """``{lang: text}`` of a field kept in settings; a list of labels is one text, a line
+    each."""
+    value = (settings or {}).get(field)
+    if not isinstance(value, dict):
+        return {}
+    return {
+        lang: "\n".join(text) if isinstance(text, list) else str(text or "")
+        for lang, text in value.items()
+    }
+
+
+def texts_of(obj: Any, field: str) -> dict[str, str]:
+    """``{lang: text}`` of ``obj``'s ``field``."""
+    if field in SETTINGS_FIELDS:
+        return settings_texts(getattr(obj, "settings", None), field)
+    return dict(getattr(obj, field) or {})
+
+
 def field_status(obj: Any, field: str, lang: str) -> str:
     """``missing``, ``outdated`` or ``current`` for ``lang``'s text of ``obj.field``."""
-    values: dict[str, str] = getattr(obj, field) or {}
+    values = texts_of(obj, field)
     source_text = (values.get(source_language()) or "").strip()
     if lang == source_language() or not source_text:
         return CURRENT

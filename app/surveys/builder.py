@@ -597,6 +597,13 @@ def update_question(question: Question, data: QuestionInput, *, default_lang: st
     help_text = _clean_text(data.help_text)
     translations.record_change(question, "prompt", question.prompt, prompt)
     translations.record_change(question, "help_text", question.help_text, help_text)
+    for name in translations.SETTINGS_FIELDS:
+        translations.record_change(
+            question,
+            name,
+            translations.settings_texts(question.settings, name),
+            translations.settings_texts(settings, name),
+        )
     question.prompt = prompt
     question.help_text = help_text
     question.required = bool(data.required)

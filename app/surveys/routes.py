@@ -33,7 +33,7 @@ from app.audit.services import record
 from app.core import translations
 from app.core.bot_trap import stamp_expired
 from app.core.errors import Conflict, DomainError, Invalid, status_of
-from app.core.i18n import current_language, enabled_languages, tr
+from app.core.i18n import content_language, current_language, enabled_languages, tr
 from app.core.permissions import Action, actor_from, can, require
 from app.extensions import csrf, db
 from app.projects.models import ParticipationPolicy, Stage
@@ -389,7 +389,7 @@ def _render_review(
 ) -> tuple[str, int]:
     cleaned, _errors = flow.evaluate()
     visible = flow.visible(cleaned)
-    language = current_language()
+    language = content_language()  # the labels the resident answered by
     sections = []
     for page in flow.pages:
         rows = []
@@ -727,7 +727,7 @@ def receipt(survey_id: int, client_id: str) -> Any:
 
 def _answer_copy(survey: Survey, response: Any) -> list[dict[str, Any]]:
     """The stored answers as question and answer, in the survey's order."""
-    language = current_language()
+    language = content_language()
     stored = {a.question_id: a for a in response.answers}
     rows = []
     for question in ordered_questions(survey):

@@ -26,9 +26,11 @@ def test_builder_lists_missing_translations(client, setup, make_question):  # no
 
 
 def _after(html, marker):
-    """The part of ``html`` from ``marker`` (a field) to the next field."""
+    """The part of ``html`` from ``marker`` (a field) to the next field or the end of its
+    fieldset."""
     start = html.index(marker)
-    return html[start : html.index('name="', start + len(marker))]
+    ends = [html.find(end, start + len(marker)) for end in ('name="', "</fieldset>")]
+    return html[start : min(end for end in ends if end != -1)]
 
 
 def _survey_page(app, survey, lang=None):
@@ -133,3 +135,71 @@ def test_options_and_survey_texts_show_missing_and_older_translations(
     assert "English: missing" in _after(form, 'name="intro_en"')
     assert "English:" not in _after(form, 'name="title_sv"')
     assert "1 text is missing." in builder and "1 text is older than the Swedish text." in builder
+
+
+def test_edited_swedish_answer_labels_mark_the_english_ones_older(
+    app,
+    client,
+    setup,  # noqa: F811
+    make_question,
+):
+    """A likert question's five labels and a scale's end labels are texts residents answer
+    by: an English resident must never rate on a scale the Swedish text no longer has."""
+    from app.surveys.builder import DEFAULT_LIKERT, default_settings
+    from app.surveys.models import QuestionType, SurveyStatus
+
+    likert = make_question(
+        setup,
+        "likert",
+        prompt="Hur trygg känner du dig?",
+        settings=default_settings(QuestionType.LIKERT),
+    )
+    setup.status = SurveyStatus.OPEN
+    db.session.commit()
+    assert 'hreflang="en"' in _survey_page(app, setup)  # the default labels are translated
+    edit = url(setup, f"/questions/{likert.id}")
+    english = "\n".join(DEFAULT_LIKERT["en"])
+    data = question_data(
+        type="likert",
+        prompt_sv="Hur trygg känner du dig?",
+        prompt_en="How safe do you feel?",
+        likert_sv="Mycket otrygg\nOtrygg\nVarken eller\nTrygg\nMycket trygg",
+        likert_en=english,
+    )
+    assert client.post(edit, data=data).status_code == 303
+    client.get("/lang/sv")
+    editor = client.get(edit).get_data(as_text=True)
+    labels_en = _after(editor, 'name="likert_en"')
+    assert "Engelska: äldre än svenskan – uppdatera översättningen" in labels_en
+    assert "Engelska: 1 text är äldre än den svenska texten." in client.get(url(setup)).get_data(
+        as_text=True
+    )
+    page = _survey_page(app, setup, "en")
+    assert 'hreflang="en"' not in _survey_page(app, setup)
+    assert "Mycket trygg" in page and "Strongly agree" not in page
+
+    data["likert_en"] = "Very unsafe\nUnsafe\nNeither\nSafe\nVery safe"
+    assert client.post(edit, data=data).status_code == 303
+    assert "äldre än svenskan" not in client.get(edit).get_data(as_text=True)
+    assert "Very safe" in _survey_page(app, setup, "en")
+
+    # A scale's end label written in Swedish only is missing in English.
+    scale = make_question(
+        setup, "scale", prompt="Hur viktigt?", settings=default_settings(QuestionType.SCALE)
+    )
+    db.session.commit()
+    edit = url(setup, f"/questions/{scale.id}")
+    data = question_data(
+        type="scale",
+        prompt_sv="Hur viktigt?",
+        prompt_en="How important?",
+        min_label_sv="Oviktigt",
+        min_label_en="",
+        max_label_sv="Helt och hållet",
+        max_label_en="Completely",
+    )
+    assert client.post(edit, data=data).status_code == 303
+    editor = client.get(edit).get_data(as_text=True)
+    assert "Engelska: saknas" in _after(editor, 'name="min_label_en"')
+    assert "Engelska" not in _after(editor, 'name="max_label_en"')
+    assert 'hreflang="en"' not in _survey_page(app, setup)
