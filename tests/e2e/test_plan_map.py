@@ -191,8 +191,13 @@ def test_base_map_switch_in_english(browser, playwright, live_server, plan_stage
         # A keyboard user opens the switcher with Enter.
         toggle.press("Enter")
         aerial = stage_map.get_by_label("Flygfoto")
+        expect(aerial).to_be_visible()
+        # Leaflet ignores clicks in the list until a timer it set on opening has run (so the
+        # Enter that opened it cannot also choose a layer): a later timer runs after it.
+        page.evaluate("() => new Promise(done => setTimeout(done, 0))")
         aerial.focus()
         page.keyboard.press("Space")
+        expect(aerial).to_be_checked()
         # Aerial tiles load (answered by the route above); the street tiles are gone.
         expect(
             stage_map.locator("img.leaflet-tile-loaded[src*='aerial.tiles.test']").first
