@@ -183,6 +183,7 @@ def question_form(
             TextAreaField(
                 _l("Five answer labels, one per line (%(lang)s)", lang=name),
                 validators=[Length(max=1000)],
+                render_kw={"rows": 5},  # all five in view
             ),
         )
         setattr(
