@@ -145,7 +145,10 @@ def test_the_popup_fits_the_map_after_the_phone_is_turned(
         inside = page.locator("#stage-map").bounding_box()
         shown = page.locator("#stage-map .leaflet-popup-content-wrapper").bounding_box()
         assert inside is not None and shown is not None
-        # All of it inside the map, the close button too, so its marker stays in view.
+        # All of it inside the map, the close button too, so its marker stays in view, and
+        # clear of the zoom buttons, which Leaflet draws above popups.
+        zoom = page.locator("#stage-map .leaflet-control-zoom").bounding_box()
+        assert zoom is not None and zoom["x"] + zoom["width"] <= shown["x"], (zoom, shown)
         assert inside["x"] <= shown["x"], (inside, shown)
         assert shown["x"] + shown["width"] <= inside["x"] + inside["width"], (inside, shown)
         assert inside["y"] <= shown["y"], (inside, shown)

@@ -161,22 +161,40 @@
       }).catch(function () { /* offline or aborted: the thread still lists everything */ });
     }
 
+    // Room the controls in a top corner take (zoom buttons on the left, the map switcher on
+    // the right), their margin included: a popup kept clear of them is never hidden under
+    // the zoom buttons, which Leaflet draws above popups.
+    function cornerWidth(side) {
+      var corner = el.querySelector(".leaflet-top.leaflet-" + side);
+      var width = 0;
+      Array.prototype.forEach.call(corner ? corner.children : [], function (control) {
+        width = Math.max(width, control.offsetWidth + 10);
+      });
+      return width;
+    }
+
     function popupLimits() {
       var size = map.getSize();
+      var left = 5 + cornerWidth("left");
+      var right = 5 + cornerWidth("right");
       return {
-        maxWidth: Math.max(150, Math.min(300, size.x - 64)),
-        maxHeight: Math.max(120, size.y - 100)
+        // 44 px of the popup's own padding and tip; content at most 300 px wide.
+        maxWidth: Math.max(150, Math.min(300, size.x - left - right - 44)),
+        maxHeight: Math.max(120, size.y - 100),
+        autoPanPaddingTopLeft: L.point(left, 5),
+        autoPanPaddingBottomRight: L.point(right, 5)
       };
     }
 
     function fit(popup) {
       var limits = popupLimits();
       var options = popup.options;
-      if (options.maxWidth === limits.maxWidth && options.maxHeight === limits.maxHeight) {
-        return;
-      }
-      options.maxWidth = limits.maxWidth;
-      options.maxHeight = limits.maxHeight;
+      var same = Object.keys(limits).every(function (key) {
+        var a = options[key], b = limits[key];
+        return a === b || (a && a.equals && a.equals(b));
+      });
+      if (same) { return; }
+      Object.keys(limits).forEach(function (key) { options[key] = limits[key]; });
       popup.update();
     }
 
