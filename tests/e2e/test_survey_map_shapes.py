@@ -344,3 +344,77 @@ def test_on_a_phone_one_finger_on_an_area_scrolls_the_page_and_on_a_corner_moves
     _finger(page, at(0.4, 0.55), at(0.4, 0.05))
     page.wait_for_function(f"() => window.scrollY > {scrolled + 50}")
     assert _ring(_stored(page, area)) == reshaped
+
+
+#: A U-shaped project area: the square above with a notch cut from the middle of its top.
+U_AREA = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [17.94, 59.215],
+            [17.96, 59.215],
+            [17.96, 59.225],
+            [17.953, 59.225],
+            [17.953, 59.219],
+            [17.947, 59.219],
+            [17.947, 59.225],
+            [17.94, 59.225],
+            [17.94, 59.215],
+        ]
+    ],
+}
+
+
+def test_an_area_reaching_across_the_gap_of_a_u_shaped_project_area_is_refused(
+    phone, live_server, make_project, make_activity
+):
+    """Every corner inside is not enough: an edge across the notch leaves the area, so the
+    phone refuses it at once instead of the server refusing the whole survey when it is sent
+    (the server's check, shapely's covers, is the same)."""
+    project = make_project(area=U_AREA)
+    survey = make_activity(project.current_stage, ActivityKind.SURVEY).survey
+    area = Question(
+        type=QuestionType.MAP_POLYGON,
+        page=1,
+        position=0,
+        max_count=3,
+        prompt={"sv": "Vilket område?", "en": "Which area?"},
+        settings={"restrict_to_area": True},
+    )
+    survey.questions.append(area)
+    db.session.commit()
+    page = phone
+    page.goto(f"{live_server.url}/s/{survey.id}")
+    section = page.locator(f"#question-{area.id}")
+    status = section.locator("[data-status]")
+
+    def draw(fractions: list[tuple[float, float]]) -> None:
+        """Draw through points given as fractions of the project area's box on screen,
+        measured once drawing has begun (the button's new label may move the map)."""
+        section.get_by_role("button", name=SV["draw"]).click()
+        _canvas, bounds = _frame(page, area)
+        for fx, fy in fractions:
+            page.mouse.click(
+                bounds["x"] + bounds["width"] * fx, bounds["y"] + bounds["height"] * fy
+            )
+        section.get_by_role("button", name=SV["finish"]).click()
+
+    # The two arms' tops and the bottom: all three corners inside, the top edge across the gap.
+    draw([(0.15, 0.2), (0.85, 0.2), (0.5, 0.8)])
+    expect(status).to_have_text(SV["outside"])
+    assert _stored(page, area) == []
+
+    # Below the notch the same shape is inside: kept.
+    draw([(0.15, 0.7), (0.85, 0.7), (0.5, 0.9)])
+    expect(status).to_contain_text(SV["added"])
+    kept = _ring(_stored(page, area))
+    # A corner dragged up into an arm, the edge to it through the notch: refused, put back.
+    canvas, bounds = _frame(page, area)
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return bounds["x"] + bounds["width"] * fx, bounds["y"] + bounds["height"] * fy
+
+    _drag(page, at(0.85, 0.7), at(0.85, 0.2))
+    expect(status).to_have_text(SV["outside"])
+    assert _ring(_stored(page, area)) == kept
+    _handle_at(canvas, *at(0.85, 0.7))

@@ -36,6 +36,38 @@
       return true;
     });
   }
+  // Does segment a-b cross segment c-d, each one's ends strictly on either side of the other?
+  // (Touching the boundary is allowed: the server's check, shapely's covers, allows it.)
+  function crosses(a, b, c, d) {
+    function side(p, q, r) {
+      var v = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+      return v > 0 ? 1 : v < 0 ? -1 : 0;
+    }
+    return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
+  }
+  function segments(lines) {
+    var out = [];
+    lines.forEach(function (line) {
+      for (var i = 1; i < line.length; i++) { out.push([line[i - 1], line[i]]); }
+    });
+    return out;
+  }
+  // Is the whole marking inside the area: every corner, and no edge leaving it on the way
+  // (a line between the two arms of a U-shaped area has both ends inside)?
+  function areaCovers(area, geometry) {
+    if (!area) { return true; }
+    if (vertices(geometry).some(function (c) { return !areaContains(area, c[0], c[1]); })) {
+      return false;
+    }
+    var polygons = area.type === "Polygon" ? [area.coordinates]
+      : area.type === "MultiPolygon" ? area.coordinates : [];
+    var boundary = segments([].concat.apply([], polygons));
+    var lines = geometry.type === "LineString" ? [geometry.coordinates]
+      : geometry.type === "Polygon" ? geometry.coordinates : [];
+    return !segments(lines).some(function (edge) {
+      return boundary.some(function (side) { return crosses(edge[0], edge[1], side[0], side[1]); });
+    });
+  }
   function vertices(geometry) {
     if (geometry.type === "Point") { return [geometry.coordinates]; }
     if (geometry.type === "LineString") { return geometry.coordinates; }
@@ -255,10 +287,9 @@
 
   MapQuestion.prototype.add = function (geometry) {
     if (this.features.length >= this.max) { this.say(this.data.msgMax); return false; }
-    if (this.restrict && this.area) {
-      var area = this.area;
-      var outside = vertices(geometry).some(function (c) { return !areaContains(area, c[0], c[1]); });
-      if (outside) { this.say(this.data.msgOutside); return false; }
+    if (this.restrict && !areaCovers(this.area, geometry)) {
+      this.say(this.data.msgOutside);
+      return false;
     }
     this.features.push({ type: "Feature", geometry: geometry, properties: { category: this.category, comment: "" } });
     this.render();
@@ -285,8 +316,7 @@
   MapQuestion.prototype.reshape = function (index, geometry, problem, done) {
     var feature = this.features[index];
     if (!feature) { return; }
-    var area = this.restrict ? this.area : null;
-    if (area && vertices(geometry).some(function (c) { return !areaContains(area, c[0], c[1]); })) {
+    if (this.restrict && !areaCovers(this.area, geometry)) {
       problem = this.data.msgOutside;
     }
     if (!problem) {
