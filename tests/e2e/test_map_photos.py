@@ -136,9 +136,7 @@ def test_the_popup_fits_the_map_after_the_phone_is_turned(
     try:
         page = context.new_page()
         page.goto(url)  # in landscape: a wide map
-        expect(page.locator("#stage-map .leaflet-marker-icon").first).to_be_visible(
-            timeout=10_000
-        )
+        expect(page.locator("#stage-map .leaflet-marker-icon").first).to_be_visible(timeout=10_000)
         # Turned upright after the markers were placed, without a reload: 320 px wide.
         page.set_viewport_size({"width": 320, "height": 568})
         popup = _open_popup(page, url=None)
