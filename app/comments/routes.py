@@ -190,6 +190,13 @@ def _discussion(
     return render_template("comments/post.html", **context), status
 
 
+@bp.get("/stages/<int:stage_id>/comments")
+def discussion(stage_id: int) -> Any:
+    """This address shows a refused comment form (no JavaScript); reloaded, or reached again
+    with Back, it leads to the stage's discussion instead of "method not allowed"."""
+    return redirect(_stage_url(_stage_or_404(stage_id), "discussion"), code=303)
+
+
 @bp.post("/stages/<int:stage_id>/comments")
 def post(stage_id: int) -> Any:
     """Post a comment to a stage's discussion, optionally placed on the map."""

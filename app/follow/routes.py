@@ -53,6 +53,13 @@ def _project_page(project: Project) -> str:
     return url_for("public.project", org=project.organization.slug, project=project.slug)
 
 
+@bp.get("/p/<org>/<project>/follow")
+def follow_form(org: str, project: str) -> Response:
+    """This address shows a refused follow form; reloaded, or reached again with Back, it
+    leads to the form on the project's page instead of "method not allowed"."""
+    return redirect(_project_page(_project_or_404(org, project)) + "#follow", 303)
+
+
 @bp.post("/p/<org>/<project>/follow")
 def follow(org: str, project: str) -> Any:
     """Follow the project: at once with a verified account, else after a confirmation link."""

@@ -73,6 +73,10 @@ def test_bad_input_is_refused_with_422_and_nothing_stored(client, discussion):
     )
     assert "utanför projektområdet" in html
     assert _comments() == []
+    # That page's address, reloaded or reached with Back, leads to the discussion.
+    again = client.get(url)
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(f"/{stage.id}#discussion")
 
 
 def test_closed_stage_refuses_comments(client, discussion):

@@ -229,6 +229,10 @@ def test_bad_address_is_refused_next_to_the_field_and_nothing_is_stored(app, cli
     assert "Enter your email address." in empty.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Follow.id))) == 0
     assert outbox() == []
+    # The refused form's page, reloaded or reached with Back, leads to the form again.
+    again = client.get("/p/huddinge/parken/follow")
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith("/p/huddinge/parken#follow")
 
 
 def test_following_twice_keeps_one_follow_and_says_the_same(app, project):
