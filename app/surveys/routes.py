@@ -709,6 +709,11 @@ def receipt(survey_id: int, client_id: str) -> Any:
     )
     if response is None or not (own or shared):
         abort(404)
+    # In the language the survey was shown in: the source language where English is
+    # incomplete, as on the survey's pages (``_load``).
+    translations.limit_languages(
+        translations.survey_incomplete_languages(survey, enabled_languages())
+    )
     stage = _stage(survey)
     return render_template(
         "surveys/receipt.html",

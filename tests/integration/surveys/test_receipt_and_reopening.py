@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.extensions import db
-from app.surveys.models import Answer, Response
+from app.surveys.models import Answer, Question, Response
 from tests.formparse import form_by_action, form_fields
 from tests.integration.surveys.conftest import Flow, hidden_fields
 
@@ -73,6 +73,22 @@ def test_the_receipt_says_what_happens_next_and_copies_the_answers(
     assert 'href="/my"' in text
     project = kit.project
     assert f'href="/p/{project.organization.slug}/{project.slug}#follow"' in text
+
+
+def test_the_receipt_is_in_the_language_the_survey_was_shown_in(web, make_survey):
+    """A survey with an English text missing is shown in Swedish to a resident reading
+    English; the receipt's copy of the answers is too, never half in each language."""
+    kit = make_survey()
+    text_question = db.session.get(Question, kit.qid("long"))
+    text_question.prompt = {"sv": "Berätta mer"}  # the English is missing
+    db.session.commit()
+    web.get("/lang/en")
+    sent = _send(web, kit)
+    text = web.get(f"/s/{kit.survey.id}/receipt/{sent['client_id']}").get_data(as_text=True)
+    assert "What happens next" in text  # the page itself stays English
+    assert "Hur många minuter går du dit?" in text
+    assert "How many minutes do you walk there?" not in text
+    assert "This page is not yet fully translated into English" in text
 
 
 def test_a_kiosk_receipt_shows_no_answers_and_starts_the_next_person(web, make_survey):
