@@ -157,3 +157,30 @@ def test_builder_changes_are_audited(client, answered):
         ("survey.close", survey.id),
     ]
     assert all(e.organization_id == survey.organization_id for e in events)
+
+
+def test_answer_labels_of_an_answered_survey_warn_before_rewording(
+    client, make_survey, make_question, make_response, planner, login, english
+):
+    from app.surveys.builder import default_settings
+    from app.surveys.models import QuestionType
+
+    survey = make_survey(status="open")
+    login(planner(survey.activity.stage.project.organization))
+    english()
+    likert = make_question(
+        survey, "likert", prompt="Trygg?", settings=default_settings(QuestionType.LIKERT)
+    )
+    scale = make_question(
+        survey, "scale", prompt="Viktigt?", settings=default_settings(QuestionType.SCALE)
+    )
+    warning = "rewording a label changes what the answers already given mean"
+    assert warning not in client.get(url(survey, f"/questions/{likert.id}")).get_data(as_text=True)
+    make_response(survey, {likert: 4, scale: 7})
+    for question, field in ((likert, "likert_en"), (scale, "max_label_en")):
+        page = client.get(url(survey, f"/questions/{question.id}")).get_data(as_text=True)
+        at = page.index(f'name="{field}"')
+        described = page[page.rindex("<", 0, at) : page.index(">", at)]
+        hint_id = f"{field}-hint"
+        assert f'aria-describedby="{hint_id}' in described  # read out with the field
+        assert warning in page[page.index(f'id="{hint_id}"') :][:400]

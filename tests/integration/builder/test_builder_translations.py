@@ -178,6 +178,7 @@ def test_edited_swedish_answer_labels_mark_the_english_ones_older(
     assert 'hreflang="en"' not in _survey_page(app, setup)
     assert "Mycket trygg" in page and "Strongly agree" not in page
 
+    assert "Enkäten har svar" not in labels_en  # no answers yet: no warning
     data["likert_en"] = "Very unsafe\nUnsafe\nNeither\nSafe\nVery safe"
     assert client.post(edit, data=data).status_code == 303
     assert "äldre än svenskan" not in client.get(edit).get_data(as_text=True)
